@@ -1,0 +1,104 @@
+"""The exception hierarchy of cleanroom_nb: every error derives from :class:`CleanroomNbError`."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cleanroom_nb._findings import Finding
+
+
+class CleanroomNbError(Exception):
+    """Base class of every error raised by cleanroom_nb.
+
+    The message always names the cause and says how to fix it.
+
+    Examples
+    --------
+    >>> try:
+    ...     raise InvalidFrameError("columns must be unique; rename 'a'")
+    ... except CleanroomNbError as exc:
+    ...     print(type(exc).__name__)
+    InvalidFrameError
+    """
+
+
+class InvalidFrameError(CleanroomNbError, ValueError):
+    """The DataFrame cannot become a table (no columns, duplicate or non-string names, ...)."""
+
+
+class SchemaError(CleanroomNbError, ValueError):
+    """A schema edit is not possible (unknown column, unknown role, ...)."""
+
+
+class FindingsError(CleanroomNbError):
+    """A check found errors; ``.findings`` holds every finding, errors and warnings alike."""
+
+    def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:
+        super().__init__(message)
+        self.findings = list(findings)
+
+
+class RequestInvalidError(FindingsError, ValueError):
+    """``validate_request`` found errors, so the request was not sent."""
+
+
+class AwsError(CleanroomNbError):
+    """An AWS call failed; the message names the cause and the fix.
+
+    ``.code`` holds the AWS error code when there is one, and ``__cause__`` the botocore error.
+    """
+
+    def __init__(self, message: str, *, code: str | None = None) -> None:
+        super().__init__(message)
+        self.code = code
+
+
+class CredentialsError(AwsError):
+    """No AWS credentials were found, or they have expired."""
+
+
+class EndpointUnreachableError(AwsError):
+    """The AWS endpoint (or a local emulator) could not be reached."""
+
+
+class AccessDeniedError(AwsError):
+    """AWS refused the call for lack of permission."""
+
+
+class NotFoundError(AwsError):
+    """A Glue database or table, an S3 object or a training dataset does not exist."""
+
+
+class TrainingDatasetExistsError(AwsError):
+    """A training dataset with this name already exists (ConflictException).
+
+    ``.existing_arn`` is the ARN of the existing dataset when it could be found and
+    ``.same_definition`` tells whether its definition equals the one that was submitted.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        existing_arn: str | None = None,
+        same_definition: bool | None = None,
+        code: str | None = "ConflictException",
+    ) -> None:
+        super().__init__(message, code=code)
+        self.existing_arn = existing_arn
+        self.same_definition = same_definition
+
+
+class ServiceValidationError(AwsError, ValueError):
+    """The service rejected the request (ValidationException); the message is the service's."""
+
+
+class ThrottledError(AwsError):
+    """The service kept throttling after botocore's retries."""
+
+
+class WaitTimeoutError(AwsError):
+    """Waiting for a training dataset to become ACTIVE took longer than allowed."""
+

@@ -1,0 +1,62 @@
+"""Shared fixtures: fake credentials, moto's server over HTTP for S3/Glue/IAM/STS/Athena."""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Iterator
+
+import boto3
+import pytest
+
+REGION = "us-east-1"
+ACCOUNT_ID = "123456789012"  # moto's default account
+
+# No test may reach real AWS: fake credentials and a region before anything makes a client.
+os.environ["AWS_ACCESS_KEY_ID"] = "testing"
+os.environ["AWS_SECRET_ACCESS_KEY"] = "testing"
+os.environ["AWS_SECURITY_TOKEN"] = "testing"
+os.environ["AWS_SESSION_TOKEN"] = "testing"
+os.environ["AWS_DEFAULT_REGION"] = REGION
+os.environ["AWS_REGION"] = REGION
+os.environ.pop("AWS_PROFILE", None)
+os.environ["AWS_CONFIG_FILE"] = os.devnull
+os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
+os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+
+@pytest.fixture(scope="session")
+def moto_server() -> Iterator[str]:
+    """moto's threaded server on 127.0.0.1; yields its base URL. One per test session."""
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+    server.start()
+    host, port = server.get_host_and_port()
+    url = f"http://{host}:{port}"
+    try:
+        yield url
+    finally:
+        server.stop()
+
+
+@pytest.fixture
+def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """Point every AWS client (boto3, awswrangler, pyarrow) at a freshly reset moto server.
+
+    Yields the endpoint URL. Tests that need Clean Rooms ML use the ``cleanrooms`` fixture.
+    """
+    import requests
+
+    requests.post(f"{moto_server}/moto-api/reset", timeout=10)
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
+    yield moto_server
+
+
+@pytest.fixture
+def boto3_session(aws: str) -> boto3.Session:
+    """A boto3 session with fake credentials in the test region, talking to moto."""
+    return boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+    )
