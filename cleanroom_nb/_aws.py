@@ -133,3 +133,20 @@ def translate(exc: BaseException, *, what: str) -> _errors.CleanroomNbError:
     if isinstance(exc, botocore.exceptions.BotoCoreError):
         return _errors.AwsError(f"{what}: {exc}")
     return _errors.AwsError(f"{what}: {type(exc).__name__}: {exc}")
+
+
+def wrangler_errors() -> tuple[type[Exception], ...]:
+    """Every exception class awswrangler defines (they share no base class), for ``except``.
+
+    Examples
+    --------
+    >>> import awswrangler as wr
+    >>> wr.exceptions.QueryFailed in wrangler_errors()
+    True
+    """
+    import awswrangler as wr
+
+    return tuple(
+        v for v in vars(wr.exceptions).values()
+        if isinstance(v, type) and issubclass(v, Exception)
+    )

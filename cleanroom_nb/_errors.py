@@ -36,8 +36,10 @@ class FindingsError(CleanroomNbError):
     """A check found errors; ``.findings`` holds every finding, errors and warnings alike."""
 
     def __init__(self, message: str, findings: Sequence[Finding] = ()) -> None:
+        from cleanroom_nb._findings import Findings
+
         super().__init__(message)
-        self.findings = list(findings)
+        self.findings = Findings(findings)
 
 
 class RequestInvalidError(FindingsError, ValueError):
@@ -102,3 +104,15 @@ class ThrottledError(AwsError):
 class WaitTimeoutError(AwsError):
     """Waiting for a training dataset to become ACTIVE took longer than allowed."""
 
+
+
+class TableExistsError(CleanroomNbError, FileExistsError):
+    """A Glue table (or data at its S3 path) already exists and overwriting was not asked for.
+
+    ``.database`` and ``.table`` name the table; pass ``mode="overwrite"`` to replace it.
+    """
+
+    def __init__(self, message: str, *, database: str = "", table: str = "") -> None:
+        super().__init__(message)
+        self.database = database
+        self.table = table

@@ -59,10 +59,28 @@ class ColumnProfile:
     examples: tuple[str, ...] = ()
     min_value: Any = None
     max_value: Any = None
+    kind: str = ""
+    """Value family: ``"int"``, ``"float"``, ``"bool"``, ``"string"``, ``"datetime"``,
+    ``"date"``, ``"timedelta"``, ``"bytes"``, ``"list"``, ``"dict"``, ``"mixed"``, ``"empty"``
+    or ``"other"``."""
+    total_rows: int = 0
+    """Rows in the whole table the sample came from."""
+    est_distinct: int = 0
+    """Estimated distinct values in the whole table (Chao1 from the sample's frequencies)."""
+    est_rows_per_value: float = 0.0
+    """Estimated non-null rows per distinct value in the whole table."""
+    mean_length: float = 0.0
+    """Mean length of the (string) values checked for patterns."""
+    mean_words: float = 0.0
+    """Mean number of words of the (string) values checked for patterns."""
+    integral: bool = False
+    """Numbers that are all whole (e.g. ids stored as float because of NaN)."""
+    note: str = ""
+    """Anything odd about the values, as text."""
 
-    def has(self, pattern: str) -> bool:
-        """Whether ``pattern`` was seen in the sample."""
-        return pattern in self.patterns
+    def has(self, *patterns: str) -> bool:
+        """Whether any of ``patterns`` was seen in the sample."""
+        return any(p in self.patterns for p in patterns)
 
 
 @dataclass(frozen=True)
@@ -397,9 +415,32 @@ def check_schema(schema: TrainingSchema) -> list[Finding]:
                 )
             )
         if c.role is None:
+            p = c.profile
+            if p is not None and p.dtype in ("int8", "int16", "Int8", "Int16") and not c.edited:
+                out.append(
+                    Finding(
+                        "warning",
+                        path,
+                        "small_int",
+                        f"column {c.name!r} is {p.dtype}, which Glue stores as "
+                        f"{'tinyint' if '8' in p.dtype else 'smallint'} that no role accepts, "
+                        "so it is left out; cast it to int32 or int64 before writing to use it.",
+                    )
+                )
             continue
         api_name = schema.api_name(c)
-        if not _service_model.matches(_service_model.COLUMN_NAME_PATH, api_name):
+        limits = _service_model.metadata(_service_model.COLUMN_NAME_PATH)
+        if not int(limits.get("min", 1)) <= len(api_name) <= int(limits.get("max", 128)):
+            out.append(
+                Finding(
+                    "error",
+                    path,
+                    "column_name_length",
+                    f"column name {api_name[:40]!r}... has {len(api_name)} characters; the API "
+                    f"takes {limits.get('min', 1)}-{limits.get('max', 128)}: rename it.",
+                )
+            )
+        elif not _service_model.matches(_service_model.COLUMN_NAME_PATH, api_name):
             out.append(
                 Finding(
                     "error",
@@ -421,6 +462,23 @@ def check_schema(schema: TrainingSchema) -> list[Finding]:
                 )
             )
         out.extend(_data_findings(c, path))
+    seen: dict[str, str] = {}
+    for c in schema.columns:
+        if c.role is None:
+            continue
+        api_name = schema.api_name(c)
+        if api_name.lower() in seen:
+            out.append(
+                Finding(
+                    "error",
+                    f"columns.{c.name}",
+                    "glue_name_clash",
+                    f"columns {seen[api_name.lower()]!r} and {c.name!r} both become "
+                    f"{api_name!r} in Glue; rename one of them.",
+                )
+            )
+        else:
+            seen[api_name.lower()] = c.name
     return out
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Iterator
+from typing import Any
 
 import boto3
 import pytest
@@ -60,3 +61,38 @@ def boto3_session(aws: str) -> boto3.Session:
     return boto3.Session(
         aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
     )
+
+
+# --- Clean Rooms ML (H4): the local emulator over HTTP ---------------------------------------
+
+
+@pytest.fixture(scope="session")
+def cleanrooms_emulator() -> Iterator[object]:
+    """The Clean Rooms ML emulator on 127.0.0.1, started once per test session."""
+    from cleanroom_nb._emulator import CleanRoomsMLEmulator
+
+    with CleanRoomsMLEmulator(account_id=ACCOUNT_ID, region=REGION) as emu:
+        yield emu
+
+
+@pytest.fixture
+def cleanrooms(
+    aws: str, cleanrooms_emulator: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
+    """A freshly reset Clean Rooms ML emulator, with moto (``aws``) for everything else.
+
+    ``AWS_ENDPOINT_URL_CLEANROOMSML`` points at the emulator for the test; ``AWS_ENDPOINT_URL``
+    at moto. Yields the :class:`cleanroom_nb.CleanRoomsMLEmulator` (``.url``, ``.datasets``,
+    ``.calls``, ``.throttle(n)``, ``.inject_error(...)``, ``.deny_pass_role(arn)``).
+    """
+    def fresh() -> None:
+        cleanrooms_emulator.reset()
+        cleanrooms_emulator.activation_delay = 0.0
+        cleanrooms_emulator.default_page_size = 100
+        cleanrooms_emulator.account_id = ACCOUNT_ID
+        cleanrooms_emulator.role_checker = None
+
+    fresh()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLEANROOMSML", cleanrooms_emulator.url)
+    yield cleanrooms_emulator
+    fresh()

@@ -1,0 +1,178 @@
+"""Command line: ``python -m cleanroom_nb demo [--headless]`` and ``python -m cleanroom_nb local``.
+
+``demo`` starts the local AWS emulation (moto's server for S3/Glue/IAM/STS/Athena plus the Clean
+Rooms ML emulator), registers a generated sample interactions dataset in Glue and serves the form
+notebook with Voilà. ``demo --headless`` runs the same flow without a browser and prints the created
+training dataset's ARN as its last line. ``local`` only starts the emulation and prints the settings
+a notebook needs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+DEMO_BUCKET = "cleanroom-nb-demo"
+DEMO_DATABASE = "cleanroom_nb_demo"
+DEMO_TABLE = "interactions"
+DEMO_ROLE = "cleanrooms-ml-demo"
+DEMO_NAME = "demo-lookalike-training"
+
+
+def _say(msg: str) -> None:
+    print(msg, flush=True)
+
+
+def prepare_demo_data(*, n_rows: int, n_users: int, boto3_session: Any = None) -> Any:
+    """Register the sample interactions in the local Glue catalog; return the Glue schema."""
+    import cleanroom_nb as crn
+    from cleanroom_nb import _aws
+    from cleanroom_nb._sample_data import sample_interactions
+
+    t0 = time.perf_counter()
+    df = sample_interactions(n_rows=n_rows, n_users=n_users, seed=0)
+    _say(f"generated {len(df):,} sample interactions in {time.perf_counter() - t0:.1f} s")
+    schema = crn.infer_schema(df)
+    _say(repr(schema))
+    s3 = _aws.client("s3", boto3_session)
+    s3.create_bucket(Bucket=DEMO_BUCKET)
+    t0 = time.perf_counter()
+    glue_schema = crn.register_dataframe(
+        df,
+        f"s3://{DEMO_BUCKET}/{DEMO_TABLE}/",
+        DEMO_DATABASE,
+        DEMO_TABLE,
+        schema=schema,
+        mode="overwrite",
+        boto3_session=boto3_session,
+    )
+    _say(
+        f"registered Glue table {DEMO_DATABASE}.{DEMO_TABLE} in "
+        f"{time.perf_counter() - t0:.1f} s"
+    )
+    report = crn.readiness(df, glue_schema)
+    _say(str(report))
+    return glue_schema
+
+
+def run_headless(args: argparse.Namespace) -> int:
+    """The whole flow without a browser; the last printed line is the training dataset's ARN."""
+    import cleanroom_nb as crn
+
+    with crn.local_aws() as local:
+        _say(f"local AWS emulation: moto {local.moto_url}, Clean Rooms ML {local.cleanrooms_url}")
+        prepare_demo_data(n_rows=args.rows, n_users=args.users)
+        schema = crn.infer_schema_from_glue(DEMO_DATABASE, DEMO_TABLE)
+        _say(repr(schema))
+        role_arn = crn.create_role(
+            DEMO_ROLE,
+            database=DEMO_DATABASE,
+            table=DEMO_TABLE,
+            s3_location=f"s3://{DEMO_BUCKET}/{DEMO_TABLE}/",
+        )
+        _say(f"service role: {role_arn}")
+        request = crn.build_request(
+            name=DEMO_NAME,
+            role_arn=role_arn,
+            database=DEMO_DATABASE,
+            table=DEMO_TABLE,
+            schema=schema,
+            description="Sample interactions registered by `python -m cleanroom_nb demo`",
+            tags={"project": "cleanroom_nb-demo"},
+        )
+        findings = crn.validate_request(request, boto3_session=None)
+        _say(str(findings))
+        arn = crn.create_training_dataset(request, wait=True, if_exists="reuse", timeout=60)
+        _say(arn)
+    return 0
+
+
+def run_served(args: argparse.Namespace) -> int:
+    """Start the emulation, register the data and serve the form notebook with Voilà."""
+    import cleanroom_nb as crn
+
+    notebook = Path(__file__).resolve().parent.parent / "notebooks" / "03_form.ipynb"
+    if not notebook.exists():
+        _say(f"cannot find the form notebook at {notebook}; run the demo from a clone of the repo")
+        return 2
+    voila = shutil.which("voila", path=os.path.dirname(sys.executable)) or shutil.which("voila")
+    if voila is None:
+        _say("Voilà is not installed: pip install 'cleanroom_nb[demo]' (or use --headless)")
+        return 2
+    stop = threading.Event()
+
+    def _stop(_signum: int, _frame: Any) -> None:
+        stop.set()
+
+    signal.signal(signal.SIGTERM, _stop)
+    with crn.local_aws() as local:
+        prepare_demo_data(n_rows=args.rows, n_users=args.users)
+        env = {**os.environ, **local.env, "CLEANROOM_NB_DATABASE": DEMO_DATABASE,
+               "CLEANROOM_NB_TABLE": DEMO_TABLE}
+        proc = subprocess.Popen(
+            [voila, str(notebook), "--no-browser", f"--port={args.port}",
+             "--Voila.ip=127.0.0.1", "--Voila.tornado_settings={'allow_origin': '*'}"],
+            env=env,
+            start_new_session=True,
+        )
+        _say(f"\nThe form is served at http://127.0.0.1:{args.port}/  (Ctrl-C stops the demo)")
+        try:
+            while not stop.is_set() and proc.poll() is None:
+                stop.wait(0.5)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            _terminate(proc)
+    _say("demo stopped")
+    return 0
+
+
+def _terminate(proc: subprocess.Popen[Any]) -> None:
+    """Stop a child process group, politely first."""
+    if proc.poll() is not None:
+        return
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=10)
+    except (ProcessLookupError, subprocess.TimeoutExpired):
+        try:
+            os.killpg(proc.pid, signal.SIGKILL)
+        except ProcessLookupError:
+            pass
+        proc.wait(timeout=5)
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Entry point of ``python -m cleanroom_nb``."""
+    parser = argparse.ArgumentParser(prog="python -m cleanroom_nb", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+    demo = sub.add_parser("demo", help="run the whole flow on the local AWS emulation")
+    demo.add_argument("--headless", action="store_true", help="no browser: submit and print the ARN")
+    demo.add_argument("--port", type=int, default=8866, help="port for Voilà (default 8866)")
+    demo.add_argument("--rows", type=int, default=1_200_000, help="sample rows to generate")
+    demo.add_argument("--users", type=int, default=150_000, help="distinct users to generate")
+    sub.add_parser("local", help="start the local AWS emulation and print its settings")
+    args, rest = parser.parse_known_args(argv)
+    try:
+        if args.command == "local":
+            from cleanroom_nb._local import main_local
+
+            return main_local(rest)
+        if rest:
+            parser.error(f"unrecognized arguments: {' '.join(rest)}")
+        return run_headless(args) if args.headless else run_served(args)
+    except KeyboardInterrupt:
+        _say("interrupted")
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

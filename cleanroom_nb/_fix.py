@@ -1,0 +1,194 @@
+"""Helpers that fix the data before it goes to Clean Rooms ML.
+
+* :func:`to_epoch_seconds`: any time column to int64 Unix epoch seconds.
+* :func:`hash_identifier`: raw e-mails/phone numbers/ids to SHA-256 hex (normalised first).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from typing import Literal
+
+import numpy as np
+import pandas as pd
+
+from cleanroom_nb._errors import CleanroomNbError
+
+_UNIT_FACTORS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+_UNIT_ALIASES = {
+    "s": "s", "sec": "s", "second": "s", "seconds": "s",
+    "ms": "ms", "millisecond": "ms", "milliseconds": "ms", "millis": "ms",
+    "us": "us", "µs": "us", "microsecond": "us", "microseconds": "us", "micros": "us",
+    "ns": "ns", "nanosecond": "ns", "nanoseconds": "ns", "nanos": "ns",
+}
+
+
+class ConversionError(CleanroomNbError, ValueError):
+    """Values could not be converted (the message names the values and the fix)."""
+
+
+def to_epoch_seconds(values: pd.Series, *, unit: str | None = None) -> pd.Series:
+    """Convert a time column to int64 Unix epoch seconds (nulls stay null).
+
+    Parameters
+    ----------
+    values
+        datetime64 (naive = UTC, or tz-aware), integers/floats in epoch s/ms/µs/ns, or strings
+        (ISO 8601, dates, or digits).
+    unit
+        The unit of numeric epochs (``"s"``, ``"ms"``, ``"us"``, ``"ns"``); None detects it
+        from the magnitude of the values.
+
+    Returns
+    -------
+    pandas.Series
+        ``int64`` (``Int64`` when there are nulls), same index and name.
+
+    Raises
+    ------
+    ConversionError
+        If values cannot be read as times (the message shows some of them).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> to_epoch_seconds(pd.Series([1_700_000_000_123, 1_700_000_360_999])).tolist()
+    [1700000000, 1700000360]
+    >>> to_epoch_seconds(pd.Series(["2023-11-14T22:13:20Z", "2023-11-14"])).tolist()
+    [1700000000, 1699920000]
+    >>> ts = pd.Series(pd.to_datetime(["2023-11-14 23:13:20"])).dt.tz_localize("Europe/Paris")
+    >>> to_epoch_seconds(ts).tolist()
+    [1700000000]
+    """
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values)
+    name, index = values.name, values.index
+    s = values
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(s.dtype.categories.dtype)
+    isna = np.asarray(s.isna(), dtype=bool)
+    if pd.api.types.is_datetime64_any_dtype(s.dtype):
+        secs = _datetimes_to_seconds(s)
+    elif pd.api.types.is_bool_dtype(s.dtype):
+        raise ConversionError(f"column {name!r} holds booleans, not times")
+    elif pd.api.types.is_numeric_dtype(s.dtype):
+        secs = _numbers_to_seconds(s, unit, name)
+    else:
+        secs = _objects_to_seconds(s, unit, name, isna)
+    out = pd.Series(secs, index=index, name=name)
+    if isna.any():
+        return out.astype("Int64").mask(pd.Series(isna, index=index))
+    return out.astype("int64")
+
+
+def _datetimes_to_seconds(s: pd.Series) -> np.ndarray:
+    if getattr(s.dt, "tz", None) is not None:
+        s = s.dt.tz_convert("UTC").dt.tz_localize(None)
+    ns = s.astype("datetime64[ns]").to_numpy().astype("int64")
+    out = np.floor_divide(ns, 1_000_000_000)
+    out[np.asarray(s.isna())] = 0
+    return out
+
+
+def _detect_unit(arr: np.ndarray) -> str:
+    """The epoch unit that puts the median magnitude between 1973 and 2286."""
+    finite = arr[np.isfinite(arr)]
+    if not finite.size:
+        return "s"
+    med = float(np.median(np.abs(finite)))
+    if med < 1e10:
+        return "s"
+    if med < 1e13:
+        return "ms"
+    if med < 1e16:
+        return "us"
+    return "ns"
+
+
+def _normalise_unit(unit: str, name: object) -> str:
+    u = _UNIT_ALIASES.get(unit.strip().lower())
+    if u is None:
+        raise ConversionError(
+            f"unknown unit {unit!r} for column {name!r}; use 's', 'ms', 'us' or 'ns'"
+        )
+    return u
+
+
+def _numbers_to_seconds(s: pd.Series, unit: str | None, name: object) -> np.ndarray:
+    if pd.api.types.is_integer_dtype(s.dtype):
+        arr_i = np.asarray(s.to_numpy(dtype="int64", na_value=0), dtype="int64")
+        u = _normalise_unit(unit, name) if unit else _detect_unit(arr_i.astype("float64"))
+        return np.floor_divide(arr_i, _UNIT_FACTORS[u])
+    arr = np.asarray(s.to_numpy(dtype="float64", na_value=np.nan), dtype="float64")
+    u = _normalise_unit(unit, name) if unit else _detect_unit(arr)
+    out = np.floor(arr / _UNIT_FACTORS[u])
+    out[~np.isfinite(out)] = 0
+    return out.astype("int64")
+
+
+def _objects_to_seconds(
+    s: pd.Series, unit: str | None, name: object, isna: np.ndarray
+) -> np.ndarray:
+    text = s.astype("str").str.strip()
+    present = ~isna
+    digits = text.str.fullmatch(r"-?\d+(\.\d+)?").to_numpy(dtype=bool, na_value=False)
+    if present.any() and digits[present].all():
+        nums = pd.to_numeric(text.where(present, "0"), errors="coerce")
+        return _numbers_to_seconds(nums, unit, name)
+    parsed = pd.to_datetime(text.where(present, None), errors="coerce", utc=True, format="mixed")
+    failed = present & np.asarray(parsed.isna(), dtype=bool)
+    if failed.any():
+        examples = ", ".join(repr(v) for v in s[failed].astype("str").head(3))
+        raise ConversionError(
+            f"column {name!r}: {int(failed.sum()):,} value(s) are not dates or times "
+            f"(e.g. {examples}); fix or drop them first"
+        )
+    return _datetimes_to_seconds(parsed)
+
+
+_PHONE_KEEP = re.compile(r"[^\d+]")
+
+
+def hash_identifier(
+    values: pd.Series, *, kind: Literal["auto", "email", "phone", "id"] = "auto"
+) -> pd.Series:
+    """SHA-256 hex of normalised identifiers; nulls stay null.
+
+    Normalisation: e-mails are trimmed and lowercased; phone numbers keep only digits and a
+    leading ``+`` (``"+1 (415) 555-0101"`` → ``"+14155550101"``); other ids are trimmed.
+    With ``kind="auto"`` each value is treated by what it looks like.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> hash_identifier(pd.Series(["  Alice@Example.COM "])).iloc[0][:16]
+    'ff8d9819fc0e12bf'
+    >>> hash_identifier(pd.Series(["alice@example.com"])).iloc[0][:16]
+    'ff8d9819fc0e12bf'
+    """
+    if kind not in ("auto", "email", "phone", "id"):
+        raise ConversionError(f"unknown kind {kind!r}; use 'auto', 'email', 'phone' or 'id'")
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values)
+    isna = np.asarray(values.isna(), dtype=bool)
+    text = values.astype("str").str.strip()
+    if kind == "email":
+        norm = text.str.lower()
+    elif kind == "phone":
+        norm = text.str.replace(_PHONE_KEEP, "", regex=True)
+    elif kind == "id":
+        norm = text
+    else:
+        is_mail = text.str.contains("@", regex=False).to_numpy(dtype=bool, na_value=False)
+        is_phone = text.str.fullmatch(r"\+?[\d\s().-]{7,25}").to_numpy(
+            dtype=bool, na_value=False
+        ) & text.str.contains(r"[\s().+-]").to_numpy(dtype=bool, na_value=False)
+        norm = text.copy()
+        norm[is_mail] = text[is_mail].str.lower()
+        norm[is_phone] = text[is_phone].str.replace(_PHONE_KEEP, "", regex=True)
+    hashed = [
+        None if missing else hashlib.sha256(v.encode("utf-8")).hexdigest()
+        for v, missing in zip(norm.tolist(), isna.tolist(), strict=True)
+    ]
+    return pd.Series(hashed, index=values.index, name=values.name, dtype="str")
