@@ -65,8 +65,12 @@ def main() -> None:
         crn.TrainingDatasetForm(database="bench", table="wide", boto3_session=session)
 
         rows = []
-        builds: dict[str, list[float]] = {"glue": [], "dataframe": [], "widgets": []}
+        builds: dict[str, list[float]] = {"glue": [], "dataframe": [], "widgets": [],
+                                          "inference": []}
         for _ in range(3):
+            t, _ = timed(lambda: crn.infer_schema_from_glue("bench", "wide",
+                                                            boto3_session=session))
+            builds["inference"].append(t)
             t, form = timed(lambda: crn.TrainingDatasetForm(
                 database="bench", table="wide", boto3_session=session))
             builds["glue"].append(t)
@@ -77,6 +81,7 @@ def main() -> None:
             builds["widgets"].append(t)
         for what, label in (
             ("glue", "build form, Glue table (catalog + sample + STS + IAM + widgets)"),
+            ("inference", "  of which infer_schema_from_glue alone (S3 sample + suggest)"),
             ("dataframe", "build form, DataFrame (inference + readiness + widgets)"),
             ("widgets", "build widgets only, from a loaded state"),
         ):

@@ -10,6 +10,7 @@ a notebook needs.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import shutil
 import signal
@@ -42,6 +43,9 @@ def prepare_demo_data(*, n_rows: int, n_users: int, boto3_session: Any = None) -
     _say(f"generated {len(df):,} sample interactions in {time.perf_counter() - t0:.1f} s")
     schema = crn.infer_schema(df)
     _say(repr(schema))
+    # Only the columns with a role go to S3: left-out raw PII (the e-mail) never leaves memory.
+    used = [c.name for c in schema.columns if c.role is not None]
+    df = df[used]
     s3 = _aws.client("s3", boto3_session)
     s3.create_bucket(Bucket=DEMO_BUCKET)
     t0 = time.perf_counter()
@@ -143,10 +147,8 @@ def _terminate(proc: subprocess.Popen[Any]) -> None:
         os.killpg(proc.pid, signal.SIGTERM)
         proc.wait(timeout=10)
     except (ProcessLookupError, subprocess.TimeoutExpired):
-        try:
+        with contextlib.suppress(ProcessLookupError):
             os.killpg(proc.pid, signal.SIGKILL)
-        except ProcessLookupError:
-            pass
         proc.wait(timeout=5)
 
 
@@ -155,7 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m cleanroom_nb", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="run the whole flow on the local AWS emulation")
-    demo.add_argument("--headless", action="store_true", help="no browser: submit and print the ARN")
+    demo.add_argument(
+        "--headless", action="store_true", help="no browser: submit and print the ARN"
+    )
     demo.add_argument("--port", type=int, default=8866, help="port for Voilà (default 8866)")
     demo.add_argument("--rows", type=int, default=1_200_000, help="sample rows to generate")
     demo.add_argument("--users", type=int, default=150_000, help="distinct users to generate")

@@ -46,7 +46,7 @@ def client(service: str, boto3_session: boto3.Session | None = None, **kwargs: A
             "configure a profile with a region, or pass boto3.Session(region_name=...)"
         )
     kwargs.setdefault("config", _RETRY_CONFIG)
-    return s.client(service, **kwargs)
+    return s.client(service, **kwargs)  # type: ignore[call-overload]
 
 
 def region(boto3_session: boto3.Session | None = None) -> str | None:

@@ -30,10 +30,12 @@ Examples
 from __future__ import annotations
 
 import base64
+import contextlib
 import copy
 import datetime as dt
 import json
 import re
+import socket
 import threading
 import time
 import urllib.parse
@@ -215,6 +217,7 @@ class CleanRoomsMLEmulator:
         self._calls: list[Call] = []
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._connections: set[socket.socket] = set()
 
     # ----------------------------------------------------------------- lifecycle
 
@@ -241,12 +244,17 @@ class CleanRoomsMLEmulator:
         return self
 
     def stop(self) -> None:
-        """Stop serving and close the socket. Idempotent."""
+        """Stop serving, close the socket and every open (keep-alive) connection. Idempotent."""
         server, self._server = self._server, None
         if server is None:
             return
         server.shutdown()
         server.server_close()
+        with self._lock:
+            connections, self._connections = list(self._connections), set()
+        for conn in connections:
+            with contextlib.suppress(OSError):
+                conn.shutdown(socket.SHUT_RDWR)
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
@@ -624,6 +632,18 @@ class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
     server_version = "CleanRoomsMLEmulator"
     sys_version = ""
+    timeout = 120  # idle keep-alive connections end after this many seconds
+
+    def setup(self) -> None:
+        super().setup()
+        with self.emu._lock:
+            self.emu._connections.add(self.connection)
+
+    def finish(self) -> None:
+        with self.emu._lock:
+            self.emu._connections.discard(self.connection)
+        with contextlib.suppress(OSError):
+            super().finish()
 
     def _serve(self) -> None:
         length = int(self.headers.get("Content-Length") or 0)

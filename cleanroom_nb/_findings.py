@@ -28,8 +28,9 @@ class Finding:
 
     Examples
     --------
-    >>> Finding("error", "name", "max_length", "name has 70 characters; use at most 63")
-    Finding(level='error', path='name', code='max_length', message='name has 70 characters; use at most 63')
+    >>> f = Finding("error", "name", "max_length", "name has 70 characters; use at most 63")
+    >>> print(f)
+    [error] name: name has 70 characters; use at most 63 (max_length)
     """
 
     level: Level

@@ -34,8 +34,8 @@ def to_epoch_seconds(values: pd.Series, *, unit: str | None = None) -> pd.Series
     Parameters
     ----------
     values
-        datetime64 (naive = UTC, or tz-aware), integers/floats in epoch s/ms/µs/ns, or strings
-        (ISO 8601, dates, or digits).
+        datetime64 (naive = UTC, or tz-aware), integers/floats in epoch s/ms/µs/ns (or
+        YYYYMMDD dates such as ``20240131``), or strings (ISO 8601, dates, or digits).
     unit
         The unit of numeric epochs (``"s"``, ``"ms"``, ``"us"``, ``"ns"``); None detects it
         from the magnitude of the values.
@@ -115,7 +115,24 @@ def _normalise_unit(unit: str, name: object) -> str:
     return u
 
 
+def _yyyymmdd(arr: np.ndarray) -> bool:
+    """Whole numbers that all read as YYYYMMDD dates (e.g. 20240131)."""
+    if not arr.size or not np.all(np.mod(arr, 1) == 0):
+        return False
+    if arr.min() < 19_000_101 or arr.max() > 21_001_231:
+        return False
+    month, day = (arr // 100) % 100, arr % 100
+    return bool(np.all((month >= 1) & (month <= 12) & (day >= 1) & (day <= 31)))
+
+
 def _numbers_to_seconds(s: pd.Series, unit: str | None, name: object) -> np.ndarray:
+    if unit is None:
+        probe = np.asarray(s.to_numpy(dtype="float64", na_value=np.nan), dtype="float64")
+        probe = probe[np.isfinite(probe)]
+        if _yyyymmdd(probe):
+            whole = s.to_numpy(dtype="float64", na_value=19_700_101).astype("int64")
+            dates = pd.to_datetime(pd.Series(whole.astype(str)), format="%Y%m%d")
+            return _datetimes_to_seconds(dates)
     if pd.api.types.is_integer_dtype(s.dtype):
         arr_i = np.asarray(s.to_numpy(dtype="int64", na_value=0), dtype="int64")
         u = _normalise_unit(unit, name) if unit else _detect_unit(arr_i.astype("float64"))
@@ -134,7 +151,10 @@ def _objects_to_seconds(
     present = ~isna
     digits = text.str.fullmatch(r"-?\d+(\.\d+)?").to_numpy(dtype=bool, na_value=False)
     if present.any() and digits[present].all():
-        nums = pd.to_numeric(text.where(present, "0"), errors="coerce")
+        if present.all():
+            nums = pd.to_numeric(text, errors="coerce")  # int64 keeps ns exact
+        else:
+            nums = pd.to_numeric(text.where(present), errors="coerce").astype("float64")
         return _numbers_to_seconds(nums, unit, name)
     parsed = pd.to_datetime(text.where(present, None), errors="coerce", utc=True, format="mixed")
     failed = present & np.asarray(parsed.isna(), dtype=bool)

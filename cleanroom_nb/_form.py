@@ -20,7 +20,7 @@ from cleanroom_nb._form_state import LEAVE_OUT, ROLE_CHOICES, FormState
 from cleanroom_nb._schema import TrainingSchema
 
 _RED, _AMBER, _GREEN, _GREY = "#cf222e", "#9a6700", "#1a7f37", "#6e7781"
-_GRID_COLUMNS = "minmax(120px, 1.2fr) 90px 190px 60px minmax(160px, 2fr) 70px minmax(160px, 2fr)"
+_GRID_COLUMNS = "minmax(120px, 1fr) 90px 190px 50px minmax(200px, 3fr) 70px minmax(140px, 2fr)"
 
 
 def _findings_html(findings: Iterable[Finding]) -> str:
@@ -124,7 +124,8 @@ class TrainingDatasetForm:
             )
             self.register_path = w.Text(description="S3 path", style=style)
             self.register = w.Button(description="Register in Glue", icon="database")
-            self.readiness_button = w.Button(description="Count rows (Athena)", icon="calculator")
+            self.readiness_button = w.Button(description="Count rows (Athena)", icon="calculator",
+                                             layout=w.Layout(width="200px"))
             source_children: list[w.Widget] = [w.HBox([self.database, self.table])]
         else:
             self.database = w.Text(description="Glue database", placeholder="my_database",
@@ -183,6 +184,9 @@ class TrainingDatasetForm:
             w.HBox([self.tag_add, self.tags_findings]),
         ])
 
+        self.check = w.Button(description="Check with AWS", icon="check",
+                              tooltip="check the Glue table and the account too",
+                              layout=w.Layout(width="200px"))
         self.findings_html = w.HTML()
         self.acknowledge = w.Checkbox(description="I have read the warnings", indent=False)
         self.readiness_html = w.HTML()
@@ -213,6 +217,7 @@ class TrainingDatasetForm:
                 w.HTML("<b>3. Details</b>"),
                 fields,
                 w.HTML("<b>4. Checks</b>"),
+                w.HBox([self.check, *([self.readiness_button] if glue else [])]),
                 self.readiness_html,
                 self.findings_html,
                 self.acknowledge,
@@ -235,6 +240,7 @@ class TrainingDatasetForm:
             self.register_path.observe(self._on_register_path_change, names="value")
             self.register.on_click(self._on_register_click)
         self.readiness_button.on_click(self._on_readiness_click)
+        self.check.on_click(self._on_check_click)
         self.name.observe(self._on_name_change, names="value")
         self.description.observe(self._on_description_change, names="value")
         self.role_arn.observe(self._on_role_arn_change, names="value")
@@ -263,6 +269,9 @@ class TrainingDatasetForm:
 
     def _on_readiness_click(self, _button: w.Button) -> None:
         self.state.compute_readiness()
+
+    def _on_check_click(self, _button: w.Button) -> None:
+        self.state.check_with_aws()
 
     def _on_role_change(self, column: str, change: dict[str, Any]) -> None:
         self._user(lambda: self.state.set_role(column, str(change["new"])))
@@ -334,6 +343,7 @@ class TrainingDatasetForm:
             self._set(self.table, "options", tables)
             self._set(self.table, "value", state.table)
             self._set(self.database, "disabled", state.busy)
+            self._set(self.readiness_button, "disabled", state.busy or state.schema is None)
             self._set(self.table, "disabled", state.busy or not state.database)
         else:
             df = state.df
@@ -500,15 +510,16 @@ class TrainingDatasetForm:
 
     def _render_submit(self, state: FormState) -> None:
         self._set(self.submit, "disabled", not state.can_submit)
+        self._set(self.check, "disabled", state.busy or state.request is None)
         self._set(self.submit, "description",
                   "Sending..." if state.busy else "Create training dataset")
         why = "; ".join(state.blockers)
-        progress = state.progress
-        if not state.busy and why and not progress:
-            progress = f"Submit is disabled: {why}."
+        lines = [state.progress] if state.progress else []
+        if not state.busy and why:
+            lines.append(f"Submit is disabled: {why}.")
         self._set(self.progress, "value",
-                  f"<div class='crn-progress' style='color:{_GREY}'>{html.escape(progress)}</div>"
-                  if progress else "")
+                  f"<div class='crn-progress' style='color:{_GREY}'>"
+                  f"{'<br>'.join(html.escape(x) for x in lines)}</div>" if lines else "")
         result = ""
         if state.result_arn:
             status = (f"<br>status: <b>{html.escape(state.result_status)}</b>"

@@ -203,6 +203,7 @@ class FormState:
         self.result_arn: str | None = None
         self.result_status: str | None = None
         self.conflict: TrainingDatasetExistsError | None = None
+        self._conflict_for: str | None = None
         self.errors: list[BaseException] = []
         self.last_error: BaseException | None = None
         self.sends = 0
@@ -584,9 +585,12 @@ class FormState:
                 ))
             found.extend(self._readiness_findings())
         found.extend(self._tag_findings())
+        found.extend(self._account_findings())
         signature = self.request_json_text(self.request)
         if self._remote_for == signature:
-            found.extend(self.remote_findings)
+            seen = {(self.field_of(f.path), f.code) for f in found}
+            found.extend(f for f in self.remote_findings
+                         if (self.field_of(f.path), f.code) not in seen)
         unique: dict[tuple[str, str, str, str], Finding] = {}
         for f in found:
             unique.setdefault(_finding_key(f), f)
@@ -597,6 +601,20 @@ class FormState:
         self.request_json = signature
         self.boto3_code = self._code(self.request)
         return self.findings
+
+    def _account_findings(self) -> list[Finding]:
+        """The role must be in the caller's account (known once STS answered)."""
+        parts = self.role_arn.split(":")
+        if self.account_id is None or len(parts) < 6 or not parts[4].isdigit():
+            return []
+        if parts[4] != self.account_id:
+            return [Finding(
+                "error", "roleArn", "role_account",
+                f"the role is in account {parts[4]}, but you are signed in to account "
+                f"{self.account_id}; Clean Rooms ML refuses roles of another account "
+                f"(AccessDeniedException). Use a role of {self.account_id}.",
+            )]
+        return []
 
     def _field_only_findings(self) -> list[Finding]:
         """Findings about the fields (name, role ARN, ...) while there is no schema yet."""
@@ -623,7 +641,8 @@ class FormState:
         if request is None:
             return ""
         try:
-            return str(_api().to_boto3_code(request, region=self.region, wait=self.wait))
+            # region "" (not None) when unknown: no boto3.Session is made on every edit
+            return str(_api().to_boto3_code(request, region=self.region or "", wait=self.wait))
         except CleanroomNbError as exc:
             return f"# the code cannot be generated yet: {exc}"
 
@@ -746,6 +765,32 @@ class FormState:
         self._notify("readiness", "findings", "errors")
         return ok
 
+    def check_with_aws(self) -> bool:
+        """Run ``validate_request`` with the session: also checks the Glue table and the account.
+
+        The findings are shown at their fields until the request changes. Returns False when
+        the check itself failed (the error is kept).
+        """
+        if self.request is None:
+            return False
+        request = self.request
+        self._set_loading("checks with AWS")
+        ok = True
+        try:
+            found = _api().validate_request(
+                request, boto3_session=_aws.session(self.boto3_session)
+            )
+        except Exception as exc:
+            self._record(exc, what="checking the request with AWS")
+            ok = False
+        else:
+            self.remote_findings = list(found)
+            self._remote_for = self.request_json_text(request)
+        self._set_loading(None)
+        self.validate()
+        self._notify("findings", "errors", "submit")
+        return ok
+
     # ------------------------------------------------------------------ warnings
     @property
     def warnings_acknowledged(self) -> bool:
@@ -841,7 +886,7 @@ class FormState:
 
     def reuse_existing(self) -> str | None:
         """After a name conflict with an equal definition: use the existing training dataset."""
-        if self.request is None or self.busy:
+        if self.request is None or self.busy or not self.can_reuse:
             return None
         return self._send(self.request, if_exists="reuse")
 
@@ -863,6 +908,7 @@ class FormState:
             ))
         except TrainingDatasetExistsError as exc:
             self.conflict = exc
+            self._conflict_for = signature
             self._record(exc, what="creating the training dataset")
             self.progress = "Not created: the name is taken."
         except RequestInvalidError as exc:
@@ -898,8 +944,15 @@ class FormState:
 
     @property
     def can_reuse(self) -> bool:
-        """True after a conflict with an existing dataset whose definition is equal."""
-        return bool(self.conflict is not None and self.conflict.same_definition)
+        """True after a conflict with an existing dataset whose definition is equal.
+
+        An edit of the request after the conflict takes the offer back (submit again).
+        """
+        return bool(
+            self.conflict is not None
+            and self.conflict.same_definition
+            and self._conflict_for == self.request_json
+        )
 
     # ------------------------------------------------------------------ display
     def summary(self) -> str:

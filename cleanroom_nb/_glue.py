@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import awswrangler as wr
@@ -51,6 +51,11 @@ class GlueTableInfo:
         The partition key names, as Glue stores them.
     bucket_region, session_region
         Where the data's bucket is and the region of the session (None when unknown).
+    record_count
+        The table's ``recordCount`` parameter (set by Glue crawlers), when there is one.
+    estimated_rows, listed_objects, listed_bytes, listing_truncated
+        Rows estimated from the sampled file's rows per byte times the bytes of the data
+        objects on the first listing page (a lower bound when ``listing_truncated``).
     sample_uri, sample_rows, bytes_fetched, requests
         The object the sample came from, its rows, and the S3 bytes/requests spent on it.
 
@@ -76,6 +81,10 @@ class GlueTableInfo:
     table_type: str | None = None
     delimiter: str | None = None
     record_count: int | None = None
+    estimated_rows: int | None = None
+    listed_objects: int | None = None
+    listed_bytes: int | None = None
+    listing_truncated: bool | None = None
     sample_uri: str | None = None
     sample_rows: int = 0
     bytes_fetched: int = 0
@@ -98,6 +107,10 @@ class GlueTableInfo:
             ("sample", f"{self.sample_rows} rows from {self.sample_uri or '-'}: "
                        f"{self.bytes_fetched:,} bytes in {self.requests} requests"),
         ]
+        if self.record_count or self.estimated_rows:
+            more = "+" if self.listing_truncated else ""
+            rows.append(("rows", f"{self.record_count:,} (recordCount)" if self.record_count
+                         else f"~{self.estimated_rows:,}{more} (estimated from the sample)"))
         if self.data_format == "csv":
             rows.insert(3, ("CSV header", str(self.csv_header)))
         body = "".join(
@@ -146,8 +159,10 @@ def data_format(
     return "unknown"
 
 
-def _not_found(database: str, table: str, catalog_id: str | None, session: boto3.Session,
-               exc: BaseException) -> _errors.NotFoundError:
+def _not_found(
+    database: str, table: str, catalog_id: str | None, session: boto3.Session
+) -> _errors.NotFoundError:
+    """Which of the two is missing, with what exists instead."""
     region = session.region_name
     where = f"in the Glue catalog {catalog_id + ' ' if catalog_id else ''}of region {region}"
     try:
@@ -198,7 +213,7 @@ def _catalog_error(
     if isinstance(exc, botocore.exceptions.ClientError):
         code = str(exc.response.get("Error", {}).get("Code", ""))
         if code == "EntityNotFoundException":
-            return _not_found(database, table, catalog_id, session, exc)
+            return _not_found(database, table, catalog_id, session)
         if code in ("AccessDeniedException", "AccessDenied"):
             msg = exc.response.get("Error", {}).get("Message", "")
             return _errors.AccessDeniedError(
@@ -345,6 +360,8 @@ class _Sample:
     codecs: dict[str, str] = field(default_factory=dict)
     compression: str | None = None
     findings: list[Finding] = field(default_factory=list)
+    estimated_rows: int | None = None
+    listing: _s3_sample.Listing | None = None
 
 
 def _serde_csv_options(raw: Mapping[str, Any]) -> tuple[str, str | None, str | None]:
@@ -385,7 +402,8 @@ def _read_sample(
     s3 = _aws.client("s3", session, region_name=region)
     what = f"reading a sample of {info.uri} from {info.location}"
     try:
-        obj = _s3_sample.first_data_object(s3, info.location)
+        listing = _s3_sample.list_data_objects(s3, info.location)
+        obj = listing.first
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         err = _aws.translate(exc, what=what)
         if isinstance(err, _errors.AccessDeniedError | _errors.NotFoundError):
@@ -406,6 +424,7 @@ def _read_sample(
         if info.data_format == "parquet":
             ps = _s3_sample.read_parquet_sample(s3, obj, sample_rows=sample_rows)
             frame = ps.frame
+            rows_per_byte = ps.num_rows / obj.size
             frame.columns = [str(c).lower() for c in frame.columns]
             codecs = ps.codecs
             stats = ps.stats
@@ -425,6 +444,10 @@ def _read_sample(
             head = _s3_sample.read_text_head(s3, obj, sample_bytes=sample_bytes,
                                              compression=compression)
             stats = head.stats
+            rows_per_byte = 0.0
+            if compression in ("none", "uncompressed") and stats.bytes_fetched:
+                whole_lines = len(head.text.encode("utf-8", errors="replace"))
+                rows_per_byte = head.text.count("\n") / max(whole_lines, 1)
             if info.data_format == "csv":
                 delim, quote, escape = _serde_csv_options(raw)
                 skip = _skip_header(raw)
@@ -461,8 +484,9 @@ def _read_sample(
         cast = _s3_sample.cast_to_glue_types(typed[text_cols], glue_types)
         for c in text_cols:
             typed[c] = cast[c]
+    estimate = round(rows_per_byte * listing.data_bytes) if rows_per_byte else None
     return _Sample(typed.reset_index(drop=True), obj.uri, stats.bytes_fetched, stats.requests,
-                   codecs, compression, findings)
+                   codecs, compression, findings, estimate, listing)
 
 
 def _csv_header_findings(text: str, columns: list[str], delim: str, skip: int,
@@ -602,7 +626,12 @@ def infer_schema_from_glue(
     sample = _read_sample(info, raw, data_columns, glue_types,
                           sample_bytes=min(int(sample_bytes), _s3_sample.MAX_SAMPLE_BYTES),
                           sample_rows=int(sample_rows), session=session)
+    listing = sample.listing
     updates: dict[str, Any] = {
+        "estimated_rows": sample.estimated_rows,
+        "listed_objects": listing.data_objects if listing else None,
+        "listed_bytes": listing.data_bytes if listing else None,
+        "listing_truncated": listing.truncated if listing else None,
         "sample_uri": sample.uri,
         "sample_rows": len(sample.frame),
         "bytes_fetched": sample.bytes_fetched,
@@ -613,20 +642,15 @@ def infer_schema_from_glue(
         updates["compression"] = sample.compression
     elif info.compression is None and info.data_format in ("csv", "json"):
         updates["compression"] = "none"
-    info = _replace(info, **updates)
+    info = replace(info, **updates)
     findings = [*table_findings(info, glue_types), *sample.findings]
     return suggest_schema(
         sample.frame,
         glue_types,
         partition_keys=info.partition_keys,
-        total_rows=info.record_count,
+        total_rows=info.record_count or info.estimated_rows,
         source=info,
         extra_findings=findings,
         glue_names=True,
     )
 
-
-def _replace(info: GlueTableInfo, **changes: Any) -> GlueTableInfo:
-    from dataclasses import replace
-
-    return replace(info, **changes)

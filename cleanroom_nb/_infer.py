@@ -228,7 +228,11 @@ def _with_notes(schema: TrainingSchema, notes: dict[str, str]) -> TrainingSchema
 
     cols = []
     for c in schema.columns:
-        if c.name in notes and c.role is None:
+        if (
+            c.name in notes
+            and c.role is None
+            and not any(w in c.reason for w in ("cast it", "convert it", "drop it"))
+        ):
             cols.append(replace(c, reason=f"{c.reason}; {notes[c.name]}"))
         else:
             cols.append(c)

@@ -187,6 +187,19 @@ def _kind_of_dtype(dtype: Any) -> str:
     return "other"
 
 
+def _as_arrow_strings(values: pd.Series) -> pd.Series:
+    """Python strings to an Arrow-backed column (one pass; later work is vectorised)."""
+    import pyarrow as pa
+
+    try:
+        arr = pa.array(values.to_numpy(), from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        return values
+    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
+        return values
+    return pd.Series(pd.array(arr, dtype="str"), index=values.index)
+
+
 def _py_family(v: Any) -> str:
     if isinstance(v, str):
         return "string"
@@ -242,6 +255,8 @@ def _profile(values: pd.Series, total_rows: int | None, pattern_rows: int) -> Co
             kind = "empty"
         if kind in ("int", "float"):
             nn = pd.to_numeric(nn, errors="coerce").dropna()
+        elif kind == "string":
+            nn = _as_arrow_strings(nn)
         elif kind == "datetime":
             nn = pd.to_datetime(nn, errors="coerce", utc=True).dropna()
     # Distinct values and their frequencies.

@@ -349,20 +349,43 @@ _BYTE_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [2**64 - 1], dty
 def _string_chunk_keys(chunk: pa.Array, pool: ThreadPoolExecutor) -> tuple[np.ndarray, ...]:
     """Two 64-bit keys per non-null string of one Arrow chunk (exact key when short)."""
     if chunk.null_count:
+        if _fixed_width(chunk):
+            # Null slots hold as many bytes as the others: key every row, drop the nulls' keys.
+            valid = chunk.is_valid().to_numpy(zero_copy_only=False)
+            return tuple(k[valid] for k in _keys_all_rows(chunk, pool))
         # Compact in Arrow (one copy in C++): the remaining strings are back to back.
         chunk = pc.drop_null(chunk)
-    if pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type):
-        off_dtype: Any = np.int64
-    else:
-        off_dtype = np.int32
+    return _keys_all_rows(chunk, pool)
+
+
+def _offsets(chunk: pa.Array) -> np.ndarray:
+    large = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
+    n = len(chunk)
+    raw = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if large else np.int32,
+                        count=chunk.offset + n + 1)[chunk.offset:]
+    return raw.astype(np.int64, copy=False)
+
+
+def _fixed_width(chunk: pa.Array) -> bool:
+    """Whether every slot, nulls included, holds the same number of bytes, back to back."""
+    if len(chunk) == 0:
+        return False
+    offsets = _offsets(chunk)
+    lens = np.diff(offsets)
+    width = int(lens[0])
+    return bool(width > 0 and int(offsets[-1] - offsets[0]) == len(chunk) * width
+                and int(lens.min()) == width == int(lens.max()))
+
+
+def _keys_all_rows(chunk: pa.Array, pool: ThreadPoolExecutor) -> tuple[np.ndarray, ...]:
+    """Keys of every slot of ``chunk`` (its validity is ignored)."""
     m = len(chunk)
     if m == 0:
         return (np.zeros(0, np.uint64),)
     bufs = chunk.buffers()
-    offsets = np.frombuffer(bufs[1], dtype=off_dtype, count=chunk.offset + m + 1)[chunk.offset:]
+    offsets = _offsets(chunk)
     data = (np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None
             else np.zeros(0, np.uint8))
-    offsets = offsets.astype(np.int64, copy=False)
     lens = np.diff(offsets)
     offsets0 = offsets[:-1]
     width = int(lens.max())
@@ -673,16 +696,16 @@ def readiness_sql(
         ts_nulls = ts_min = ts_max = "CAST(NULL AS BIGINT)"
     return (
         "SELECT\n"
-        "  CAST(coalesce(sum(n), 0) AS BIGINT) AS rows,\n"
-        "  CAST(count(u) AS BIGINT) AS distinct_users,\n"
+        '  CAST(coalesce(sum(n), 0) AS BIGINT) AS "rows",\n'
+        '  CAST(count(u) AS BIGINT) AS "distinct_users",\n'
         "  CAST(coalesce(sum(CASE WHEN u IS NOT NULL AND n >= 2 THEN 1 ELSE 0 END), 0)"
-        " AS BIGINT) AS users_with_2plus,\n"
+        ' AS BIGINT) AS "users_with_2plus",\n'
         "  CAST(coalesce(sum(CASE WHEN u IS NULL THEN n ELSE 0 END), 0)"
-        " AS BIGINT) AS null_user_ids,\n"
-        "  CAST(sum(null_items) AS BIGINT) AS null_item_ids,\n"
-        "  CAST(sum(null_ts) AS BIGINT) AS null_timestamps,\n"
-        "  min(ts_min) AS ts_min,\n"
-        "  max(ts_max) AS ts_max\n"
+        ' AS BIGINT) AS "null_user_ids",\n'
+        '  CAST(sum(null_items) AS BIGINT) AS "null_item_ids",\n'
+        '  CAST(sum(null_ts) AS BIGINT) AS "null_timestamps",\n'
+        '  min(ts_min) AS "ts_min",\n'
+        '  max(ts_max) AS "ts_max"\n'
         "FROM (\n"
         f"  SELECT {u} AS u, count(*) AS n,\n"
         f"    {item_nulls} AS null_items,\n"
@@ -931,6 +954,7 @@ def readiness_from_athena(
              schema.api_name(ts) if ts else None)
     sql = readiness_sql(database, table, *names)
     session = _aws.session(boto3_session)
+    _check_workgroup(workgroup, session)
     bar = _Progress(f"Athena readiness query on {database}.{table}", enabled=progress)
     start = time.perf_counter()
     watcher = _AthenaWatcher(session, bar)
@@ -975,3 +999,29 @@ def _aws_errors() -> tuple[type[BaseException], ...]:
     """botocore's and awswrangler's errors: what a call through awswrangler may raise."""
     return (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError,
             *_aws.wrangler_errors())
+
+
+def _check_workgroup(workgroup: str, session: boto3.Session) -> None:
+    """Raise a :class:`NotFoundError` naming the workgroups there are when ``workgroup`` is not."""
+    athena = _aws.client("athena", session)
+    try:
+        found = "WorkGroup" in athena.get_work_group(WorkGroup=workgroup)
+    except botocore.exceptions.ClientError as exc:
+        code = exc.response.get("Error", {}).get("Code", "")
+        msg = exc.response.get("Error", {}).get("Message", "")
+        if code != "InvalidRequestException" or "not found" not in msg.lower():
+            raise _aws.translate(exc, what=f"reading Athena workgroup {workgroup!r}") from exc
+        found = False
+    except botocore.exceptions.BotoCoreError as exc:
+        raise _aws.translate(exc, what=f"reading Athena workgroup {workgroup!r}") from exc
+    if not found:
+        try:
+            names = [w["Name"] for w in athena.list_work_groups().get("WorkGroups", [])]
+        except (botocore.exceptions.ClientError, botocore.exceptions.BotoCoreError):
+            names = []
+        listed = f" Workgroups in {session.region_name}: {', '.join(names)}." if names else ""
+        raise _errors.NotFoundError(
+            f"Athena workgroup {workgroup!r} was not found in {session.region_name}.{listed} "
+            "Pass workgroup= with an existing one (the default is 'primary').",
+            code="InvalidRequestException",
+        )

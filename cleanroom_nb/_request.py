@@ -21,12 +21,18 @@ import copy
 import difflib
 import re
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 from typing import Any
 
 import boto3
 
 from cleanroom_nb import _aws, _roles, _service_model
-from cleanroom_nb._errors import CleanroomNbError, CredentialsError, EndpointUnreachableError
+from cleanroom_nb._errors import (
+    CleanroomNbError,
+    CredentialsError,
+    EndpointUnreachableError,
+    NotFoundError,
+)
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb._schema import ColumnSchema, TrainingSchema, _type_fix, glue_column_name
 
@@ -226,14 +232,16 @@ def validate_request(
     findings.extend(_model_findings(request))
     columns = _columns(request)
     table_types: dict[str, str] | None = None
+    table_codes: set[str] = set()
     if boto3_session is not None:
         table_findings, table_types = _glue_findings(request, columns, boto3_session)
         findings.extend(table_findings)
+        table_codes = {f.code for f in table_findings if f.path == GLUE_PATH}
         findings.extend(_role_arn_findings(request, boto3_session))
     findings.extend(_schema_rules(request, columns, table_types))
     findings.extend(_tag_rules(request))
     findings.extend(_role_name_rules(request))
-    findings.extend(_source_findings(request))
+    findings.extend(_source_findings(request, skip_codes=table_codes))
     findings = _drop_superseded(findings)
     return Findings(_dedupe(findings))
 
@@ -533,12 +541,18 @@ def _role_name_rules(request: Mapping[str, Any]) -> list[Finding]:
     ]
 
 
-def _source_findings(request: Mapping[str, Any]) -> list[Finding]:
-    """Findings of the TrainingSchema the request was built from that the request keeps."""
+def _source_findings(request: Mapping[str, Any], *, skip_codes: set[str]) -> list[Finding]:
+    """Findings of the TrainingSchema the request was built from that the request keeps.
+
+    ``skip_codes`` are codes the live Glue table check has just reported again.
+    """
     schema = getattr(request, "schema", None)
     if not isinstance(schema, TrainingSchema):
         return []
-    out = [f for f in schema.findings if f.code not in _REDERIVED_SCHEMA_CODES]
+    out = [
+        f for f in schema.findings
+        if f.code not in _REDERIVED_SCHEMA_CODES and f.code not in skip_codes
+    ]
     source = schema.source
     db, table = getattr(source, "database", None), getattr(source, "table", None)
     glue = _value_at(request, GLUE_PATH)
@@ -577,7 +591,13 @@ def _aws_problem(exc: BaseException, what: str, path: str) -> Finding:
 def _glue_findings(
     request: Mapping[str, Any], columns: list[_Column], session: boto3.Session
 ) -> tuple[list[Finding], dict[str, str] | None]:
-    import awswrangler as wr
+    """The Glue table's own findings and its column types (None when it cannot be read).
+
+    The table is read with :func:`cleanroom_nb._glue.glue_table_info` (awswrangler), so its
+    location, format, compression and bucket region are judged by the same rules as
+    :func:`cleanroom_nb.infer_schema_from_glue` (``_glue.table_findings``).
+    """
+    from cleanroom_nb import _glue
 
     glue = _value_at(request, GLUE_PATH)
     if not isinstance(glue, Mapping):
@@ -589,14 +609,14 @@ def _glue_findings(
         return [], None
     what = f"reading Glue table {db}.{table}"
     try:
-        types = wr.catalog.get_table_types(
-            database=db, table=table, catalog_id=catalog_id, boto3_session=session
+        info, types, _raw = _glue.glue_table_info(
+            db, table, catalog_id=catalog_id, boto3_session=session
         )
-    except Exception as exc:  # awswrangler/botocore errors become findings
-        return [_aws_problem(exc, what, GLUE_PATH)], None
-    if types is None:
+    except NotFoundError:
         return [_missing_table(db, table, catalog_id, session)], None
-    out = []
+    except Exception as exc:  # every AWS problem becomes a finding, none escapes
+        return [_aws_problem(exc, what, GLUE_PATH)], None
+    out = [replace(f, path=GLUE_PATH) for f in _glue.table_findings(info, {})]
     by_lower: dict[str, list[str]] = {}
     for name in types:
         by_lower.setdefault(name.lower(), []).append(name)
@@ -688,7 +708,10 @@ def _role_arn_findings(request: Mapping[str, Any], session: boto3.Session) -> li
     account = str(identity.get("Account", ""))
     caller_partition = str(identity.get("Arn", "arn:aws:")).split(":")[1] or None
     region = session.region_name
-    partition = session.get_partition_for_region(region) if region else caller_partition
+    try:
+        partition = session.get_partition_for_region(region) if region else caller_partition
+    except Exception:  # an unknown (e.g. local) region: judge by the caller's own ARN
+        partition = caller_partition
     if parsed is not None:
         role_partition, role_account, _ = parsed
         if account and role_account != account:

@@ -23,7 +23,9 @@ ACCEPTED_GLUE_TYPES: Final[dict[str, frozenset[str]]] = {
     USER_ID: frozenset({"string", "int", "bigint"}),
     ITEM_ID: frozenset({"string", "int", "bigint"}),
     TIMESTAMP: frozenset({"bigint", "int", "timestamp"}),
-    CATEGORICAL_FEATURE: frozenset({"string", "int", "float", "bigint", "double", "boolean", "array"}),
+    CATEGORICAL_FEATURE: frozenset(
+        {"string", "int", "float", "bigint", "double", "boolean", "array"}
+    ),
     NUMERICAL_FEATURE: frozenset({"double", "float", "int", "bigint"}),
 }
 """Glue types accepted per role (AWS Clean Rooms user guide, "Training data requirements")."""
@@ -53,8 +55,10 @@ def accepts(role: str, glue_type: str) -> bool:
 
     Examples
     --------
-    >>> accepts("TIMESTAMP", "bigint"), accepts("USER_ID", "double"), accepts("NUMERICAL_FEATURE", "smallint")
-    (True, False, False)
+    >>> accepts("TIMESTAMP", "bigint"), accepts("USER_ID", "double")
+    (True, False)
+    >>> accepts("NUMERICAL_FEATURE", "smallint")
+    False
     """
     return base_glue_type(glue_type) in ACCEPTED_GLUE_TYPES[role]
 

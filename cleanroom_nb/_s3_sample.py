@@ -31,8 +31,8 @@ DEFAULT_SAMPLE_BYTES = 1 << 20
 """Bytes read from the start of a CSV/JSON object (and the cap for Parquet footers): 1 MiB."""
 MAX_SAMPLE_BYTES = 2 << 20
 """The hard cap on ``sample_bytes`` (2 MiB), the issue's budget (plus one Parquet row group)."""
-DEFAULT_SAMPLE_ROWS = 100_000
-"""Rows taken at most from the first Parquet row group."""
+DEFAULT_SAMPLE_ROWS = 20_000
+"""Rows taken at most from the first Parquet row group (as many as infer_schema samples)."""
 PARQUET_PAGE_BUFFER = 256 << 10
 """pyarrow's read buffer per column chunk: pages are fetched in pieces of this size."""
 
@@ -87,6 +87,7 @@ class S3RangedFile(io.RawIOBase):
         self.size = int(size)
         self.stats = stats if stats is not None else IoStats()
         self._pos = 0
+        self._fetched: list[tuple[int, bytes]] = []
 
     def readable(self) -> bool:
         return True
@@ -112,15 +113,23 @@ class S3RangedFile(io.RawIOBase):
         return pos
 
     def read_range(self, start: int, length: int) -> bytes:
-        """The bytes ``[start, start + length)`` (fewer at the end of the object)."""
+        """The bytes ``[start, start + length)`` (fewer at the end of the object).
+
+        Bytes fetched before are served again from memory (pyarrow reads the last 64 KiB for
+        the footer first: for a small file that is the whole file).
+        """
         end = min(start + length, self.size)
         if length <= 0 or start >= end:
             return b""
+        for seg_start, seg in self._fetched:
+            if seg_start <= start and end <= seg_start + len(seg):
+                return seg[start - seg_start : end - seg_start]
         resp = self._s3.get_object(
             Bucket=self.bucket, Key=self.key, Range=f"bytes={start}-{end - 1}"
         )
         data: bytes = resp["Body"].read()
         self.stats.add(len(data))
+        self._fetched.append((start, data))
         return data
 
     def readinto(self, buffer: Any) -> int:
@@ -185,20 +194,40 @@ def is_data_key(key: str, prefix: str) -> bool:
     return not any(part.startswith(("_", ".")) for part in rel.split("/") if part)
 
 
-def first_data_object(s3_client: Any, location: str, *, max_keys: int = 1000) -> S3Object | None:
-    """The first non-empty data object under ``location`` (one ``ListObjectsV2`` page).
+@dataclass(frozen=True)
+class Listing:
+    """The first page of a table's listing: its first data object and what the page holds.
+
+    ``data_bytes`` and ``data_objects`` count the data objects on the page; when
+    ``truncated`` the table holds more than that.
+    """
+
+    first: S3Object | None
+    data_objects: int
+    data_bytes: int
+    truncated: bool
+
+
+def list_data_objects(s3_client: Any, location: str, *, max_keys: int = 1000) -> Listing:
+    """One ``ListObjectsV2`` page under ``location``: its first non-empty data object and totals.
 
     Keys of Hive-style partitions (``dt=2024-01-01/...``) are found too: the listing is not
-    delimited. Returns None when the first page holds no data object.
+    delimited. ``first`` is None when the page holds no data object.
     """
     bucket, prefix = split_s3_uri(location)
     if prefix and not prefix.endswith("/"):
         prefix += "/"
     resp = s3_client.list_objects_v2(Bucket=bucket, Prefix=prefix, MaxKeys=max_keys)
+    first = None
+    count = total = 0
     for obj in resp.get("Contents", []):
-        if int(obj.get("Size", 0)) > 0 and is_data_key(obj["Key"], prefix):
-            return S3Object(bucket, obj["Key"], int(obj["Size"]))
-    return None
+        size = int(obj.get("Size", 0))
+        if size > 0 and is_data_key(obj["Key"], prefix):
+            count += 1
+            total += size
+            if first is None:
+                first = S3Object(bucket, obj["Key"], size)
+    return Listing(first, count, total, bool(resp.get("IsTruncated")))
 
 
 # ---------------------------------------------------------------------------------- Parquet

@@ -17,6 +17,8 @@ Examples
 
 from __future__ import annotations
 
+import datetime as dt
+import html
 import time
 from collections.abc import Mapping
 from typing import Any, Literal
@@ -96,6 +98,83 @@ def _message(exc: botocore.exceptions.ClientError) -> str:
     return str(exc.response.get("Error", {}).get("Message", "")) or str(exc)
 
 
+# ------------------------------------------------------------------- notebook views
+
+
+def _cell(value: Any) -> str:
+    if isinstance(value, dt.datetime):
+        value = value.isoformat(timespec="seconds")
+    return html.escape("" if value is None else str(value))
+
+
+class TrainingDatasetInfo(dict[str, Any]):
+    """The description of one training dataset (a plain ``dict``) with a notebook view.
+
+    Examples
+    --------
+    >>> info = TrainingDatasetInfo({"name": "shoppers", "status": "ACTIVE"})
+    >>> info["status"], "shoppers" in info._repr_html_()
+    ('ACTIVE', True)
+    """
+
+    def _repr_html_(self) -> str:
+        rows = [
+            (k, self.get(k))
+            for k in (
+                "name",
+                "status",
+                "trainingDatasetArn",
+                "roleArn",
+                "description",
+                "createTime",
+                "updateTime",
+            )
+            if self.get(k) is not None
+        ]
+        data = (self.get("trainingData") or [{}])[0]
+        config = data.get("inputConfig") or {}
+        glue = (config.get("dataSource") or {}).get("glueDataSource") or {}
+        if glue:
+            rows.append(("Glue table", f"{glue.get('databaseName')}.{glue.get('tableName')}"))
+        columns = ", ".join(
+            f"{c.get('columnName')} ({'/'.join(c.get('columnTypes') or [])})"
+            for c in config.get("schema") or []
+        )
+        if columns:
+            rows.append(("columns", columns))
+        if self.get("tags"):
+            rows.append(("tags", ", ".join(f"{k}={v}" for k, v in self["tags"].items())))
+        body = "".join(
+            f"<tr><th style='text-align:left'>{_cell(k)}</th>"
+            f"<td style='text-align:left'>{_cell(v)}</td></tr>"
+            for k, v in rows
+        )
+        return f"<table>{body}</table>"
+
+
+class TrainingDatasetList(list[dict[str, Any]]):
+    """Training datasets as listed (a plain ``list`` of dicts) with a notebook view.
+
+    Examples
+    --------
+    >>> TrainingDatasetList([])._repr_html_()
+    '<p>no training datasets</p>'
+    """
+
+    def _repr_html_(self) -> str:
+        if not self:
+            return "<p>no training datasets</p>"
+        keys = ("name", "status", "createTime", "trainingDatasetArn")
+        head = "".join(f"<th>{k}</th>" for k in keys)
+        body = "".join(
+            "<tr>"
+            + "".join(f"<td style='text-align:left'>{_cell(d.get(k))}</td>" for k in keys)
+            + "</tr>"
+            for d in self
+        )
+        return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
 # ----------------------------------------------------------------------------- helpers
 
 
@@ -113,7 +192,8 @@ def get_training_dataset(arn: str, *, boto3_session: boto3.Session | None = None
     'ACTIVE'
     """
     try:
-        return _strip(_client(boto3_session).get_training_dataset(trainingDatasetArn=arn))
+        response = _client(boto3_session).get_training_dataset(trainingDatasetArn=arn)
+        return TrainingDatasetInfo(_strip(response))
     except Exception as exc:
         raise _aws.translate(exc, what=f"reading training dataset {arn}") from exc
 
@@ -131,7 +211,9 @@ def list_training_datasets(*, boto3_session: boto3.Session | None = None) -> lis
     """
     try:
         pages = _client(boto3_session).get_paginator("list_training_datasets").paginate()
-        return [dict(d) for page in pages for d in page.get("trainingDatasets", [])]
+        return TrainingDatasetList(
+            dict(d) for page in pages for d in page.get("trainingDatasets", [])
+        )
     except Exception as exc:
         raise _aws.translate(exc, what="listing Clean Rooms ML training datasets") from exc
 
@@ -213,10 +295,17 @@ def definition_differences(existing: Mapping[str, Any], request: Mapping[str, An
     out = []
     for key in ("roleArn", "description", "tags"):
         if a[key] != b[key]:
-            out.append(f"{key}: the existing dataset has {a[key]!r}, this request has {b[key]!r}")
+            out.append(
+                f"{key}: the existing dataset has {_shown(a[key])}, "
+                f"this request has {_shown(b[key])}"
+            )
     if a["trainingData"] != b["trainingData"]:
         out.extend(_data_differences(a["trainingData"], b["trainingData"]))
     return out
+
+
+def _shown(value: Any) -> str:
+    return "none" if value in (None, {}) else repr(value)
 
 
 def _data_differences(a: list[Any], b: list[Any]) -> list[str]:
@@ -420,7 +509,7 @@ def _create_error(
         role_account = parts[4] if len(parts) > 5 else "?"
         role_name = role.split("role/", 1)[-1].rsplit("/", 1)[-1] if "role/" in role else role
         reasons = [
-            f"your identity needs iam:PassRole on {role} (and cleanrooms-ml:CreateTrainingDataset)."
+            f"your identity has iam:PassRole on {role} (and cleanrooms-ml:CreateTrainingDataset)."
             " The managed policy AWSCleanRoomsMLFullAccess only allows passing roles whose name "
             f"starts with 'cleanrooms-ml'"
             + (
@@ -429,10 +518,11 @@ def _create_error(
                 else ""
             )
             + ".",
-            f"the role's trust policy must let the service principal {TRUST_PRINCIPAL} perform "
-            "sts:AssumeRole (not cleanrooms.amazonaws.com); cleanroom_nb.trust_policy() gives "
+            f"the role's trust policy lets the service principal {TRUST_PRINCIPAL} perform "
+            "sts:AssumeRole (not cleanrooms.amazonaws.com, the AWS Clean Rooms principal); "
+            "cleanroom_nb.trust_policy() gives "
             "it and cleanroom_nb.check_role(role_arn) checks it.",
-            f"the role must be in the caller's account {account}"
+            f"the role is in the caller's account {account}"
             + (f"; it is in account {role_account}" if role_account != account else "")
             + ". Create one there with cleanroom_nb.create_role(...).",
         ]

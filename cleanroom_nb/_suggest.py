@@ -42,6 +42,8 @@ from cleanroom_nb._schema import (
 
 MIN_ROLE_SCORE = 0.4
 """A column needs at least this score to get a required role."""
+MIN_ID_VALUES = 20
+"""An ID column has at least this many distinct values (unless every sampled row differs)."""
 TOP_CANDIDATES = 6
 """Candidates per required role tried in the joint assignment."""
 MAX_CATEGORY_VALUES = 1000
@@ -72,8 +74,10 @@ class _Col:
     ev: NameEvidence
     api_ok: bool
     scores: dict[str, float] = field(default_factory=dict)
+    names: dict[str, float] = field(default_factory=dict)
     facts: dict[str, str] = field(default_factory=dict)
     near_miss: dict[str, str] = field(default_factory=dict)
+    partition_key: bool = False
 
     @property
     def p(self) -> ColumnProfile:
@@ -159,6 +163,7 @@ def suggest_schema(
                 profile=profile,
                 ev=name_evidence(name),
                 api_ok=api_ok,
+                partition_key=name in set(partition_keys),
             )
         )
     for c in cols:
@@ -216,6 +221,8 @@ def _type_text(c: _Col) -> str:
     p = c.profile
     if p is None:
         return c.glue_type
+    if c.base == "unknown":
+        return f"pandas dtype {p.dtype}"
     if p.kind in ("string", "int", "float", "bool") and c.base in ("string", "bigint", "double"):
         return {"string": "string", "bigint": "integer", "double": "float", "int": "integer"}.get(
             c.base, c.glue_type
@@ -287,7 +294,6 @@ def _time_values(c: _Col) -> str | None:
 
 def _id_values(c: _Col, role: str) -> tuple[float, str | None]:
     """Value score of a column for an ID role, or a veto reason."""
-    noun = _ROLE_NOUN[role]
     p = c.profile
     if p is None:
         return 0.5, None
@@ -306,8 +312,8 @@ def _id_values(c: _Col, role: str) -> tuple[float, str | None]:
     if role == _roles.ITEM_ID and p.has(EMAIL, PHONE):
         return 0.0, "it holds personal contact data"
     d = p.est_distinct or p.distinct
-    if d < 3:
-        return 0.0, f"only {d} distinct value(s)"
+    if d < MIN_ID_VALUES and d < p.sample_rows:
+        return 0.0, f"it has only {d} distinct value{'s' if d != 1 else ''}, too few for ids"
     if p.kind == "float" and not p.integral:
         return 0.0, "it holds fractional numbers"
     card = min(1.0, max(0.2, _log10(d) / 3))
@@ -318,7 +324,7 @@ def _id_values(c: _Col, role: str) -> tuple[float, str | None]:
         repeat = 1.0 if rpv >= 1.3 else 0.7
     v = card * repeat * (1 - 0.4 * min(p.null_ratio, 1.0))
     if p.time_unit and c.ev.time:
-        return 0.0, f"it holds {noun}-less epoch times"
+        return 0.0, "it holds Unix epoch times"
     if p.time_unit:
         v *= 0.6
     if role == _roles.USER_ID and p.has(EMAIL, PHONE):
@@ -345,6 +351,7 @@ def _score_id(c: _Col, role: str, name_score: float, word: str) -> None:
             )
             if c.base in ("tinyint", "smallint"):
                 fix = "cast it to int32 or int64"
+            c.names[role] = name_score
             c.near_miss[role] = (
                 f"{c.name!r} matches by name ('{word}') but its Glue type {c.glue_type} is not "
                 f"accepted ({role} takes {_roles.accepted_types_text(role)}); {fix}"
@@ -362,6 +369,7 @@ def _score_id(c: _Col, role: str, name_score: float, word: str) -> None:
         score = 0.4 * v
         head = f"values look like hashed {noun} ids"
     c.scores[role] = score
+    c.names[role] = name_score
     c.facts[role] = head
 
 
@@ -389,9 +397,18 @@ def _score_time(c: _Col) -> None:
         if n >= 0.6 and not p.has(ALL_NULL):
             lo, hi = p.min_value, p.max_value
             rng = f" ({lo:,} .. {hi:,})" if isinstance(lo, (int, float)) else ""
+            hint = ""
+            if (
+                isinstance(lo, int) and isinstance(hi, int)
+                and lo >= 19_000_101 and hi <= 21_001_231
+            ):
+                hint = (
+                    "; they look like YYYYMMDD dates: convert them with cleanroom_nb."
+                    f"to_epoch_seconds(df[{c.name!r}].astype(str)) (ISO dates are read too)"
+                )
             c.near_miss[role] = (
                 f"{c.name!r} matches by name ('{ev.time_word}') but its values{rng} are not "
-                "Unix epoch times or datetimes"
+                f"Unix epoch times or datetimes{hint}"
             )
         return
     if p.has(CONSTANT) or (p.est_distinct or p.distinct) < 2:
@@ -429,7 +446,16 @@ def _assign(cols: list[_Col]) -> dict[str, _Col]:
     """The best joint assignment of the three required roles (no column twice)."""
     options: dict[str, list[_Col | None]] = {}
     for role in _roles.REQUIRED_ROLES:
-        cands = [c for c in cols if c.scores.get(role, 0.0) >= MIN_ROLE_SCORE and c.api_ok]
+        # A column whose name fits much better but whose type does not (a float 'user_id')
+        # keeps weaker names ('session_id') from being guessed in its place.
+        near = max((c.names.get(role, 0.0) for c in cols if role in c.near_miss), default=0.0)
+        cands = [
+            c
+            for c in cols
+            if c.scores.get(role, 0.0) >= MIN_ROLE_SCORE
+            and c.api_ok
+            and (role == _roles.TIMESTAMP or c.names.get(role, 0.0) >= near - 0.3)
+        ]
         cands.sort(key=lambda c: -c.scores[role])
         options[role] = [*cands[:TOP_CANDIDATES], None]
     best: tuple[float, tuple[_Col | None, ...]] = (-1.0, (None, None, None))
@@ -528,13 +554,21 @@ def _feature_of(
     ev, p = c.ev, c.profile
     cat, num = _roles.CATEGORICAL_FEATURE, _roles.NUMERICAL_FEATURE
     for role in _roles.REQUIRED_ROLES:
-        if role in c.near_miss and role not in assignment:
-            return None, 0.0, 0.8, "left out: " + c.near_miss[role]
+        if role in c.near_miss:
+            used = assignment.get(role)
+            instead = f" ({used.name!r} was suggested instead)" if used is not None else ""
+            return None, 0.0, 0.8, "left out: " + c.near_miss[role] + instead
     if not c.api_ok:
         return (
             None, 0.0, 0.9,
             "left out: its name does not fit the API's column-name rule (1-128 letters, "
             "digits, '_', inner spaces or hyphens); rename it to use it",
+        )
+    if c.partition_key and (ev.time > 0 or ev.not_time or _time_values(c) is not None):
+        return (
+            None, 0.0, 0.7,
+            "left out: a date partition key (it splits the files, it does not describe the "
+            "interaction); set it by hand if you want it as a feature",
         )
     if c.base == "timestamp" and (p is None or not p.has(ALL_NULL)):
         used = assignment.get(_roles.TIMESTAMP)

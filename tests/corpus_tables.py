@@ -527,6 +527,56 @@ def ms_played_history() -> pd.DataFrame:
     })
 
 
+def olist_orders() -> pd.DataFrame:
+    """Olist e-commerce: orders joined with items and customers."""
+    r = _rng("olist")
+    cust = _pick(r, 700)
+    t = _epoch(r, "2017-01-01", 600)
+    return pd.DataFrame({
+        "order_id": _hex(r, N, 32),
+        "customer_id": _hex(r, N, 32),  # one per order in Olist: not the person
+        "customer_unique_id": _hex(r, 700, 32)[cust],
+        "order_item_id": r.choice([1, 1, 1, 2, 3], N),
+        "product_id": _hex(r, 1500, 32)[_pick(r, 1500)],
+        "order_purchase_timestamp": _fmt(t, "%Y-%m-%d %H:%M:%S"),
+        "price": np.round(r.gamma(2, 40, N), 2),
+        "freight_value": np.round(r.gamma(2, 8, N), 2),
+        "customer_state": r.choice(["SP", "RJ", "MG", "RS"], N),
+    })
+
+
+def mind_behaviors() -> pd.DataFrame:
+    """Microsoft MIND behaviors.tsv (news)."""
+    r = _rng("mind")
+    t = _epoch(r, "2019-11-09", 6)
+    return pd.DataFrame({
+        "Impression ID": np.arange(1, N + 1),
+        "User ID": [f"U{x}" for x in _pick(r, 800) * 7 + 13],
+        "Time": _fmt(t, "%-m/%-d/%Y %-I:%M:%S %p"),
+        "History": [" ".join(f"N{x}" for x in r.integers(1, 60000, 12)) for _ in range(N)],
+        "Impressions": [f"N{a}-1 N{b}-0 N{c}-0" for a, b, c in r.integers(1, 60000, (N, 3))],
+    })
+
+
+def avazu() -> pd.DataFrame:
+    """Avazu CTR (ads): hour is YYMMDDHH, ids are 8-hex hashes, id is a uint64."""
+    r = _rng("avazu")
+    return pd.DataFrame({
+        "id": r.integers(0, 2**63, N).astype(np.uint64) * np.uint64(2),
+        "click": (r.random(N) < 0.17).astype(np.int64),
+        "hour": np.sort(r.choice([14102100, 14102101, 14102213, 14103023], N)),
+        "C1": r.choice([1005, 1002, 1010], N),
+        "banner_pos": r.choice([0, 1, 7], N),
+        "site_id": _hex(r, 60, 8)[_pick(r, 60)],
+        "app_id": _hex(r, 400, 8)[_pick(r, 400)],
+        "app_category": _hex(r, 12, 8)[_pick(r, 12)],
+        "device_id": _hex(r, 900, 8)[_pick(r, 900)],
+        "device_type": r.choice([0, 1, 4, 5], N),
+        "device_conn_type": r.choice([0, 2, 3], N),
+        "C14": r.integers(15000, 24000, N),
+    })
+
+
 TABLES: list[CorpusTable] = [
     CorpusTable("movielens", "MovieLens ratings.csv", movielens,
                 {"userId": U, "movieId": I, "timestamp": T, "rating": NUM}),
@@ -637,6 +687,18 @@ TABLES: list[CorpusTable] = [
                           ("small_int", "rating"))),
     CorpusTable("kkbox", "KKBox music recommendation train.csv", kkbox,
                 {"msno": U, "song_id": I, "source_type": CAT, "target": CAT},
+                missing={T: ("no column holds",)}),
+    CorpusTable("olist_orders", "Olist Brazilian e-commerce", olist_orders,
+                {"customer_unique_id": U, "product_id": I, "order_id": None,
+                 "order_item_id": None, "order_purchase_timestamp": None, "price": NUM,
+                 "customer_state": CAT},
+                missing={T: ("order_purchase_timestamp", "to_epoch_seconds")}),
+    CorpusTable("mind_behaviors", "Microsoft MIND behaviors.tsv", mind_behaviors,
+                {"User ID": U, "Impression ID": None, "Time": None, "History": None},
+                missing={I: ("item",), T: ("Time", "to_epoch_seconds")}),
+    CorpusTable("avazu", "Avazu click-through prediction", avazu,
+                {"device_id": U, "app_id": I, "id": None, "click": CAT,
+                 "app_category": CAT, "device_type": CAT},
                 missing={T: ("no column holds",)}),
     CorpusTable("spotify_streaming_history", "Spotify extended streaming history",
                 ms_played_history,

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from cleanroom_nb._form_state import FormState
+from cleanroom_nb._schema import ColumnProfile, ColumnSchema, TrainingSchema
 
 ACCOUNT_ID = "123456789012"
 BUCKET = "crn-form-tests"
@@ -60,6 +61,20 @@ def interactions_frame(n_rows: int = 400, n_users: int = 60, seed: int = 0) -> p
     )
 
 
+def ready_frame(n_rows: int = 1_000_000, n_users: int = 200_000, seed: int = 1) -> pd.DataFrame:
+    """Interactions large enough for the readiness rules (1M rows, 100k+ users with 2+ rows)."""
+    rng = np.random.default_rng(seed)
+    return pd.DataFrame(
+        {
+            "user_id": rng.integers(0, n_users, n_rows).astype("int64"),
+            "item_id": rng.integers(0, 5_000, n_rows).astype("int64"),
+            "event_time": (1_700_000_000 + rng.integers(0, 10**7, n_rows)).astype("int64"),
+            "device": pd.Categorical.from_codes(rng.integers(0, 3, n_rows),
+                                                ["ios", "android", "web"]).astype(str),
+        }
+    )
+
+
 def make_glue_table(
     boto3_session: boto3.Session,
     df: pd.DataFrame | None = None,
@@ -102,6 +117,23 @@ def ensure_roles(state: FormState) -> None:
         "event_time": "TIMESTAMP",
         "email": None,
     }
+    present = {c.name for c in state.schema.columns}
     for column, role in wanted.items():
-        if state.schema.column(column).role != role:
+        if column in present and state.schema.column(column).role != role:
             assert state.set_role(column, role), state.error_message
+
+
+def offline_schema(ts_unit: str | None = None) -> TrainingSchema:
+    """A Glue-named schema built by hand (no inference), optionally with epoch-ms times."""
+    ts_profile = ColumnProfile("int64", 10, 0.0, 10, 1.0, 1.0, time_unit=ts_unit,
+                               examples=("1700000000000",))
+    return TrainingSchema.from_columns(
+        [
+            ColumnSchema("user_id", "string", "USER_ID", 0.9, "by hand"),
+            ColumnSchema("item_id", "bigint", "ITEM_ID", 0.9, "by hand"),
+            ColumnSchema("event_time", "bigint", "TIMESTAMP", 0.9, "by hand", profile=ts_profile),
+            ColumnSchema("price", "double", "NUMERICAL_FEATURE", 0.8, "by hand"),
+            ColumnSchema("note", "string", None, 0.5, "free text"),
+        ],
+        glue_names=True,
+    )

@@ -122,6 +122,10 @@ def voila(
 def _shot(page: Any, name: str) -> Path:
     SHOTS.mkdir(parents=True, exist_ok=True)
     path = SHOTS / f"{name}.png"
+    # Voilà scrolls inside its own container: grow the viewport to the whole form instead.
+    height = page.evaluate("document.querySelector('.crn-form').scrollHeight")
+    page.set_viewport_size({"width": 1280, "height": min(int(height) + 60, 4000)})
+    page.evaluate("window.scrollTo(0, 0); document.querySelector('.crn-form').scrollIntoView()")
     page.screenshot(path=str(path), full_page=True)
     return path
 
@@ -235,6 +239,7 @@ def test_form_in_chromium(browser: Any, voila: str, cleanrooms: Any) -> None:
         expect(page.get_by_role("button", name="Create training dataset")).to_be_disabled()
         finding = page.locator(".crn-finding", has_text="63")
         expect(finding.first).to_be_visible()
+        expect(page.get_by_role("button", name="Use the existing dataset")).to_be_hidden()
         _shot(page, "06_invalid_name")
         assert all(not u.startswith(("http://127.0.0.1", "http://localhost")) for u in outside)
     except Exception:

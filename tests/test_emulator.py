@@ -412,13 +412,34 @@ def test_testing_plugin_gives_users_a_fixture(tmp_path: Any) -> None:
         "def test_fails_on_purpose(cleanrooms):\n"
         "    assert cleanrooms.datasets == {'not': 'empty'}\n"
     )
-    env = {k: v for k, v in os.environ.items() if not k.startswith("AWS_ENDPOINT_URL")}
-    out = subprocess.run(
-        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(tmp_path)],
-        capture_output=True,
-        text=True,
-        env=env,
-        cwd=tmp_path,
-        timeout=120,
+    outcomes: list[str] = []
+    before = os.environ.get("AWS_ENDPOINT_URL_CLEANROOMSML")
+
+    class Collect:
+        def pytest_runtest_logreport(self, report: Any) -> None:
+            if report.when == "call":
+                outcomes.append(report.outcome)
+
+    code = pytest.main(
+        ["-q", "-p", "no:cacheprovider", "--rootdir", str(tmp_path), str(tmp_path)],
+        plugins=[Collect()],
     )
-    assert "1 failed, 1 passed" in out.stdout, out.stdout + out.stderr
+    assert sorted(outcomes) == ["failed", "passed"] and code == pytest.ExitCode.TESTS_FAILED
+    assert os.environ.get("AWS_ENDPOINT_URL_CLEANROOMSML") == before  # the fixture restored it
+
+
+def test_stop_closes_keep_alive_connections() -> None:
+    emu = CleanRoomsMLEmulator().start()
+    c = boto3.client(
+        "cleanroomsml",
+        endpoint_url=emu.url,
+        region_name="us-east-1",
+        aws_access_key_id="a",
+        aws_secret_access_key="b",
+        config=botocore.config.Config(retries={"mode": "standard", "max_attempts": 0}),
+    )
+    assert c.list_training_datasets()["trainingDatasets"] == []  # opens a pooled connection
+    emu.stop()
+    emu.stop()  # idempotent
+    with pytest.raises(botocore.exceptions.BotoCoreError):
+        c.list_training_datasets()

@@ -118,3 +118,13 @@ def test_hashed_ids_are_not_raw_pii_any_more() -> None:
     df["user_id"] = crn.hash_identifier(df["user_id"])
     schema = crn.infer_schema(df)
     assert schema.user_id is not None and not any(f.code == "raw_pii" for f in schema.findings)
+
+
+def test_yyyymmdd_numbers_and_strings() -> None:
+    assert crn.to_epoch_seconds(pd.Series([20231114, 20231115])).tolist() == [
+        1_699_920_000,
+        1_700_006_400,
+    ]
+    assert crn.to_epoch_seconds(pd.Series(["20231114", None])).iloc[0] == 1_699_920_000
+    # An explicit unit wins over the date reading.
+    assert crn.to_epoch_seconds(pd.Series([20231114]), unit="s").tolist() == [20231114]

@@ -17,12 +17,13 @@ from form_helpers import (
     interactions_frame,
     make_glue_table,
     make_roles,
+    offline_schema,
+    ready_frame,
 )
 
 import cleanroom_nb as crn
 from cleanroom_nb import _aws, _form_state
 from cleanroom_nb._form_state import LEAVE_OUT, FormState, trusts_cleanrooms_ml
-from cleanroom_nb._schema import ColumnProfile, ColumnSchema, TrainingSchema
 
 
 @pytest.fixture
@@ -43,22 +44,6 @@ def ready_state(session: boto3.Session, name: str = "form-dataset") -> FormState
     if state.findings.warnings:
         state.acknowledge_warnings()
     return state
-
-
-def offline_schema(ts_unit: str | None = None) -> TrainingSchema:
-    """A Glue-named schema built by hand (no inference), optionally with epoch-ms times."""
-    ts_profile = ColumnProfile("int64", 10, 0.0, 10, 1.0, 1.0, time_unit=ts_unit,
-                               examples=("1700000000000",))
-    return TrainingSchema.from_columns(
-        [
-            ColumnSchema("user_id", "string", "USER_ID", 0.9, "by hand"),
-            ColumnSchema("item_id", "bigint", "ITEM_ID", 0.9, "by hand"),
-            ColumnSchema("event_time", "bigint", "TIMESTAMP", 0.9, "by hand", profile=ts_profile),
-            ColumnSchema("price", "double", "NUMERICAL_FEATURE", 0.8, "by hand"),
-            ColumnSchema("note", "string", None, 0.5, "free text"),
-        ],
-        glue_names=True,
-    )
 
 
 def offline_state(**kwargs: Any) -> FormState:
@@ -242,6 +227,16 @@ def test_submit_creates_dataset_and_shows_arn(glue: boto3.Session, cleanrooms: A
     assert state.last_error is None and state.errors == []
 
 
+def test_submit_with_wait_shows_the_status(glue: boto3.Session, cleanrooms: Any) -> None:
+    state = ready_state(glue)
+    state.wait = True
+    state.validate()
+    assert "get_training_dataset" in state.boto3_code  # the code waits too
+    arn = state.submit()
+    assert arn is not None and state.result_status == "ACTIVE"
+    assert cleanrooms.datasets[arn]["status"] == "ACTIVE"
+
+
 def test_second_submit_conflicts_and_offers_reuse(glue: boto3.Session, cleanrooms: Any) -> None:
     state = ready_state(glue)
     first = state.submit()
@@ -339,33 +334,94 @@ def test_service_findings_are_shown_at_their_field_until_edited(
     assert finding not in state.findings_for("role_arn")
 
 
-def test_real_service_role_check_rejects_foreign_account(
+def test_check_with_aws_shows_glue_findings_at_the_column(glue: boto3.Session) -> None:
+    state = FormState(database=DATABASE, table=TABLE, schema=offline_schema(), load=False,
+                      boto3_session=glue)
+    state.set_name("checked")
+    state.set_role_arn(ROLE_ARN)
+    state.set_role("note", "CATEGORICAL_FEATURE")  # the Glue table has no column 'note'
+    assert state.findings.errors == []  # offline, nothing is wrong
+    assert state.check_with_aws()
+    found = state.findings_for("columns.note")
+    assert [f.code for f in found] == ["unknown_column"] and "note" in found[0].message
+    assert not state.can_submit
+    state.set_role("note", LEAVE_OUT)  # the request changed: the AWS findings are gone
+    assert state.findings_for("columns.note") == [] and state.can_submit
+
+
+def test_foreign_account_role_is_flagged_at_once_and_refused_by_the_service(
     glue: boto3.Session, cleanrooms: Any
 ) -> None:
     state = ready_state(glue)
-    state.set_role_arn("arn:aws:iam::999999999999:role/cleanrooms-ml-elsewhere")
-    if state.findings.errors:
-        pytest.skip("the offline check already rejects the foreign account")
-    if state.findings.warnings:
-        state.acknowledge_warnings()
-    assert state.submit() is None
-    assert state.last_error is not None
-    assert state.findings_for("role_arn") or isinstance(state.last_error, crn.AwsError)
+    foreign = "arn:aws:iam::999999999999:role/cleanrooms-ml-elsewhere"
+    state.set_role_arn(foreign)
+    assert [f.code for f in state.findings_for("role_arn")] == ["role_account"]
+    assert not state.can_submit and state.submit() is None
     assert cleanrooms.datasets == {}
+    # without the live check (e.g. STS unknown), the service refuses it and the form says so
+    state.account_id = None
+    state.validate()
+    assert state.can_submit, state.findings
+    assert state.submit() is None
+    assert isinstance(state.last_error, crn.CleanroomNbError)
+    assert "999999999999" in state.error_message
+    assert state.role_arn == foreign and cleanrooms.datasets == {}
 
 
 # ---------------------------------------------------------------------------- DataFrame source
+def test_dataframe_readiness_figures_are_shown_and_block_when_too_small() -> None:
+    state = FormState(interactions_frame(), load=False)
+    ensure_roles(state)
+    state.set_name("small")
+    state.set_role_arn(ROLE_ARN)
+    assert state.readiness is not None and state.readiness.rows == 400
+    codes = {f.code for f in state.findings_for("readiness")}
+    assert "min_rows" in codes
+    assert any(f.level == "error" for f in state.findings_for("readiness"))
+    assert not state.can_submit
+    # readiness is only recomputed when a key column changes
+    report = state.readiness
+    state.set_role("device", LEAVE_OUT)
+    assert state.readiness is report
+    state.set_role("item_id", LEAVE_OUT)
+    assert state.readiness is None  # no figures without all three key columns
+
+
+def test_glue_readiness_on_demand_is_shown_and_errors_kept(
+    glue: boto3.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    state = ready_state(glue)
+    report = type("Report", (), {"findings": crn.Findings([crn.Finding(
+        "warning", "rows", "min_rows", "only 400 rows; add data")]), "rows": 400})()
+    calls: list[tuple[str, str]] = []
+
+    def counted(database: str, table: str, schema: Any, **kw: Any) -> Any:
+        calls.append((database, table))
+        return report
+
+    monkeypatch.setattr(crn, "readiness_from_athena", counted)
+    assert state.compute_readiness()
+    assert calls == [(DATABASE, TABLE)] and state.readiness is report
+    assert [f.code for f in state.findings_for("readiness")] == ["min_rows"]
+    assert not state.can_submit  # a new warning to acknowledge
+
+    def failing(*a: Any, **kw: Any) -> Any:
+        raise crn.AwsError("Athena: the workgroup does not exist; choose another")
+
+    monkeypatch.setattr(crn, "readiness_from_athena", failing)
+    assert not state.compute_readiness()
+    assert "workgroup" in state.error_message
+
+
 def test_dataframe_source_registers_then_submits(
     boto3_session: boto3.Session, cleanrooms: Any
 ) -> None:
-    make_roles(boto3_session)
-    s3 = boto3_session.client("s3")
-    s3.create_bucket(Bucket="frames")
     import awswrangler as wr
 
+    make_roles(boto3_session)
+    boto3_session.client("s3").create_bucket(Bucket="frames")
     wr.catalog.create_database("frames_db", boto3_session=boto3_session)
-    df = interactions_frame()
-    state = FormState(df, boto3_session=boto3_session)
+    state = FormState(ready_frame(), boto3_session=boto3_session)
     assert state.schema is not None and state.needs_registration
     assert any(f.code == "not_registered" for f in state.findings_for("source"))
     ensure_roles(state)
@@ -380,7 +436,7 @@ def test_dataframe_source_registers_then_submits(
     assert state.schema.column("user_id").role == "USER_ID"
     assert "clicks" in wr.catalog.tables(database="frames_db",
                                          boto3_session=boto3_session)["Table"].tolist()
-    assert state.readiness is not None  # figures of the frame are shown
+    assert state.readiness is not None and state.readiness.rows == 1_000_000
     state.set_name("from-frame")
     state.set_role_arn(ROLE_ARN)
     if state.findings.warnings:
@@ -388,6 +444,8 @@ def test_dataframe_source_registers_then_submits(
     assert state.can_submit, state.findings
     arn = state.submit()
     assert arn is not None and arn in cleanrooms.datasets
+    sent = cleanrooms.datasets[arn]["trainingData"][0]["inputConfig"]["dataSource"]
+    assert sent["glueDataSource"] == {"databaseName": "frames_db", "tableName": "clicks"}
     # pointing the form at another table asks for registering again
     state.set_target(table="clicks2")
     assert state.needs_registration and not state.can_submit

@@ -15,6 +15,8 @@ from form_helpers import (
     interactions_frame,
     make_glue_table,
     make_roles,
+    offline_schema,
+    ready_frame,
 )
 
 import cleanroom_nb as crn
@@ -83,6 +85,10 @@ def test_choose_table_edit_role_fill_submit_conflict_reuse(
     assert form.result.value == ""
     assert form.reuse.layout.display is None and not form.reuse.disabled
     assert form.name.value == "widget-dataset" and form.role_arn.value == ROLE_ARN
+    form.description.value = "changed after the conflict"
+    assert form.reuse.layout.display == "none"  # another definition: no reuse offer
+    form.description.value = ""
+    assert form.reuse.layout.display is None
     form.reuse.click()
     assert state.result_arn == arn and arn in form.result.value
     assert len(cleanrooms.datasets) == 1
@@ -148,8 +154,8 @@ def test_dataframe_form_registers_before_submitting(
     make_roles(boto3_session)
     boto3_session.client("s3").create_bucket(Bucket="frames")
     wr.catalog.create_database("frames_db", boto3_session=boto3_session)
-    form = TrainingDatasetForm(df=interactions_frame(), boto3_session=boto3_session)
-    assert "400 rows" in form.frame_info.value
+    form = TrainingDatasetForm(df=ready_frame(), boto3_session=boto3_session)
+    assert "1,000,000 rows" in form.frame_info.value
     assert "not a Glue table yet" in form.source_findings.value
     ensure_roles(form.state)
     form.register_path.value = "s3://frames/clicks/"
@@ -164,6 +170,19 @@ def test_dataframe_form_registers_before_submitting(
     assert not form.submit.disabled, form.state.blockers
     form.submit.click()
     assert form.state.result_arn in cleanrooms.datasets
+
+
+def test_check_with_aws_button_shows_glue_findings_in_the_grid(glue: boto3.Session) -> None:
+    state = FormState(database=DATABASE, table=TABLE, schema=offline_schema(), load=False,
+                      boto3_session=glue)
+    form = TrainingDatasetForm(state=state)
+    form.role_dropdowns["note"].value = "CATEGORICAL_FEATURE"  # not a column of the Glue table
+    form.name.value = "checked"
+    form.role_arn.value = ROLE_ARN
+    assert not form.submit.disabled and not form.check.disabled
+    form.check.click()
+    assert "has no column &#x27;note&#x27;" in form.flag_cells["note"].value
+    assert form.submit.disabled and form.state.last_error is None
 
 
 def test_errors_are_shown_in_the_form(glue: boto3.Session) -> None:

@@ -282,6 +282,7 @@ def test_suggest_schema_from_glue_types_and_a_small_sample() -> None:
     assert schema.roles["price"] == "NUMERICAL_FEATURE"  # judged by name and type
     assert "no sample values" in schema.column("price").reason
     assert schema.column("dt").is_partition_key
+    assert schema.column("dt").role is None and "partition key" in schema.column("dt").reason
     assert schema.column("user_id").nullable is False
     assert schema.user_id is not None and schema.timestamp is not None
 
@@ -358,3 +359,68 @@ def test_sample_interactions_schema() -> None:
     }
     assert schema.ok and not schema.findings.warnings
     assert "raw personal data" in schema.column("email").reason
+
+
+def test_a_better_named_column_of_the_wrong_type_is_not_replaced_by_a_guess() -> None:
+    r = np.random.default_rng(7)
+    n = 500
+    users = r.integers(0, 50, n).astype(float)
+    users[::10] = np.nan  # pandas turns ids with gaps into float64
+    df = pd.DataFrame({
+        "user_id": users,
+        "session_id": r.integers(0, 200, n),
+        "item_id": r.integers(0, 99, n),
+        "ts": 1.7e9 + r.integers(0, 10**6, n).astype(float),
+    })
+    schema = crn.infer_schema(df)
+    assert schema.user_id is None and schema.timestamp is None
+    assert "'user_id'" in schema.missing["USER_ID"] and "Int64" in schema.missing["USER_ID"]
+    assert "double" in schema.missing["TIMESTAMP"]
+    assert "to_epoch_seconds(df['ts'])" in schema.missing["TIMESTAMP"]
+    fixed = df.assign(
+        user_id=df["user_id"].astype("Int64"), ts=crn.to_epoch_seconds(df["ts"])
+    )
+    good = crn.infer_schema(fixed)
+    assert good.roles["user_id"] == "USER_ID" and good.roles["ts"] == "TIMESTAMP"
+    assert good.roles["session_id"] is None
+
+
+def test_check_schema_name_clash_and_length() -> None:
+    df = _basic()
+    df["Price"] = df["price"] * 2
+    schema = crn.infer_schema(df)
+    assert any(f.code == "glue_name_clash" for f in schema.findings.errors)
+    long_name = "a" * 130
+    s2 = crn.infer_schema(_basic().rename(columns={"device": long_name}))
+    assert s2.column(long_name).role is None and "rename" in s2.column(long_name).reason
+    forced = s2.with_role(long_name, "CATEGORICAL_FEATURE")
+    assert any(f.code == "column_name_length" for f in forced.findings.errors)
+
+
+def test_few_valued_columns_are_never_ids() -> None:
+    r = np.random.default_rng(8)
+    n = 400
+    df = pd.DataFrame({
+        "device": r.choice(["ios", "android", "web"], n),
+        "user_segment": r.choice(["a", "b"], n),
+        "item_id": r.integers(0, 90, n),
+        "ts": 1_700_000_000 + r.integers(0, 10**6, n),
+    })
+    schema = crn.infer_schema(df)
+    assert schema.user_id is None
+    assert schema.roles["device"] == "CATEGORICAL_FEATURE"
+    assert "USER_ID" in schema.missing
+
+
+def test_yyyymmdd_integers_get_a_conversion_hint() -> None:
+    r = np.random.default_rng(9)
+    n = 300
+    df = pd.DataFrame({
+        "user_id": r.integers(0, 60, n),
+        "item_id": r.integers(0, 90, n),
+        "date": r.choice([20240101, 20240102, 20240215], n),
+    })
+    schema = crn.infer_schema(df)
+    assert "YYYYMMDD" in schema.missing["TIMESTAMP"]
+    fixed = df.assign(date=crn.to_epoch_seconds(df["date"]))
+    assert crn.infer_schema(fixed).timestamp is not None

@@ -575,3 +575,48 @@ def test_catalog_id_defaults_to_the_schemas_source() -> None:
     assert built(s, catalog_id="123456789012")["trainingData"][0]["inputConfig"]["dataSource"][
         "glueDataSource"]["catalogId"] == "123456789012"
     assert crn.validate_request(req) == []
+
+
+def test_session_judges_the_table_itself(boto3_session: boto3.Session) -> None:
+    """Bucket region and ZSTD Parquet: the same table rules as infer_schema_from_glue."""
+    s3 = boto3_session.client("s3", region_name="eu-west-1")
+    s3.create_bucket(Bucket="far-away", CreateBucketConfiguration={
+        "LocationConstraint": "eu-west-1"})
+    wr.catalog.create_database("sales", boto3_session=boto3_session)
+    wr.catalog.create_parquet_table(
+        database="sales", table="interactions", path="s3://far-away/interactions/",
+        columns_types=GLUE_TYPES, compression="zstd", boto3_session=boto3_session,
+    )
+    findings = crn.validate_request(base_request(), boto3_session=boto3_session)
+    assert {(f.level, f.path, f.code) for f in findings} == {
+        ("error", G, "bucket_region"), ("error", G, "zstd_parquet"),
+    }
+    assert "eu-west-1" in next(f for f in findings if f.code == "bucket_region").message
+
+
+def test_glue_schema_findings_are_not_repeated(boto3_session: boto3.Session) -> None:
+    import pandas as pd
+
+    boto3_session.client("s3").create_bucket(Bucket="data")
+    df = pd.DataFrame({"user_id": [f"u{i % 7}" for i in range(50)], "item_id": range(50),
+                       "event_time": [1_700_000_000 + i for i in range(50)]})
+    wr.catalog.create_database("sales", boto3_session=boto3_session)
+    wr.s3.to_parquet(df, "s3://data/t/", dataset=True, database="sales", table="t",
+                     compression="zstd", boto3_session=boto3_session)
+    schema = crn.infer_schema_from_glue("sales", "t", boto3_session=boto3_session)
+    assert "zstd_parquet" in {f.code for f in schema.findings}
+    req = crn.build_request(name="n", role_arn=ROLE, database="sales", table="t", schema=schema)
+    codes = [f.code for f in crn.validate_request(req, boto3_session=boto3_session)]
+    assert codes.count("zstd_parquet") == 1
+    assert [f.code for f in crn.validate_request(req)].count("zstd_parquet") == 1
+
+
+def test_session_with_an_unknown_region_uses_the_callers_partition(
+    glue_table: boto3.Session,
+) -> None:
+    odd = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
+                        region_name="local-1")
+    req = base_request()
+    with_value("roleArn", "arn:aws-cn:iam::123456789012:role/cleanrooms-ml-reader")(req)
+    codes = {f.code for f in crn.validate_request(req, boto3_session=odd)}
+    assert "role_partition" in codes  # moto's caller ARN is arn:aws:...

@@ -48,8 +48,16 @@ def glue_table(cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session) -
                     {"Name": "price", "Type": "double"},
                 ],
                 "Location": "s3://bucket/events/",
+                "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+                "SerdeInfo": {
+                    "SerializationLibrary": (
+                        "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+                    )
+                },
             },
             "TableType": "EXTERNAL_TABLE",
+            "Parameters": {"classification": "parquet"},
         },
     )
 
@@ -87,6 +95,10 @@ def test_create_returns_arn_and_stores_the_request(
     # helpers
     got = crn.get_training_dataset(arn, boto3_session=boto3_session)
     assert got["name"] == "shoppers" and "ResponseMetadata" not in got
+    view = got._repr_html_()
+    assert "sales.events" in view and "user_id (USER_ID)" in view and "team=ads" in view
+    listed = crn.list_training_datasets(boto3_session=boto3_session)
+    assert arn in listed._repr_html_() and "ACTIVE" in listed._repr_html_()
     assert (
         crn.find_training_dataset("shoppers", boto3_session=boto3_session)["trainingDatasetArn"]
         == arn
@@ -194,7 +206,7 @@ def test_definition_differences_role_and_types() -> None:
     assert any(d.startswith("roleArn") for d in diffs)
     assert any("column price" in d and "CATEGORICAL_FEATURE" in d for d in diffs)
     assert _submit.definition_differences(a, dict(a, tags=None, description="test data")) == [
-        "tags: the existing dataset has {'team': 'ads'}, this request has {}"
+        "tags: the existing dataset has {'team': 'ads'}, this request has none"
     ]
 
 

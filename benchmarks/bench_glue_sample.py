@@ -1,0 +1,275 @@
+"""Bytes and requests infer_schema_from_glue spends on a large table, counted by the server.
+
+Builds a >= 200 MB Parquet table (several files, row groups of 100k rows, snappy) and a large
+CSV table in moto's S3, catalogued in moto's Glue. moto's app runs in a werkzeug server thread
+behind a WSGI middleware that counts every request and every byte of every response body, so
+pyarrow's reads are counted like boto3's. Target: at most 2 MiB + one row group fetched from S3.
+For contrast it also counts awswrangler's own readers asked for a few rows.
+
+    .venv/bin/python benchmarks/bench_glue_sample.py [--parquet-mb 200] [--csv-mb 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import binascii
+import io
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
+                  AWS_DEFAULT_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true")
+os.environ.pop("AWS_PROFILE", None)
+logging.getLogger("werkzeug").setLevel(logging.ERROR)
+
+import boto3  # noqa: E402
+import numpy as np  # noqa: E402
+import pyarrow as pa  # noqa: E402
+import pyarrow.csv as pacsv  # noqa: E402
+import pyarrow.parquet as pq  # noqa: E402
+
+MB = 1 << 20
+ROW_GROUP = 100_000
+BUCKET = "bench-lake"
+
+
+# ------------------------------------------------------------------------------ counting server
+@dataclass
+class Tally:
+    """Requests and response-body bytes seen by the server, per AWS service."""
+
+    requests: list[tuple[str, str, str, str, int]] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+    def reset(self) -> None:
+        with self.lock:
+            self.requests.clear()
+
+    def summary(self) -> dict[str, tuple[int, int]]:
+        out: dict[str, tuple[int, int]] = {}
+        with self.lock:
+            for service, _method, _path, _range, n in self.requests:
+                r, b = out.get(service, (0, 0))
+                out[service] = (r + 1, b + n)
+        return out
+
+    def s3_object_reads(self) -> list[tuple[str, str, int]]:
+        with self.lock:
+            return [(p, rng, n) for s, m, p, rng, n in self.requests
+                    if s == "s3" and m == "GET" and p.count("/") >= 2 and "list-type" not in p]
+
+
+def _service(environ: dict[str, Any]) -> str:
+    auth = environ.get("HTTP_AUTHORIZATION", "")
+    if "Credential=" in auth:  # .../<date>/<region>/<service>/aws4_request
+        return auth.split("Credential=", 1)[1].split(",", 1)[0].split("/")[3]
+    return "?"
+
+
+class CountingMiddleware:
+    """WSGI middleware: one record per request, with the bytes of the response body."""
+
+    def __init__(self, app: Callable[..., Iterable[bytes]], tally: Tally) -> None:
+        self.app = app
+        self.tally = tally
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
+                 ) -> Iterator[bytes]:
+        service = _service(environ)
+        path = environ.get("PATH_INFO", "") + ("?" + environ["QUERY_STRING"]
+                                               if environ.get("QUERY_STRING") else "")
+        method = environ.get("REQUEST_METHOD", "")
+        rng = environ.get("HTTP_RANGE", "")
+        body = self.app(environ, start_response)
+        n = 0
+        try:
+            for chunk in body:
+                n += len(chunk)
+                yield chunk
+        finally:
+            close = getattr(body, "close", None)
+            if close is not None:
+                close()
+            with self.tally.lock:
+                self.tally.requests.append((service, method, path, rng, n))
+
+
+def start_moto(tally: Tally) -> tuple[str, Any]:
+    from moto.moto_server.werkzeug_app import (
+        DomainDispatcherApplication,
+        MotoRequestHandler,
+        create_backend_app,
+    )
+    from werkzeug.serving import make_server
+
+    app = CountingMiddleware(DomainDispatcherApplication(create_backend_app), tally)
+    server = make_server("127.0.0.1", 0, app, threaded=True, request_handler=MotoRequestHandler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    host, port = server.server_address[:2]
+    return f"http://{host}:{port}", server
+
+
+# ------------------------------------------------------------------------------ data
+def _hex_strings(rng: np.random.Generator, values: np.ndarray, width: int) -> pa.Array:
+    """Hex ids of ``values`` (one per row) without a Python loop."""
+    uniq, inverse = np.unique(values, return_inverse=True)
+    raw = rng.bytes(len(uniq) * (width // 2))
+    hexed = binascii.hexlify(raw)
+    fixed = pa.Array.from_buffers(pa.binary(width), len(uniq), [None, pa.py_buffer(hexed)])
+    return fixed.cast(pa.binary()).cast(pa.string()).take(pa.array(inverse))
+
+
+def make_table(rows: int, seed: int) -> pa.Table:
+    rng = np.random.default_rng(seed)
+    users = rng.integers(0, rows // 8, rows)
+    session = rng.bytes(rows * 8)
+    return pa.table({
+        "customer_id": _hex_strings(rng, users, 64),
+        "product_id": rng.integers(100_000, 150_000, rows),
+        "event_time": rng.integers(1_704_067_200, 1_711_843_200, rows),
+        "event_type": pa.array(np.array(["view", "cart", "purchase"])[
+            rng.choice(3, rows, p=[0.72, 0.18, 0.10])]),
+        "price": np.round(rng.lognormal(3.0, 0.8, rows), 2),
+        "quantity": rng.integers(1, 5, rows).astype(np.int32),
+        "session_id": pa.Array.from_buffers(
+            pa.binary(16), rows, [None, pa.py_buffer(binascii.hexlify(session)[: rows * 16])]
+        ).cast(pa.binary()).cast(pa.string()),
+    })
+
+
+def build_parquet(s3: Any, target_mb: int) -> tuple[list[int], int]:
+    """Files of 500k rows (5 row groups each) until the table holds ``target_mb``."""
+    sizes: list[int] = []
+    first_rg = 0
+    i = 0
+    while sum(sizes) < target_mb * MB:
+        buf = io.BytesIO()
+        pq.write_table(make_table(500_000, seed=i), buf, row_group_size=ROW_GROUP,
+                       compression="snappy")
+        data = buf.getvalue()
+        if i == 0:
+            md = pq.ParquetFile(io.BytesIO(data)).metadata
+            first_rg = sum(md.row_group(0).column(c).total_compressed_size
+                           for c in range(md.num_columns))
+        s3.put_object(Bucket=BUCKET, Key=f"events_pq/part-{i:05d}.snappy.parquet", Body=data)
+        sizes.append(len(data))
+        i += 1
+    return sizes, first_rg
+
+
+def build_csv(s3: Any, target_mb: int) -> list[int]:
+    sizes: list[int] = []
+    i = 0
+    while sum(sizes) < target_mb * MB:
+        buf = io.BytesIO()
+        pacsv.write_csv(make_table(500_000, seed=100 + i), buf,
+                        pacsv.WriteOptions(include_header=True, quoting_style="none"))
+        data = buf.getvalue()
+        s3.put_object(Bucket=BUCKET, Key=f"events_csv/part-{i:05d}.csv", Body=data)
+        sizes.append(len(data))
+        i += 1
+    return sizes
+
+
+# ------------------------------------------------------------------------------ run
+def measure(tally: Tally, fn: Callable[[], Any]) -> tuple[float, Any]:
+    tally.reset()
+    t0 = time.perf_counter()
+    out = fn()
+    return time.perf_counter() - t0, out
+
+
+def report(name: str, tally: Tally, seconds: float) -> int:
+    summary = tally.summary()
+    s3_reads = tally.s3_object_reads()
+    data_bytes = sum(n for _, _, n in s3_reads)
+    print(f"  {name}: {seconds:.2f} s")
+    for service, (r, b) in sorted(summary.items()):
+        print(f"    {service:6s} {r:3d} requests, {b:>12,} response bytes")
+    print(f"    S3 object reads (GetObject): {len(s3_reads)} requests, {data_bytes:,} bytes")
+    return data_bytes
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--parquet-mb", type=int, default=200)
+    ap.add_argument("--csv-mb", type=int, default=200)
+    ap.add_argument("--no-baseline", action="store_true")
+    args = ap.parse_args()
+
+    tally = Tally()
+    url, server = start_moto(tally)
+    os.environ["AWS_ENDPOINT_URL"] = url
+    import awswrangler as wr
+
+    import cleanroom_nb as crn
+
+    session = boto3.Session(region_name="us-east-1")
+    s3 = session.client("s3")
+    s3.create_bucket(Bucket=BUCKET)
+    wr.catalog.create_database("bench", boto3_session=session)
+
+    t0 = time.perf_counter()
+    pq_sizes, first_rg = build_parquet(s3, args.parquet_mb)
+    types = {"customer_id": "string", "product_id": "bigint", "event_time": "bigint",
+             "event_type": "string", "price": "double", "quantity": "int",
+             "session_id": "string"}
+    wr.catalog.create_parquet_table("bench", "events_pq", f"s3://{BUCKET}/events_pq/",
+                                    columns_types=types, compression="snappy",
+                                    boto3_session=session)
+    csv_sizes = build_csv(s3, args.csv_mb)
+    wr.catalog.create_csv_table("bench", "events_csv", f"s3://{BUCKET}/events_csv/",
+                                columns_types=types, skip_header_line_count=1,
+                                boto3_session=session)
+    print(f"built in {time.perf_counter() - t0:.0f} s: Parquet {sum(pq_sizes) / MB:.1f} MB in "
+          f"{len(pq_sizes)} files (5 row groups of {ROW_GROUP:,} rows each; first row group "
+          f"{first_rg / MB:.2f} MB compressed); CSV {sum(csv_sizes) / MB:.1f} MB in "
+          f"{len(csv_sizes)} files")
+
+    budget = 2 * MB + first_rg
+    print("\nParquet table bench.events_pq")
+    seconds, schema = measure(tally, lambda: crn.infer_schema_from_glue(
+        "bench", "events_pq", boto3_session=session))
+    got = report("infer_schema_from_glue", tally, seconds)
+    info = schema.source
+    print(f"    sample: {info.sample_rows:,} rows of {info.sample_uri}; table rows estimated "
+          f"~{info.estimated_rows:,} (true: {500_000 * len(pq_sizes):,})")
+    print(f"    roles: {schema.roles}")
+    print(f"    fetched {got / MB:.2f} MB of a {sum(pq_sizes) / MB:.1f} MB table "
+          f"({100 * got / sum(pq_sizes):.2f}%); target <= 2 MiB + one row group = "
+          f"{budget / MB:.2f} MB -> {'PASS' if got <= budget else 'FAIL'}")
+    if not args.no_baseline:
+        first = f"s3://{BUCKET}/events_pq/part-00000.snappy.parquet"
+        seconds, _ = measure(tally, lambda: next(iter(wr.s3.read_parquet(
+            first, chunked=1000, boto3_session=session))))
+        base = report("baseline wr.s3.read_parquet(one file, chunked=1000), first chunk",
+                      tally, seconds)
+        print(f"    = {base / MB:.2f} MB ({base / max(got, 1):.1f}x infer_schema_from_glue)")
+
+    print("\nCSV table bench.events_csv")
+    seconds, schema = measure(tally, lambda: crn.infer_schema_from_glue(
+        "bench", "events_csv", boto3_session=session))
+    got = report("infer_schema_from_glue", tally, seconds)
+    info = schema.source
+    print(f"    sample: {info.sample_rows:,} rows of {info.sample_uri}, header={info.csv_header}; "
+          f"table rows estimated ~{info.estimated_rows:,} (true: {500_000 * len(csv_sizes):,})")
+    print(f"    roles: {schema.roles}")
+    print(f"    fetched {got / MB:.2f} MB of a {sum(csv_sizes) / MB:.1f} MB table "
+          f"({100 * got / sum(csv_sizes):.2f}%); target <= 2 MiB -> "
+          f"{'PASS' if got <= 2 * MB else 'FAIL'}")
+    if not args.no_baseline:
+        first = f"s3://{BUCKET}/events_csv/part-00000.csv"
+        seconds, _ = measure(tally, lambda: wr.s3.read_csv(first, nrows=1000,
+                                                           boto3_session=session))
+        base = report("baseline wr.s3.read_csv(one file, nrows=1000)", tally, seconds)
+        print(f"    = {base / MB:.2f} MB ({base / max(got, 1):.1f}x infer_schema_from_glue)")
+    server.shutdown()
+
+
+if __name__ == "__main__":
+    main()
