@@ -200,6 +200,7 @@ def main() -> None:
     ap.add_argument("--parquet-mb", type=int, default=200)
     ap.add_argument("--csv-mb", type=int, default=200)
     ap.add_argument("--no-baseline", action="store_true")
+    ap.add_argument("--no-big-row-groups", action="store_true")
     args = ap.parse_args()
 
     tally = Tally()
@@ -250,6 +251,26 @@ def main() -> None:
         base = report("baseline wr.s3.read_parquet(one file, chunked=1000), first chunk",
                       tally, seconds)
         print(f"    = {base / MB:.2f} MB ({base / max(got, 1):.1f}x infer_schema_from_glue)")
+
+    if not args.no_big_row_groups:
+        # awswrangler's default: row groups of about 1M rows. The sample reads pages, not the
+        # whole first row group.
+        buf = io.BytesIO()
+        pq.write_table(make_table(1_000_000, seed=50), buf, row_group_size=1_000_000,
+                       compression="snappy")
+        data = buf.getvalue()
+        s3.put_object(Bucket=BUCKET, Key="events_1m/part-0.snappy.parquet", Body=data)
+        wr.catalog.create_parquet_table("bench", "events_1m", f"s3://{BUCKET}/events_1m/",
+                                        columns_types=types, compression="snappy",
+                                        boto3_session=session)
+        print(f"\nParquet table bench.events_1m: one {len(data) / MB:.1f} MB file, ONE row group "
+              "of 1,000,000 rows (awswrangler's default size)")
+        seconds, schema = measure(tally, lambda: crn.infer_schema_from_glue(
+            "bench", "events_1m", boto3_session=session))
+        got = report("infer_schema_from_glue", tally, seconds)
+        print(f"    sample: {schema.source.sample_rows:,} rows; fetched {got / MB:.2f} MB "
+              f"({100 * got / len(data):.1f}% of the row group): pyarrow reads the pages the "
+              "sample needs, not the whole row group")
 
     print("\nCSV table bench.events_csv")
     seconds, schema = measure(tally, lambda: crn.infer_schema_from_glue(

@@ -106,23 +106,33 @@ class ReadinessReport:
         """True when no finding is an error."""
         return self.findings.ok
 
-    def checks(self) -> list[tuple[str, str, str, bool | None]]:
-        """Each rule as (rule, measured, required, passed); passed is None when unknown."""
-        out: list[tuple[str, str, str, bool | None]] = [
-            ("rows", f"{self.rows:,}", f">= {_roles.MIN_ROWS:,}", self.rows >= _roles.MIN_ROWS),
+    def checks(self) -> list[tuple[str, str, str, str]]:
+        """Each rule as (rule, measured, required, status).
+
+        ``status`` is ``"ok"``, ``"fail"`` (Clean Rooms ML rejects it), ``"warn"`` (rows it
+        cannot use) or ``"unknown"``.
+        """
+
+        def status(passed: bool | None, failed: str = "fail") -> str:
+            return "unknown" if passed is None else ("ok" if passed else failed)
+
+        out = [
+            ("rows", f"{self.rows:,}", f">= {_roles.MIN_ROWS:,}",
+             status(self.rows >= _roles.MIN_ROWS)),
         ]
         two = self.users_with_2plus
         out.append((
             "users with >= 2 interactions",
             "?" if two is None else f"{two:,} (of {self.distinct_users or 0:,} users)",
             f">= {_roles.MIN_USERS_WITH_TWO_INTERACTIONS:,}",
-            None if two is None else two >= _roles.MIN_USERS_WITH_TWO_INTERACTIONS,
+            status(None if two is None else two >= _roles.MIN_USERS_WITH_TWO_INTERACTIONS),
         ))
         out.append((
             "timestamp unit",
             f"{self.ts_unit or '?'} ({_fmt_ts(self.ts_min)} .. {_fmt_ts(self.ts_max)})",
             "epoch seconds",
-            None if self.ts_unit is None else self.ts_unit in ("s", "datetime"),
+            "warn" if self.ts_unit == "datetime" else
+            status(None if self.ts_unit is None else self.ts_unit == "s"),
         ))
         nulls = [x for x in (self.null_user_ids, self.null_item_ids, self.null_timestamps)
                  if x is not None]
@@ -131,14 +141,14 @@ class ReadinessReport:
             f"{self.null_user_ids or 0:,} / {self.null_item_ids or 0:,} / "
             f"{self.null_timestamps or 0:,}",
             "none",
-            sum(nulls) == 0 if nulls else None,
+            status(sum(nulls) == 0 if nulls else None, failed="warn"),
         ))
         return out
 
     def __str__(self) -> str:
         lines = [f"Readiness of {self.source}: {'ready' if self.ok else 'NOT ready'}"]
-        for rule, measured, required, passed in self.checks():
-            mark = {True: "ok ", False: "FAIL", None: "?  "}[passed]
+        for rule, measured, required, state in self.checks():
+            mark = {"ok": "ok  ", "fail": "FAIL", "warn": "warn", "unknown": "?   "}[state]
             lines.append(f"  [{mark}] {rule}: {measured} (required {required})")
         if self.bytes_scanned is not None:
             lines.append(f"  Athena scanned {_fmt_bytes(self.bytes_scanned)}")
@@ -146,9 +156,10 @@ class ReadinessReport:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        marks = {True: "<span style='color:#1a7f37'>&#10003;</span>",
-                 False: "<span style='color:#cf222e'>&#10007;</span>",
-                 None: "<span style='color:#6e7781'>?</span>"}
+        marks = {"ok": "<span style='color:#1a7f37'>&#10003;</span>",
+                 "fail": "<span style='color:#cf222e'>&#10007;</span>",
+                 "warn": "<span style='color:#9a6700'>!</span>",
+                 "unknown": "<span style='color:#6e7781'>?</span>"}
         rows = "".join(
             f"<tr><td>{marks[p]}</td><td style='text-align:left'>{html.escape(rule)}</td>"
             f"<td style='text-align:right'>{html.escape(measured)}</td>"

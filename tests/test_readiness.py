@@ -250,6 +250,7 @@ def test_readiness_from_athena_plumbing(
     assert [f.code for f in report.findings if f.level == "error"] == [
         "min_users_with_2_interactions", "timestamp_unit"]
     assert "null_user_id" in {f.code for f in report.findings}
+    assert [c[3] for c in report.checks()] == ["ok", "fail", "fail", "warn"]
     # ONE query, and it is readiness_sql's text.
     athena = boto3_session.client("athena")
     ids = athena.list_query_executions(WorkGroup="primary")["QueryExecutionIds"]
