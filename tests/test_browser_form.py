@@ -1,8 +1,9 @@
 """The form end to end in a real browser: Voilà serves notebooks/03_form.ipynb, Debian's chromium
 (driven by Playwright) fills it in, and the kernel talks to moto plus the Clean Rooms ML emulator.
 
-Screenshots of every step are saved under ``artifacts/screenshots/``; the one showing the created
-dataset is also copied to ``docs/form.png`` for the README.
+Screenshots of every step are saved under ``artifacts/screenshots/``; with
+``CLEANROOM_NB_UPDATE_DOCS=1`` the one showing the created dataset is also copied to
+``docs/form.png`` for the README (so an ordinary run leaves the tree clean).
 """
 
 from __future__ import annotations
@@ -220,8 +221,9 @@ def test_form_in_chromium(browser: Any, voila: str, cleanrooms: Any) -> None:
         else:
             assert roles["device"] == "CATEGORICAL_FEATURE"
         path = _shot(page, "04_created")
-        DOCS_SHOT.parent.mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(path, DOCS_SHOT)
+        if os.environ.get("CLEANROOM_NB_UPDATE_DOCS") == "1":
+            DOCS_SHOT.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(path, DOCS_SHOT)
 
         # 5. the same name again: the conflict message, and an offer to reuse
         page.get_by_role("button", name="Create training dataset").click()
