@@ -59,20 +59,32 @@ def main() -> None:
         session = boto3.Session(region_name="us-east-1")
         session.client("s3").create_bucket(Bucket="bench")
         wr.catalog.create_database("bench", boto3_session=session)
-        wr.s3.to_parquet(df, "s3://bench/wide/", dataset=True, database="bench", table="wide",
-                         boto3_session=session)
+        wr.s3.to_parquet(
+            df,
+            "s3://bench/wide/",
+            dataset=True,
+            database="bench",
+            table="wide",
+            boto3_session=session,
+        )
         # warm-up (imports, botocore model loading, first connections): not measured
         crn.TrainingDatasetForm(database="bench", table="wide", boto3_session=session)
 
         rows = []
-        builds: dict[str, list[float]] = {"glue": [], "dataframe": [], "widgets": [],
-                                          "inference": []}
+        builds: dict[str, list[float]] = {
+            "glue": [],
+            "dataframe": [],
+            "widgets": [],
+            "inference": [],
+        }
         for _ in range(3):
-            t, _ = timed(lambda: crn.infer_schema_from_glue("bench", "wide",
-                                                            boto3_session=session))
+            t, _ = timed(lambda: crn.infer_schema_from_glue("bench", "wide", boto3_session=session))
             builds["inference"].append(t)
-            t, form = timed(lambda: crn.TrainingDatasetForm(
-                database="bench", table="wide", boto3_session=session))
+            t, form = timed(
+                lambda: crn.TrainingDatasetForm(
+                    database="bench", table="wide", boto3_session=session
+                )
+            )
             builds["glue"].append(t)
             t, _ = timed(lambda: crn.TrainingDatasetForm(df=df, boto3_session=session))
             builds["dataframe"].append(t)
@@ -101,16 +113,28 @@ def main() -> None:
         for i in range(40):
             t, _ = timed(lambda i=i: form.name.__setattr__("value", f"bench-{i}"))  # type: ignore[attr-defined]
             name_edits.append(t)
-        rows.append(("re-validate after a role edit (median, state + view)",
-                     statistics.median(edits), EDIT_TARGET_S))
+        rows.append(
+            (
+                "re-validate after a role edit (median, state + view)",
+                statistics.median(edits),
+                EDIT_TARGET_S,
+            )
+        )
         rows.append(("re-validate after a role edit (max of 40)", max(edits), EDIT_TARGET_S))
-        rows.append(("re-validate after typing the name (median, widget -> state -> view)",
-                     statistics.median(name_edits), EDIT_TARGET_S))
+        rows.append(
+            (
+                "re-validate after typing the name (median, widget -> state -> view)",
+                statistics.median(name_edits),
+                EDIT_TARGET_S,
+            )
+        )
 
     print(f"bench_form: {N_COLUMNS}-column table, {N_ROWS} rows")
     for label, seconds, target in rows:
-        print(f"  {label:<72} {seconds * 1000:8.1f} ms   target {target * 1000:6.0f} ms   "
-              f"ratio {seconds / target:5.2f}")
+        print(
+            f"  {label:<72} {seconds * 1000:8.1f} ms   target {target * 1000:6.0f} ms   "
+            f"ratio {seconds / target:5.2f}"
+        )
 
 
 if __name__ == "__main__":

@@ -22,8 +22,12 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-os.environ.update(AWS_ACCESS_KEY_ID="testing", AWS_SECRET_ACCESS_KEY="testing",
-                  AWS_DEFAULT_REGION="us-east-1", AWS_EC2_METADATA_DISABLED="true")
+os.environ.update(
+    AWS_ACCESS_KEY_ID="testing",
+    AWS_SECRET_ACCESS_KEY="testing",
+    AWS_DEFAULT_REGION="us-east-1",
+    AWS_EC2_METADATA_DISABLED="true",
+)
 os.environ.pop("AWS_PROFILE", None)
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
@@ -60,8 +64,11 @@ class Tally:
 
     def s3_object_reads(self) -> list[tuple[str, str, int]]:
         with self.lock:
-            return [(p, rng, n) for s, m, p, rng, n in self.requests
-                    if s == "s3" and m == "GET" and p.count("/") >= 2 and "list-type" not in p]
+            return [
+                (p, rng, n)
+                for s, m, p, rng, n in self.requests
+                if s == "s3" and m == "GET" and p.count("/") >= 2 and "list-type" not in p
+            ]
 
 
 def _service(environ: dict[str, Any]) -> str:
@@ -78,11 +85,13 @@ class CountingMiddleware:
         self.app = app
         self.tally = tally
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]
-                 ) -> Iterator[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterator[bytes]:
         service = _service(environ)
-        path = environ.get("PATH_INFO", "") + ("?" + environ["QUERY_STRING"]
-                                               if environ.get("QUERY_STRING") else "")
+        path = environ.get("PATH_INFO", "") + (
+            "?" + environ["QUERY_STRING"] if environ.get("QUERY_STRING") else ""
+        )
         method = environ.get("REQUEST_METHOD", "")
         rng = environ.get("HTTP_RANGE", "")
         body = self.app(environ, start_response)
@@ -128,18 +137,23 @@ def make_table(rows: int, seed: int) -> pa.Table:
     rng = np.random.default_rng(seed)
     users = rng.integers(0, rows // 8, rows)
     session = rng.bytes(rows * 8)
-    return pa.table({
-        "customer_id": _hex_strings(rng, users, 64),
-        "product_id": rng.integers(100_000, 150_000, rows),
-        "event_time": rng.integers(1_704_067_200, 1_711_843_200, rows),
-        "event_type": pa.array(np.array(["view", "cart", "purchase"])[
-            rng.choice(3, rows, p=[0.72, 0.18, 0.10])]),
-        "price": np.round(rng.lognormal(3.0, 0.8, rows), 2),
-        "quantity": rng.integers(1, 5, rows).astype(np.int32),
-        "session_id": pa.Array.from_buffers(
-            pa.binary(16), rows, [None, pa.py_buffer(binascii.hexlify(session)[: rows * 16])]
-        ).cast(pa.binary()).cast(pa.string()),
-    })
+    return pa.table(
+        {
+            "customer_id": _hex_strings(rng, users, 64),
+            "product_id": rng.integers(100_000, 150_000, rows),
+            "event_time": rng.integers(1_704_067_200, 1_711_843_200, rows),
+            "event_type": pa.array(
+                np.array(["view", "cart", "purchase"])[rng.choice(3, rows, p=[0.72, 0.18, 0.10])]
+            ),
+            "price": np.round(rng.lognormal(3.0, 0.8, rows), 2),
+            "quantity": rng.integers(1, 5, rows).astype(np.int32),
+            "session_id": pa.Array.from_buffers(
+                pa.binary(16), rows, [None, pa.py_buffer(binascii.hexlify(session)[: rows * 16])]
+            )
+            .cast(pa.binary())
+            .cast(pa.string()),
+        }
+    )
 
 
 def build_parquet(s3: Any, target_mb: int) -> tuple[list[int], int]:
@@ -149,13 +163,15 @@ def build_parquet(s3: Any, target_mb: int) -> tuple[list[int], int]:
     i = 0
     while sum(sizes) < target_mb * MB:
         buf = io.BytesIO()
-        pq.write_table(make_table(500_000, seed=i), buf, row_group_size=ROW_GROUP,
-                       compression="snappy")
+        pq.write_table(
+            make_table(500_000, seed=i), buf, row_group_size=ROW_GROUP, compression="snappy"
+        )
         data = buf.getvalue()
         if i == 0:
             md = pq.ParquetFile(io.BytesIO(data)).metadata
-            first_rg = sum(md.row_group(0).column(c).total_compressed_size
-                           for c in range(md.num_columns))
+            first_rg = sum(
+                md.row_group(0).column(c).total_compressed_size for c in range(md.num_columns)
+            )
         s3.put_object(Bucket=BUCKET, Key=f"events_pq/part-{i:05d}.snappy.parquet", Body=data)
         sizes.append(len(data))
         i += 1
@@ -167,8 +183,11 @@ def build_csv(s3: Any, target_mb: int) -> list[int]:
     i = 0
     while sum(sizes) < target_mb * MB:
         buf = io.BytesIO()
-        pacsv.write_csv(make_table(500_000, seed=100 + i), buf,
-                        pacsv.WriteOptions(include_header=True, quoting_style="none"))
+        pacsv.write_csv(
+            make_table(500_000, seed=100 + i),
+            buf,
+            pacsv.WriteOptions(include_header=True, quoting_style="none"),
+        )
         data = buf.getvalue()
         s3.put_object(Bucket=BUCKET, Key=f"events_csv/part-{i:05d}.csv", Body=data)
         sizes.append(len(data))
@@ -176,8 +195,28 @@ def build_csv(s3: Any, target_mb: int) -> list[int]:
     return sizes
 
 
+def wide_frame(rows: int, columns: int, seed: int = 7) -> pa.Table:
+    """user/item/time and ``columns - 3`` feature columns (float, string, int in turn)."""
+    rng = np.random.default_rng(seed)
+    data: dict[str, Any] = {
+        "customer_id": _hex_strings(rng, rng.integers(0, rows // 4, rows), 16),
+        "product_id": rng.integers(0, 5_000, rows),
+        "event_time": rng.integers(1_704_067_200, 1_711_843_200, rows),
+    }
+    for i in range(columns - 3):
+        data[f"f_{i}"] = (
+            rng.normal(size=rows),
+            np.array(["a", "b", "c", "d"])[rng.integers(0, 4, rows)],
+            rng.integers(0, 50, rows),
+        )[i % 3]
+    return pa.table(data)
+
+
 # ------------------------------------------------------------------------------ run
 def measure(tally: Tally, fn: Callable[[], Any]) -> tuple[float, Any]:
+    # The middleware records a request when its body is closed, which can be just after the
+    # client got it: let the last requests of the set-up land before resetting the tally.
+    time.sleep(0.1)
     tally.reset()
     t0 = time.perf_counter()
     out = fn()
@@ -195,12 +234,68 @@ def report(name: str, tally: Tally, seconds: float) -> int:
     return data_bytes
 
 
+def wide_table(tally: Tally, session: boto3.Session, wr: Any, crn: Any) -> None:
+    """A 100-column table: the requests no longer grow with the columns (issue 5's form)."""
+    from cleanroom_nb import _aws, _s3_sample
+
+    table = wide_frame(5_000, 100)
+    buf = io.BytesIO()
+    pq.write_table(table, buf, compression="snappy")
+    data = buf.getvalue()
+    s3 = session.client("s3")
+    s3.put_object(Bucket=BUCKET, Key="wide/part-0.snappy.parquet", Body=data)
+    wr.catalog.create_parquet_table(
+        "bench",
+        "wide",
+        f"s3://{BUCKET}/wide/",
+        compression="snappy",
+        boto3_session=session,
+        columns_types={
+            f.name: {"string": "string", "int64": "bigint", "double": "double"}[str(f.type)]
+            for f in table.schema
+        },
+    )
+    print(
+        f"\nParquet table bench.wide: 100 columns, {table.num_rows:,} rows, one "
+        f"{len(data) / MB:.2f} MB file (one row group)"
+    )
+    crn.infer_schema_from_glue("bench", "wide", boto3_session=session)  # warm-up
+    times = []
+    for _ in range(5):
+        seconds, schema = measure(
+            tally, lambda: crn.infer_schema_from_glue("bench", "wide", boto3_session=session)
+        )
+        times.append(seconds)
+    got = report("infer_schema_from_glue (the last of 5 runs)", tally, seconds)
+    print(f"    time of 5 runs: best {min(times):.2f} s, median {sorted(times)[2]:.2f} s")
+    reads = len(tally.s3_object_reads())
+    print(
+        f"    sample: {schema.source.sample_rows:,} rows x {len(schema.columns)} columns; "
+        f"fetched {got / MB:.2f} MB"
+    )
+    obj = _s3_sample.S3Object(BUCKET, "wide/part-0.snappy.parquet", len(data))
+    client = _aws.client("s3", session)
+    seconds_pages, _ = measure(
+        tally, lambda: _s3_sample.read_parquet_sample(client, obj, prefetch_bytes=0)
+    )
+    pages = len(tally.s3_object_reads())
+    page_bytes = sum(n for _, _, n in tally.s3_object_reads())
+    seconds_one, _ = measure(tally, lambda: _s3_sample.read_parquet_sample(client, obj))
+    print(
+        f"    read_parquet_sample alone: {reads} GETs in {seconds_one:.3f} s with the row group "
+        f"fetched in one read; page by page (prefetch_bytes=0, the old path): {pages} GETs, "
+        f"{page_bytes / MB:.2f} MB in {seconds_pages:.3f} s -> {pages / max(reads, 1):.0f}x "
+        f"the requests, {seconds_pages / max(seconds_one, 1e-9):.1f}x the time"
+    )
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--parquet-mb", type=int, default=200)
     ap.add_argument("--csv-mb", type=int, default=200)
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--no-big-row-groups", action="store_true")
+    ap.add_argument("--no-wide", action="store_true")
     args = ap.parse_args()
 
     tally = Tally()
@@ -217,76 +312,122 @@ def main() -> None:
 
     t0 = time.perf_counter()
     pq_sizes, first_rg = build_parquet(s3, args.parquet_mb)
-    types = {"customer_id": "string", "product_id": "bigint", "event_time": "bigint",
-             "event_type": "string", "price": "double", "quantity": "int",
-             "session_id": "string"}
-    wr.catalog.create_parquet_table("bench", "events_pq", f"s3://{BUCKET}/events_pq/",
-                                    columns_types=types, compression="snappy",
-                                    boto3_session=session)
+    types = {
+        "customer_id": "string",
+        "product_id": "bigint",
+        "event_time": "bigint",
+        "event_type": "string",
+        "price": "double",
+        "quantity": "int",
+        "session_id": "string",
+    }
+    wr.catalog.create_parquet_table(
+        "bench",
+        "events_pq",
+        f"s3://{BUCKET}/events_pq/",
+        columns_types=types,
+        compression="snappy",
+        boto3_session=session,
+    )
     csv_sizes = build_csv(s3, args.csv_mb)
-    wr.catalog.create_csv_table("bench", "events_csv", f"s3://{BUCKET}/events_csv/",
-                                columns_types=types, skip_header_line_count=1,
-                                boto3_session=session)
-    print(f"built in {time.perf_counter() - t0:.0f} s: Parquet {sum(pq_sizes) / MB:.1f} MB in "
-          f"{len(pq_sizes)} files (5 row groups of {ROW_GROUP:,} rows each; first row group "
-          f"{first_rg / MB:.2f} MB compressed); CSV {sum(csv_sizes) / MB:.1f} MB in "
-          f"{len(csv_sizes)} files")
+    wr.catalog.create_csv_table(
+        "bench",
+        "events_csv",
+        f"s3://{BUCKET}/events_csv/",
+        columns_types=types,
+        skip_header_line_count=1,
+        boto3_session=session,
+    )
+    print(
+        f"built in {time.perf_counter() - t0:.0f} s: Parquet {sum(pq_sizes) / MB:.1f} MB in "
+        f"{len(pq_sizes)} files (5 row groups of {ROW_GROUP:,} rows each; first row group "
+        f"{first_rg / MB:.2f} MB compressed); CSV {sum(csv_sizes) / MB:.1f} MB in "
+        f"{len(csv_sizes)} files"
+    )
 
     budget = 2 * MB + first_rg
     print("\nParquet table bench.events_pq")
-    seconds, schema = measure(tally, lambda: crn.infer_schema_from_glue(
-        "bench", "events_pq", boto3_session=session))
+    seconds, schema = measure(
+        tally, lambda: crn.infer_schema_from_glue("bench", "events_pq", boto3_session=session)
+    )
     got = report("infer_schema_from_glue", tally, seconds)
     info = schema.source
-    print(f"    sample: {info.sample_rows:,} rows of {info.sample_uri}; table rows estimated "
-          f"~{info.estimated_rows:,} (true: {500_000 * len(pq_sizes):,})")
+    print(
+        f"    sample: {info.sample_rows:,} rows of {info.sample_uri}; table rows estimated "
+        f"~{info.estimated_rows:,} (true: {500_000 * len(pq_sizes):,})"
+    )
     print(f"    roles: {schema.roles}")
-    print(f"    fetched {got / MB:.2f} MB of a {sum(pq_sizes) / MB:.1f} MB table "
-          f"({100 * got / sum(pq_sizes):.2f}%); target <= 2 MiB + one row group = "
-          f"{budget / MB:.2f} MB -> {'PASS' if got <= budget else 'FAIL'}")
+    print(
+        f"    fetched {got / MB:.2f} MB of a {sum(pq_sizes) / MB:.1f} MB table "
+        f"({100 * got / sum(pq_sizes):.2f}%); target <= 2 MiB + one row group = "
+        f"{budget / MB:.2f} MB -> {'PASS' if got <= budget else 'FAIL'}"
+    )
     if not args.no_baseline:
         first = f"s3://{BUCKET}/events_pq/part-00000.snappy.parquet"
-        seconds, _ = measure(tally, lambda: next(iter(wr.s3.read_parquet(
-            first, chunked=1000, boto3_session=session))))
-        base = report("baseline wr.s3.read_parquet(one file, chunked=1000), first chunk",
-                      tally, seconds)
+        seconds, _ = measure(
+            tally,
+            lambda: next(iter(wr.s3.read_parquet(first, chunked=1000, boto3_session=session))),
+        )
+        base = report(
+            "baseline wr.s3.read_parquet(one file, chunked=1000), first chunk", tally, seconds
+        )
         print(f"    = {base / MB:.2f} MB ({base / max(got, 1):.1f}x infer_schema_from_glue)")
 
     if not args.no_big_row_groups:
         # awswrangler's default: row groups of about 1M rows. The sample reads pages, not the
         # whole first row group.
         buf = io.BytesIO()
-        pq.write_table(make_table(1_000_000, seed=50), buf, row_group_size=1_000_000,
-                       compression="snappy")
+        pq.write_table(
+            make_table(1_000_000, seed=50), buf, row_group_size=1_000_000, compression="snappy"
+        )
         data = buf.getvalue()
         s3.put_object(Bucket=BUCKET, Key="events_1m/part-0.snappy.parquet", Body=data)
-        wr.catalog.create_parquet_table("bench", "events_1m", f"s3://{BUCKET}/events_1m/",
-                                        columns_types=types, compression="snappy",
-                                        boto3_session=session)
-        print(f"\nParquet table bench.events_1m: one {len(data) / MB:.1f} MB file, ONE row group "
-              "of 1,000,000 rows (awswrangler's default size)")
-        seconds, schema = measure(tally, lambda: crn.infer_schema_from_glue(
-            "bench", "events_1m", boto3_session=session))
+        wr.catalog.create_parquet_table(
+            "bench",
+            "events_1m",
+            f"s3://{BUCKET}/events_1m/",
+            columns_types=types,
+            compression="snappy",
+            boto3_session=session,
+        )
+        print(
+            f"\nParquet table bench.events_1m: one {len(data) / MB:.1f} MB file, ONE row group "
+            "of 1,000,000 rows (awswrangler's default size)"
+        )
+        seconds, schema = measure(
+            tally, lambda: crn.infer_schema_from_glue("bench", "events_1m", boto3_session=session)
+        )
         got = report("infer_schema_from_glue", tally, seconds)
-        print(f"    sample: {schema.source.sample_rows:,} rows; fetched {got / MB:.2f} MB "
-              f"({100 * got / len(data):.1f}% of the row group): pyarrow reads the pages the "
-              "sample needs, not the whole row group")
+        print(
+            f"    sample: {schema.source.sample_rows:,} rows; fetched {got / MB:.2f} MB "
+            f"({100 * got / len(data):.1f}% of the row group): pyarrow reads the pages the "
+            "sample needs, not the whole row group"
+        )
+
+    if not args.no_wide:
+        wide_table(tally, session, wr, crn)
 
     print("\nCSV table bench.events_csv")
-    seconds, schema = measure(tally, lambda: crn.infer_schema_from_glue(
-        "bench", "events_csv", boto3_session=session))
+    seconds, schema = measure(
+        tally, lambda: crn.infer_schema_from_glue("bench", "events_csv", boto3_session=session)
+    )
     got = report("infer_schema_from_glue", tally, seconds)
     info = schema.source
-    print(f"    sample: {info.sample_rows:,} rows of {info.sample_uri}, header={info.csv_header}; "
-          f"table rows estimated ~{info.estimated_rows:,} (true: {500_000 * len(csv_sizes):,})")
+    print(
+        f"    sample: {info.sample_rows:,} rows of {info.sample_uri}, header={info.csv_header}; "
+        f"table rows estimated ~{info.estimated_rows:,} (true: {500_000 * len(csv_sizes):,})"
+    )
     print(f"    roles: {schema.roles}")
-    print(f"    fetched {got / MB:.2f} MB of a {sum(csv_sizes) / MB:.1f} MB table "
-          f"({100 * got / sum(csv_sizes):.2f}%); target <= 2 MiB -> "
-          f"{'PASS' if got <= 2 * MB else 'FAIL'}")
+    print(
+        f"    fetched {got / MB:.2f} MB of a {sum(csv_sizes) / MB:.1f} MB table "
+        f"({100 * got / sum(csv_sizes):.2f}%); target <= 2 MiB -> "
+        f"{'PASS' if got <= 2 * MB else 'FAIL'}"
+    )
     if not args.no_baseline:
         first = f"s3://{BUCKET}/events_csv/part-00000.csv"
-        seconds, _ = measure(tally, lambda: wr.s3.read_csv(first, nrows=1000,
-                                                           boto3_session=session))
+        seconds, _ = measure(
+            tally, lambda: wr.s3.read_csv(first, nrows=1000, boto3_session=session)
+        )
         base = report("baseline wr.s3.read_csv(one file, nrows=1000)", tally, seconds)
         print(f"    = {base / MB:.2f} MB ({base / max(got, 1):.1f}x infer_schema_from_glue)")
     server.shutdown()

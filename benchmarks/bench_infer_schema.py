@@ -44,10 +44,7 @@ def build_frame(rows: int, seed: int = 0) -> pd.DataFrame:
     """The sample interactions (with a raw e-mail) plus a review-text column."""
     df = sample_interactions(rows, max(rows // 10, 1), max(rows // 400, 10), seed=seed)
     rng = np.random.default_rng(seed)
-    pool = [
-        " ".join(rng.choice(_REVIEW_WORDS, int(k)))
-        for k in rng.integers(4, 14, 20_000)
-    ]
+    pool = [" ".join(rng.choice(_REVIEW_WORDS, int(k))) for k in rng.integers(4, 14, 20_000)]
     codes = rng.integers(0, len(pool), rows)
     taken = pa.array(pool, type=pa.large_string()).take(pa.array(codes))
     df["review_text"] = pd.Series(pd.array(taken, dtype="str"))
@@ -89,8 +86,10 @@ def main() -> None:
     big = build_frame(big_n)
     build_s = time.perf_counter() - t
     size = int(big.memory_usage(deep=True).sum())
-    print(f"frame: {big_n:,} rows x {big.shape[1]} columns ({', '.join(big.columns)}), "
-          f"{size / 1e9:.2f} GB in memory, built in {build_s:.1f} s")
+    print(
+        f"frame: {big_n:,} rows x {big.shape[1]} columns ({', '.join(big.columns)}), "
+        f"{size / 1e9:.2f} GB in memory, built in {build_s:.1f} s"
+    )
 
     crn.infer_schema(big.iloc[:200_000])  # warm up imports and caches
     sizes = [200_000, 2_000_000, big_n]
@@ -103,29 +102,39 @@ def main() -> None:
             runs[n].append(time.perf_counter() - t)
     times = {n: min(v) for n, v in runs.items()}
     for n in sizes:
-        print(f"infer_schema at {n:>12,} rows: best {times[n] * 1000:8.1f} ms, "
-              f"median {float(np.median(runs[n])) * 1000:8.1f} ms ({REPEAT} runs)")
+        print(
+            f"infer_schema at {n:>12,} rows: best {times[n] * 1000:8.1f} ms, "
+            f"median {float(np.median(runs[n])) * 1000:8.1f} ms ({REPEAT} runs)"
+        )
     r_growth = times[2_000_000] / times[200_000]
-    print(f"growth 2e6/2e5 rows: {r_growth:.2f}x (target <= 2)  "
-          f"{'OK' if r_growth <= 2 else 'FAIL'}")
-    print(f"time at {big_n:,} rows: {times[big_n]:.3f} s (target < 0.5 s)  "
-          f"{'OK' if times[big_n] < 0.5 else 'FAIL'}")
+    print(
+        f"growth 2e6/2e5 rows: {r_growth:.2f}x (target <= 2)  {'OK' if r_growth <= 2 else 'FAIL'}"
+    )
+    print(
+        f"time at {big_n:,} rows: {times[big_n]:.3f} s (target < 0.5 s)  "
+        f"{'OK' if times[big_n] < 0.5 else 'FAIL'}"
+    )
 
     mid = big.iloc[:2_000_000]
     nunique_s = best_of(lambda: mid.nunique(), repeat=2)
     r_nunique = times[2_000_000] / nunique_s
-    print(f"df.nunique() at 2,000,000 rows: {nunique_s:.3f} s; infer_schema / nunique = "
-          f"{r_nunique:.3f} (target <= 0.25)  {'OK' if r_nunique <= 0.25 else 'FAIL'}")
+    print(
+        f"df.nunique() at 2,000,000 rows: {nunique_s:.3f} s; infer_schema / nunique = "
+        f"{r_nunique:.3f} (target <= 0.25)  {'OK' if r_nunique <= 0.25 else 'FAIL'}"
+    )
 
     # pandas 3 keeps strings in Arrow; frames built from Python objects (or by older pandas)
     # hold object columns, which is what makes the references slow. Measure both.
     t = time.perf_counter()
     obj = big.astype({c: object for c in big.columns if big[c].dtype == "str"})
-    print(f"the same frame with object string columns: converted in "
-          f"{time.perf_counter() - t:.1f} s")
+    print(
+        f"the same frame with object string columns: converted in {time.perf_counter() - t:.1f} s"
+    )
     obj_s = best_of(lambda: crn.infer_schema(obj), repeat=REPEAT)
-    print(f"infer_schema at {big_n:,} rows, object strings: {obj_s * 1000:8.1f} ms "
-          f"(target < 0.5 s)  {'OK' if obj_s < 0.5 else 'FAIL'}")
+    print(
+        f"infer_schema at {big_n:,} rows, object strings: {obj_s * 1000:8.1f} ms "
+        f"(target < 0.5 s)  {'OK' if obj_s < 0.5 else 'FAIL'}"
+    )
 
     print(f"references on the {big_n:,}-row frame (e-mail and review-text columns included):")
     refs: list[tuple[str, str, Callable[[], Any]]] = []
@@ -174,9 +183,11 @@ def main() -> None:
 
     peak = extra_peak_bytes(lambda: crn.infer_schema(big))
     share = peak / size
-    print(f"extra peak memory of infer_schema at {big_n:,} rows: {peak / 1e6:.1f} MB = "
-          f"{share:.2%} of the frame's {size / 1e6:,.0f} MB (target < 10%)  "
-          f"{'OK' if share < 0.10 else 'FAIL'}")
+    print(
+        f"extra peak memory of infer_schema at {big_n:,} rows: {peak / 1e6:.1f} MB = "
+        f"{share:.2%} of the frame's {size / 1e6:,.0f} MB (target < 10%)  "
+        f"{'OK' if share < 0.10 else 'FAIL'}"
+    )
     print()
     print(crn.infer_schema(big))
 

@@ -21,16 +21,26 @@ from cleanroom_nb._readiness import readiness, readiness_sql, report_from_row
 from cleanroom_nb._sample_data import sample_interactions
 from cleanroom_nb._schema import ColumnSchema, TrainingSchema
 
-FIGURES = ("rows", "distinct_users", "users_with_2plus", "null_user_ids", "null_item_ids",
-           "null_timestamps", "ts_min", "ts_max")
+FIGURES = (
+    "rows",
+    "distinct_users",
+    "users_with_2plus",
+    "null_user_ids",
+    "null_item_ids",
+    "null_timestamps",
+    "ts_min",
+    "ts_max",
+)
 
 
 def schema_for(user: str) -> TrainingSchema:
-    return TrainingSchema.from_columns([
-        ColumnSchema(user, "string", "USER_ID", 1.0, "benchmark"),
-        ColumnSchema("product_id", "bigint", "ITEM_ID", 1.0, "benchmark"),
-        ColumnSchema("event_time", "bigint", "TIMESTAMP", 1.0, "benchmark"),
-    ])
+    return TrainingSchema.from_columns(
+        [
+            ColumnSchema(user, "string", "USER_ID", 1.0, "benchmark"),
+            ColumnSchema("product_id", "bigint", "ITEM_ID", 1.0, "benchmark"),
+            ColumnSchema("event_time", "bigint", "TIMESTAMP", 1.0, "benchmark"),
+        ]
+    )
 
 
 def best(fn, repeat: int):  # type: ignore[no-untyped-def]
@@ -58,13 +68,17 @@ def main() -> None:
     df.loc[holes[:500], "customer_id"] = None
     df.loc[holes[500:], "product_id"] = None
     df["product_id"] = df["product_id"].astype("Int64")
-    print(f"frame: {len(df):,} rows, {args.users:,} users, dtypes "
-          f"{dict(df.dtypes.astype(str))} (built in {time.perf_counter() - t0:.1f} s)")
+    print(
+        f"frame: {len(df):,} rows, {args.users:,} users, dtypes "
+        f"{dict(df.dtypes.astype(str))} (built in {time.perf_counter() - t0:.1f} s)"
+    )
     con = duckdb.connect()
     threads = con.execute("SELECT current_setting('threads')").fetchall()[0]
-    print(f"cores: {os.cpu_count()}, duckdb {duckdb.__version__} (threads: "
-          f"{threads[0] if threads else '?'}), pandas {pd.__version__}, "
-          f"load average {os.getloadavg()[0]:.1f}")
+    print(
+        f"cores: {os.cpu_count()}, duckdb {duckdb.__version__} (threads: "
+        f"{threads[0] if threads else '?'}), pandas {pd.__version__}, "
+        f"load average {os.getloadavg()[0]:.1f}"
+    )
     con.register("frame", df)
     con.execute("CREATE SCHEMA bench")
     con.execute("CREATE VIEW bench.interactions AS SELECT * FROM frame")
@@ -84,16 +98,16 @@ def main() -> None:
             t, report = best(lambda schema=schema: readiness(df, schema), 1)
             t_ours = min(t_ours, t)
         row = {k: v for k, v in duck_df.iloc[0].to_dict().items()}
-        ref = report_from_row(row, source="duckdb", user_col=user, item_col="product_id",
-                              ts_col="event_time")
+        ref = report_from_row(
+            row, source="duckdb", user_col=user, item_col="product_id", ts_col="event_time"
+        )
         same = all(getattr(ref, k) == getattr(report, k) for k in FIGURES)
         ratio = t_ours / t_duck
         ratios.append(ratio)
         print(f"\nUSER_ID {user} ({df[user].dtype}):")
         print(f"  DuckDB readiness_sql : {t_duck:7.3f} s  best of {args.repeat}")
         print(f"  readiness(df)        : {t_ours:7.3f} s  best of {args.repeat}")
-        print(f"  ratio readiness/DuckDB = {ratio:.2f}  (target <= 1.5)  "
-              f"same figures: {same}")
+        print(f"  ratio readiness/DuckDB = {ratio:.2f}  (target <= 1.5)  same figures: {same}")
         print("  figures: " + ", ".join(f"{k}={getattr(report, k)}" for k in FIGURES))
         if not same:
             print("  DuckDB : " + ", ".join(f"{k}={getattr(ref, k)}" for k in FIGURES))

@@ -58,10 +58,7 @@ def prepare_demo_data(*, n_rows: int, n_users: int, boto3_session: Any = None) -
         mode="overwrite",
         boto3_session=boto3_session,
     )
-    _say(
-        f"registered Glue table {DEMO_DATABASE}.{DEMO_TABLE} in "
-        f"{time.perf_counter() - t0:.1f} s"
-    )
+    _say(f"registered Glue table {DEMO_DATABASE}.{DEMO_TABLE} in {time.perf_counter() - t0:.1f} s")
     report = crn.readiness(df, glue_schema)
     _say(str(report))
     return glue_schema
@@ -119,11 +116,21 @@ def run_served(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _stop)
     with crn.local_aws() as local:
         prepare_demo_data(n_rows=args.rows, n_users=args.users)
-        env = {**os.environ, **local.env, "CLEANROOM_NB_DATABASE": DEMO_DATABASE,
-               "CLEANROOM_NB_TABLE": DEMO_TABLE}
+        env = {
+            **os.environ,
+            **local.env,
+            "CLEANROOM_NB_DATABASE": DEMO_DATABASE,
+            "CLEANROOM_NB_TABLE": DEMO_TABLE,
+        }
         proc = subprocess.Popen(
-            [voila, str(notebook), "--no-browser", f"--port={args.port}",
-             "--Voila.ip=127.0.0.1", "--Voila.tornado_settings={'allow_origin': '*'}"],
+            [
+                voila,
+                str(notebook),
+                "--no-browser",
+                f"--port={args.port}",
+                "--Voila.ip=127.0.0.1",
+                "--Voila.tornado_settings={'allow_origin': '*'}",
+            ],
             env=env,
             start_new_session=True,
         )

@@ -6,12 +6,14 @@ environment (``AWS_ENDPOINT_URL``, ``AWS_ENDPOINT_URL_<SERVICE>``), which botoco
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import Any
 
 import boto3
 import botocore.config
 import botocore.exceptions
+import botocore.session
 
 from cleanroom_nb import _errors
 
@@ -52,6 +54,45 @@ def client(service: str, boto3_session: boto3.Session | None = None, **kwargs: A
 def region(boto3_session: boto3.Session | None = None) -> str | None:
     """The region of the session (None when none is configured)."""
     return session(boto3_session).region_name
+
+
+@functools.cache
+def partition_for_region(region: str) -> str | None:
+    """The ARN partition of a region, from botocore's endpoint data (None when it is unknown).
+
+    Examples
+    --------
+    >>> partition_for_region("us-east-1"), partition_for_region("cn-north-1")
+    ('aws', 'aws-cn')
+    >>> partition_for_region("local") is None
+    True
+    """
+    try:
+        return str(botocore.session.get_session().get_partition_for_region(region))
+    except Exception:  # UnknownRegionError and the like: botocore does not know the region
+        return None
+
+
+def caller_account(*, what: str, boto3_session: boto3.Session | None = None) -> str:
+    """The caller's account id (``sts:GetCallerIdentity``).
+
+    Raises
+    ------
+    CleanroomNbError
+        Every failure, translated by :func:`translate` (``what`` says what was being done):
+        missing, expired or refused credentials, no region, an unreachable endpoint.
+
+    Examples
+    --------
+    >>> caller_account(what="checking the credentials")  # doctest: +SKIP
+    '123456789012'
+    """
+    try:
+        return str(client("sts", boto3_session).get_caller_identity()["Account"])
+    except _errors.CleanroomNbError:
+        raise  # no region: client() says how to set one
+    except Exception as exc:
+        raise translate(exc, what=what) from exc
 
 
 def endpoint_url(service: str, boto3_session: boto3.Session | None = None) -> str | None:
@@ -105,9 +146,15 @@ def translate(exc: BaseException, *, what: str) -> _errors.CleanroomNbError:
         err = exc.response.get("Error", {})
         code = str(err.get("Code", ""))
         msg = str(err.get("Message", "")) or str(exc)
-        if code in ("ExpiredToken", "ExpiredTokenException", "InvalidClientTokenId",
-                    "UnrecognizedClientException", "InvalidAccessKeyId", "SignatureDoesNotMatch",
-                    "RequestExpired"):
+        if code in (
+            "ExpiredToken",
+            "ExpiredTokenException",
+            "InvalidClientTokenId",
+            "UnrecognizedClientException",
+            "InvalidAccessKeyId",
+            "SignatureDoesNotMatch",
+            "RequestExpired",
+        ):
             return _errors.CredentialsError(
                 f"{what}: the AWS credentials were refused ({code}: {msg}). Refresh them "
                 "(e.g. `aws sso login`) or choose another profile.",
@@ -119,11 +166,17 @@ def translate(exc: BaseException, *, what: str) -> _errors.CleanroomNbError:
                 "or use a role or profile that has it.",
                 code=code,
             )
-        if code in ("EntityNotFoundException", "NoSuchEntity", "NoSuchBucket", "NoSuchKey",
-                    "ResourceNotFoundException", "404", "NotFound"):
+        if code in (
+            "EntityNotFoundException",
+            "NoSuchEntity",
+            "NoSuchBucket",
+            "NoSuchKey",
+            "ResourceNotFoundException",
+            "404",
+            "NotFound",
+        ):
             return _errors.NotFoundError(f"{what}: not found ({msg}).", code=code)
-        if code in ("ThrottlingException", "Throttling", "TooManyRequestsException",
-                    "SlowDown"):
+        if code in ("ThrottlingException", "Throttling", "TooManyRequestsException", "SlowDown"):
             return _errors.ThrottledError(
                 f"{what}: AWS kept throttling after retries ({msg}). Wait and try again, or "
                 "ask for a higher quota.",
@@ -147,6 +200,20 @@ def wrangler_errors() -> tuple[type[Exception], ...]:
     import awswrangler as wr
 
     return tuple(
-        v for v in vars(wr.exceptions).values()
-        if isinstance(v, type) and issubclass(v, Exception)
+        v for v in vars(wr.exceptions).values() if isinstance(v, type) and issubclass(v, Exception)
+    )
+
+
+def call_errors() -> tuple[type[Exception], ...]:
+    """What a call through boto3 or awswrangler may raise: botocore's and awswrangler's errors.
+
+    Examples
+    --------
+    >>> botocore.exceptions.ClientError in call_errors()
+    True
+    """
+    return (
+        botocore.exceptions.BotoCoreError,
+        botocore.exceptions.ClientError,
+        *wrangler_errors(),
     )

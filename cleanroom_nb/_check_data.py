@@ -19,8 +19,11 @@ from cleanroom_nb._schema import ColumnProfile, ColumnSchema, TrainingSchema
 PII_SAMPLE_ROWS = 10_000
 """Rows of the USER_ID column profiled for PII when the schema carries no profile."""
 
-_PII_WORDS = {_schema.EMAIL: "e-mail addresses", _schema.PHONE: "phone numbers",
-              _schema.PERSON_NAME: "person names"}
+_PII_WORDS = {
+    _schema.EMAIL: "e-mail addresses",
+    _schema.PHONE: "phone numbers",
+    _schema.PERSON_NAME: "person names",
+}
 
 
 def check_data(df: pd.DataFrame, schema: TrainingSchema) -> Findings:
@@ -57,13 +60,7 @@ def check_data(df: pd.DataFrame, schema: TrainingSchema) -> Findings:
     report = readiness(df, schema)
     out: list[Finding] = list(report.findings)
     out.extend(_pii_findings(df, schema, already=out))
-    seen: set[Finding] = set()
-    unique = []
-    for f in out:
-        if f not in seen:
-            seen.add(f)
-            unique.append(f)
-    return Findings(unique)
+    return Findings(dict.fromkeys(out))  # each finding once, in order
 
 
 def _profile_of(df: pd.DataFrame, column: ColumnSchema) -> ColumnProfile | None:
@@ -79,8 +76,9 @@ def _profile_of(df: pd.DataFrame, column: ColumnSchema) -> ColumnProfile | None:
     return profile_column(values.head(PII_SAMPLE_ROWS), total_rows=len(df))
 
 
-def _pii_findings(df: pd.DataFrame, schema: TrainingSchema, *, already: list[Finding]
-                  ) -> list[Finding]:
+def _pii_findings(
+    df: pd.DataFrame, schema: TrainingSchema, *, already: list[Finding]
+) -> list[Finding]:
     user = schema.user_id
     if user is None:
         return []

@@ -14,16 +14,22 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from cleanroom_nb import _aws
 from cleanroom_nb._errors import RequestInvalidError
 from cleanroom_nb._findings import Finding
 
 _ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{16}(?![A-Z0-9])")
-_SECRET_ENV = ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-               "AWS_SECURITY_TOKEN")
+_SECRET_ENV = (
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_SECURITY_TOKEN",
+)
 
 
-def to_boto3_code(request: Mapping[str, Any], *, region: str | None = None,
-                  wait: bool = False) -> str:
+def to_boto3_code(
+    request: Mapping[str, Any], *, region: str | None = None, wait: bool = False
+) -> str:
     """The plain boto3 Python code that creates the training dataset of ``request``.
 
     Parameters
@@ -60,9 +66,7 @@ def to_boto3_code(request: Mapping[str, Any], *, region: str | None = None,
     data = _plain(request, "request")
     _refuse_credentials(data, "")
     if region is None:
-        import boto3
-
-        region = boto3.Session().region_name
+        region = _aws.region()
     literal = pprint.pformat(data, indent=4, width=96, sort_dicts=False)
     name = data.get("name") if isinstance(data, dict) else None
     client_args = '"cleanroomsml"' + (f", region_name={json.dumps(region)}" if region else "")
@@ -131,9 +135,9 @@ def _refuse_credentials(value: Any, path: str) -> None:
                 stack.append((f"{where}.{k}" if where else k, k))
         elif isinstance(v, list):
             stack.extend((f"{where}[{i}]", item) for i, item in enumerate(v))
-        elif isinstance(v, str) and (
-            _ACCESS_KEY_ID.search(v) or any(s in v for s in secrets)
-        ):
-            _refuse(where or "request",
-                    "holds what looks like an AWS credential; remove it (the code must never "
-                    "carry credentials)")
+        elif isinstance(v, str) and (_ACCESS_KEY_ID.search(v) or any(s in v for s in secrets)):
+            _refuse(
+                where or "request",
+                "holds what looks like an AWS credential; remove it (the code must never "
+                "carry credentials)",
+            )

@@ -685,16 +685,14 @@ def iam_role_checker(
     import boto3
     import botocore.exceptions
 
-    from cleanroom_nb import _service_role
+    from cleanroom_nb import _aws, _service_role
+
+    fake = boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=region
+    )
+    iam = _aws.client("iam", fake, endpoint_url=endpoint_url)  # clients are thread-safe
 
     def check(role_arn: str) -> str | None:
-        iam = boto3.client(
-            "iam",
-            endpoint_url=endpoint_url,
-            region_name=region,
-            aws_access_key_id="testing",
-            aws_secret_access_key="testing",
-        )
         try:
             role = iam.get_role(RoleName=role_arn.rsplit("/", 1)[-1])["Role"]
         except botocore.exceptions.ClientError as exc:

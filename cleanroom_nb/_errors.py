@@ -105,7 +105,6 @@ class WaitTimeoutError(AwsError):
     """Waiting for a training dataset to become ACTIVE took longer than allowed."""
 
 
-
 class TableExistsError(CleanroomNbError, FileExistsError):
     """A Glue table (or data at its S3 path) already exists and overwriting was not asked for.
 

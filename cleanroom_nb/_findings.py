@@ -73,9 +73,7 @@ class Findings(list[Finding]):
     def at(self, prefix: str) -> list[Finding]:
         """The findings whose path is ``prefix`` or lies under it."""
         return [
-            f
-            for f in self
-            if f.path == prefix or f.path.startswith((prefix + ".", prefix + "["))
+            f for f in self if f.path == prefix or f.path.startswith((prefix + ".", prefix + "["))
         ]
 
     def __str__(self) -> str:

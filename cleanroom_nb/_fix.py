@@ -15,12 +15,26 @@ import pandas as pd
 
 from cleanroom_nb._errors import CleanroomNbError
 
-_UNIT_FACTORS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+UNIT_FACTORS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
+"""How many of each epoch unit make one second."""
 _UNIT_ALIASES = {
-    "s": "s", "sec": "s", "second": "s", "seconds": "s",
-    "ms": "ms", "millisecond": "ms", "milliseconds": "ms", "millis": "ms",
-    "us": "us", "µs": "us", "microsecond": "us", "microseconds": "us", "micros": "us",
-    "ns": "ns", "nanosecond": "ns", "nanoseconds": "ns", "nanos": "ns",
+    "s": "s",
+    "sec": "s",
+    "second": "s",
+    "seconds": "s",
+    "ms": "ms",
+    "millisecond": "ms",
+    "milliseconds": "ms",
+    "millis": "ms",
+    "us": "us",
+    "µs": "us",
+    "microsecond": "us",
+    "microseconds": "us",
+    "micros": "us",
+    "ns": "ns",
+    "nanosecond": "ns",
+    "nanoseconds": "ns",
+    "nanos": "ns",
 }
 
 
@@ -91,19 +105,29 @@ def _datetimes_to_seconds(s: pd.Series) -> np.ndarray:
     return out
 
 
+def epoch_unit(magnitude: float) -> str:
+    """The epoch unit (``s``, ``ms``, ``us`` or ``ns``) that puts ``magnitude`` in 1973 .. 2286.
+
+    Examples
+    --------
+    >>> [epoch_unit(v) for v in (1_700_000_000, 1.7e12, 1.7e15, 1.7e18)]
+    ['s', 'ms', 'us', 'ns']
+    """
+    if magnitude < 1e10:
+        return "s"
+    if magnitude < 1e13:
+        return "ms"
+    if magnitude < 1e16:
+        return "us"
+    return "ns"
+
+
 def _detect_unit(arr: np.ndarray) -> str:
     """The epoch unit that puts the median magnitude between 1973 and 2286."""
     finite = arr[np.isfinite(arr)]
     if not finite.size:
         return "s"
-    med = float(np.median(np.abs(finite)))
-    if med < 1e10:
-        return "s"
-    if med < 1e13:
-        return "ms"
-    if med < 1e16:
-        return "us"
-    return "ns"
+    return epoch_unit(float(np.median(np.abs(finite))))
 
 
 def _normalise_unit(unit: str, name: object) -> str:
@@ -136,10 +160,10 @@ def _numbers_to_seconds(s: pd.Series, unit: str | None, name: object) -> np.ndar
     if pd.api.types.is_integer_dtype(s.dtype):
         arr_i = np.asarray(s.to_numpy(dtype="int64", na_value=0), dtype="int64")
         u = _normalise_unit(unit, name) if unit else _detect_unit(arr_i.astype("float64"))
-        return np.floor_divide(arr_i, _UNIT_FACTORS[u])
+        return np.floor_divide(arr_i, UNIT_FACTORS[u])
     arr = np.asarray(s.to_numpy(dtype="float64", na_value=np.nan), dtype="float64")
     u = _normalise_unit(unit, name) if unit else _detect_unit(arr)
-    out = np.floor(arr / _UNIT_FACTORS[u])
+    out = np.floor(arr / UNIT_FACTORS[u])
     out[~np.isfinite(out)] = 0
     return out.astype("int64")
 

@@ -49,13 +49,13 @@ class TrainingDatasetForm:
         A DataFrame to prepare (it is registered as a Glue table before submitting).
     database, table
         The Glue database and table to start with (for a DataFrame: where to register it).
-    boto3_session
-        The session every AWS call uses (default: ``boto3.Session()``).
     catalog_id, schema, wait
         See :class:`~cleanroom_nb._form_state.FormState`.
     state
         An existing :class:`~cleanroom_nb._form_state.FormState` to show (the other arguments
         are then ignored).
+    boto3_session
+        The session every AWS call uses (default: ``boto3.Session()``).
 
     Attributes
     ----------
@@ -95,8 +95,16 @@ class TrainingDatasetForm:
         self._build_widgets(glue=state.source_kind == "glue" if state else df is None)
         if state is None:
             # Show the form at once, then load: the loading line tells what is going on.
-            state = FormState(df, database, table, catalog_id=catalog_id, schema=schema,
-                              load=False, wait=wait, boto3_session=boto3_session)
+            state = FormState(
+                df,
+                database,
+                table,
+                catalog_id=catalog_id,
+                schema=schema,
+                load=False,
+                wait=wait,
+                boto3_session=boto3_session,
+            )
             self.state = state
             state.observe(self._render)
             self._render(state, frozenset())
@@ -115,27 +123,45 @@ class TrainingDatasetForm:
         self.glue_source = glue
         if glue:
             self.database: w.Dropdown | w.Text = w.Dropdown(
-                description="Glue database", options=[""], style=style,
+                description="Glue database",
+                options=[""],
+                style=style,
                 layout=w.Layout(width="420px"),
             )
             self.table: w.Dropdown | w.Text = w.Dropdown(
-                description="Glue table", options=[""], style=style,
+                description="Glue table",
+                options=[""],
+                style=style,
                 layout=w.Layout(width="420px"),
             )
             self.register_path = w.Text(description="S3 path", style=style)
             self.register = w.Button(description="Register in Glue", icon="database")
-            self.readiness_button = w.Button(description="Count rows (Athena)", icon="calculator",
-                                             layout=w.Layout(width="200px"))
+            self.readiness_button = w.Button(
+                description="Count rows (Athena)", icon="calculator", layout=w.Layout(width="200px")
+            )
             source_children: list[w.Widget] = [w.HBox([self.database, self.table])]
         else:
-            self.database = w.Text(description="Glue database", placeholder="my_database",
-                                   style=style, layout=w.Layout(width="420px"))
-            self.table = w.Text(description="Glue table", placeholder="interactions",
-                                style=style, layout=w.Layout(width="420px"))
-            self.register_path = w.Text(description="S3 path", placeholder="s3://bucket/prefix/",
-                                        style=style, layout=w.Layout(width="420px"))
-            self.register = w.Button(description="Register in Glue", icon="database",
-                                     button_style="info")
+            self.database = w.Text(
+                description="Glue database",
+                placeholder="my_database",
+                style=style,
+                layout=w.Layout(width="420px"),
+            )
+            self.table = w.Text(
+                description="Glue table",
+                placeholder="interactions",
+                style=style,
+                layout=w.Layout(width="420px"),
+            )
+            self.register_path = w.Text(
+                description="S3 path",
+                placeholder="s3://bucket/prefix/",
+                style=style,
+                layout=w.Layout(width="420px"),
+            )
+            self.register = w.Button(
+                description="Register in Glue", icon="database", button_style="info"
+            )
             self.readiness_button = w.Button(description="Count rows (Athena)", icon="calculator")
             self.frame_info = w.HTML()
             source_children = [
@@ -148,45 +174,68 @@ class TrainingDatasetForm:
         self.source_box = w.VBox([*source_children, self.source_findings])
 
         self.schema_flags = w.HTML()
-        self.grid = w.GridBox(layout=w.Layout(grid_template_columns=_GRID_COLUMNS,
-                                              grid_gap="2px 8px", width="100%",
-                                              align_items="center"))
+        self.grid = w.GridBox(
+            layout=w.Layout(
+                grid_template_columns=_GRID_COLUMNS,
+                grid_gap="2px 8px",
+                width="100%",
+                align_items="center",
+            )
+        )
         self.role_dropdowns: dict[str, w.Dropdown] = {}
         self.sample_buttons: dict[str, w.ToggleButton] = {}
         self.flag_cells: dict[str, w.HTML] = {}
         self.confidence_cells: dict[str, w.HTML] = {}
         self.reason_cells: dict[str, w.HTML] = {}
 
-        self.name = w.Text(description="Name", placeholder="my-training-dataset", style=style,
-                           layout=w.Layout(width="520px"))
+        self.name = w.Text(
+            description="Name",
+            placeholder="my-training-dataset",
+            style=style,
+            layout=w.Layout(width="520px"),
+        )
         side = w.Layout(flex="1 1 0%", min_width="0")
         self.name_findings = w.HTML(layout=side)
-        self.description = w.Textarea(description="Description", style=style,
-                                      layout=w.Layout(width="520px", height="48px"))
+        self.description = w.Textarea(
+            description="Description", style=style, layout=w.Layout(width="520px", height="48px")
+        )
         self.description_findings = w.HTML(layout=side)
-        self.role_arn = w.Combobox(description="Role ARN", options=[], ensure_option=False,
-                                   placeholder="arn:aws:iam::123456789012:role/cleanrooms-ml-...",
-                                   style=style, layout=w.Layout(width="520px"))
+        self.role_arn = w.Combobox(
+            description="Role ARN",
+            options=[],
+            ensure_option=False,
+            placeholder="arn:aws:iam::123456789012:role/cleanrooms-ml-...",
+            style=style,
+            layout=w.Layout(width="520px"),
+        )
         self.role_arn_note = w.HTML()
         self.role_arn_findings = w.HTML()
         self.tags_box = w.VBox()
-        self.tag_add = w.Button(description="Add tag", icon="plus",
-                                layout=w.Layout(width="110px"))
+        self.tag_add = w.Button(description="Add tag", icon="plus", layout=w.Layout(width="110px"))
         self.tag_rows: list[tuple[w.Text, w.Text, w.Button]] = []
         self.tags_findings = w.HTML()
-        fields = w.VBox([
-            w.HBox([self.name, self.name_findings]),
-            w.HBox([self.description, self.description_findings]),
-            w.HBox([self.role_arn, w.VBox([self.role_arn_note, self.role_arn_findings],
-                                          layout=side)]),
-            w.HTML("<b>Tags</b>"),
-            self.tags_box,
-            w.HBox([self.tag_add, self.tags_findings]),
-        ])
+        fields = w.VBox(
+            [
+                w.HBox([self.name, self.name_findings]),
+                w.HBox([self.description, self.description_findings]),
+                w.HBox(
+                    [
+                        self.role_arn,
+                        w.VBox([self.role_arn_note, self.role_arn_findings], layout=side),
+                    ]
+                ),
+                w.HTML("<b>Tags</b>"),
+                self.tags_box,
+                w.HBox([self.tag_add, self.tags_findings]),
+            ]
+        )
 
-        self.check = w.Button(description="Check with AWS", icon="check",
-                              tooltip="check the Glue table and the account too",
-                              layout=w.Layout(width="200px"))
+        self.check = w.Button(
+            description="Check with AWS",
+            icon="check",
+            tooltip="check the Glue table and the account too",
+            layout=w.Layout(width="200px"),
+        )
         self.findings_html = w.HTML()
         self.acknowledge = w.Checkbox(description="I have read the warnings", indent=False)
         self.readiness_html = w.HTML()
@@ -197,13 +246,20 @@ class TrainingDatasetForm:
         self.preview.set_title(1, "boto3 code")
         self.preview.selected_index = None
 
-        self.submit = w.Button(description="Create training dataset", button_style="primary",
-                               icon="cloud-upload", layout=w.Layout(width="240px"))
+        self.submit = w.Button(
+            description="Create training dataset",
+            button_style="primary",
+            icon="cloud-upload",
+            layout=w.Layout(width="240px"),
+        )
         self.progress = w.HTML()
         self.result = w.HTML()
         self.error = w.HTML()
-        self.reuse = w.Button(description="Use the existing dataset", icon="recycle",
-                              layout=w.Layout(display="none", width="240px"))
+        self.reuse = w.Button(
+            description="Use the existing dataset",
+            icon="recycle",
+            layout=w.Layout(display="none", width="240px"),
+        )
 
         self.widget = w.VBox(
             [
@@ -328,8 +384,11 @@ class TrainingDatasetForm:
             self._syncing = False
 
     def _render_source(self, state: FormState) -> None:
-        status = f"<span style='color:{_GREY}'>&#8987; Loading {state.loading}...</span>" \
-            if state.loading else ""
+        status = (
+            f"<span style='color:{_GREY}'>&#8987; Loading {state.loading}...</span>"
+            if state.loading
+            else ""
+        )
         self._set(self.status, "value", status)
         if self.glue_source:
             dbs = ("", *state.databases)
@@ -351,10 +410,14 @@ class TrainingDatasetForm:
             registered = (
                 f" &mdash; <span style='color:{_GREEN}'>registered as "
                 f"<code>{html.escape('.'.join(state.registered_as))}</code></span>"
-                if state.registered_as and not state.needs_registration else ""
+                if state.registered_as and not state.needs_registration
+                else ""
             )
-            self._set(self.frame_info, "value",
-                      f"DataFrame: {df.shape[0]:,} rows &times; {df.shape[1]} columns{registered}")
+            self._set(
+                self.frame_info,
+                "value",
+                f"DataFrame: {df.shape[0]:,} rows &times; {df.shape[1]} columns{registered}",
+            )
             self._set(self.database, "value", state.database)
             self._set(self.table, "value", state.table)
             self._set(self.register_path, "value", state.register_path)
@@ -372,20 +435,38 @@ class TrainingDatasetForm:
         for c in schema.columns:
             self._set(self.role_dropdowns[c.name], "value", c.role or LEAVE_OUT)
             self._set(self.confidence_cells[c.name], "value", f"{c.confidence:.2f}")
-            self._set(self.reason_cells[c.name], "value",
-                      f"<span style='font-size:12px'>{html.escape(c.reason)}</span>")
+            self._set(
+                self.reason_cells[c.name],
+                "value",
+                f"<span style='font-size:12px'>{html.escape(c.reason)}</span>",
+            )
         self._render_flags()
         flags = []
         for role in state.missing_roles():
             why = schema.missing.get(role, "no column has this role")
-            flags.append(Finding("error", "schema", "missing_role",
-                                 f"missing {role}: {why}; give one column this role."))
+            flags.append(
+                Finding(
+                    "error",
+                    "schema",
+                    "missing_role",
+                    f"missing {role}: {why}; give one column this role.",
+                )
+            )
         for role in state.column_duplicates():
             cols = ", ".join(c.name for c in schema.role_columns(role))
-            flags.append(Finding("error", "schema", "duplicate_role",
-                                 f"{role} is given twice or more ({cols}); keep one."))
-        others = [f for f in state.findings_for("schema")
-                  if f.code not in ("missing_role", "duplicate_role")]
+            flags.append(
+                Finding(
+                    "error",
+                    "schema",
+                    "duplicate_role",
+                    f"{role} is given twice or more ({cols}); keep one.",
+                )
+            )
+        others = [
+            f
+            for f in state.findings_for("schema")
+            if f.code not in ("missing_role", "duplicate_role")
+        ]
         self._set(self.schema_flags, "value", _findings_html([*flags, *others]))
 
     def _build_grid(self, state: FormState) -> None:
@@ -411,22 +492,36 @@ class TrainingDatasetForm:
         ]
         options = [(r if r != LEAVE_OUT else "(leave out)", r) for r in ROLE_CHOICES]
         for c in schema.columns:
-            role = w.Dropdown(options=options, value=c.role or LEAVE_OUT, layout=role_layout,
-                              style=role_style)
+            role = w.Dropdown(
+                options=options, value=c.role or LEAVE_OUT, layout=role_layout, style=role_style
+            )
             role.add_class("crn-role")
             role.add_class(f"crn-role-{c.name}")
-            role.observe(lambda change, col=c.name: self._on_role_change(col, change),
-                         names="value")
-            samples = w.ToggleButton(description="show", layout=toggle_layout,
-                                     style=toggle_style, tooltip=f"sample values of {c.name}")
-            samples.observe(lambda change, col=c.name: self._on_samples_click(col, change),
-                            names="value")
+            role.observe(
+                lambda change, col=c.name: self._on_role_change(col, change), names="value"
+            )
+            samples = w.ToggleButton(
+                description="show",
+                layout=toggle_layout,
+                style=toggle_style,
+                tooltip=f"sample values of {c.name}",
+            )
+            samples.observe(
+                lambda change, col=c.name: self._on_samples_click(col, change), names="value"
+            )
             flag = cell()
             conf = cell(f"{c.confidence:.2f}")
             reason = cell()
             key = " (partition)" if c.is_partition_key else ""
-            cells += [cell(f"<code>{html.escape(c.name)}</code>{key}"),
-                      cell(html.escape(c.glue_type)), role, conf, reason, samples, flag]
+            cells += [
+                cell(f"<code>{html.escape(c.name)}</code>{key}"),
+                cell(html.escape(c.glue_type)),
+                role,
+                conf,
+                reason,
+                samples,
+                flag,
+            ]
             self.role_dropdowns[c.name] = role
             self.sample_buttons[c.name] = samples
             self.flag_cells[c.name] = flag
@@ -445,8 +540,9 @@ class TrainingDatasetForm:
             if self.sample_buttons[name].value:
                 values = state.sample_values(name)
                 shown = ", ".join(values) if values else "no sample values"
-                parts.append(f"<div style='color:{_GREY};font-size:12px'>samples: "
-                             f"{html.escape(shown)}</div>")
+                parts.append(
+                    f"<div style='color:{_GREY};font-size:12px'>samples: {html.escape(shown)}</div>"
+                )
             self._set(cell, "value", "".join(parts))
 
     def _render_fields(self, state: FormState) -> None:
@@ -454,14 +550,19 @@ class TrainingDatasetForm:
         self._set(self.description, "value", state.description)
         self._set(self.role_arn, "options", tuple(state.role_choices))
         self._set(self.role_arn, "value", state.role_arn)
-        note = (f"<span style='color:{_GREY};font-size:12px'>"
-                f"{html.escape(state.role_choices_note)}</span>" if state.role_choices_note
-                else "")
+        note = (
+            f"<span style='color:{_GREY};font-size:12px'>"
+            f"{html.escape(state.role_choices_note)}</span>"
+            if state.role_choices_note
+            else ""
+        )
         self._set(self.role_arn_note, "value", note)
-        for field, cell in (("name", self.name_findings),
-                            ("description", self.description_findings),
-                            ("role_arn", self.role_arn_findings),
-                            ("tags", self.tags_findings)):
+        for field, cell in (
+            ("name", self.name_findings),
+            ("description", self.description_findings),
+            ("role_arn", self.role_arn_findings),
+            ("tags", self.tags_findings),
+        ):
             self._set(cell, "value", _findings_html(state.findings_for(field)))
         if len(self.tag_rows) != len(state.tags):
             self._build_tags(state)
@@ -475,11 +576,11 @@ class TrainingDatasetForm:
         for i, tag in enumerate(state.tags):
             key = w.Text(value=tag.key, placeholder="key", layout=w.Layout(width="200px"))
             value = w.Text(value=tag.value, placeholder="value", layout=w.Layout(width="260px"))
-            remove = w.Button(icon="trash", tooltip="remove this tag",
-                              layout=w.Layout(width="40px"))
+            remove = w.Button(
+                icon="trash", tooltip="remove this tag", layout=w.Layout(width="40px")
+            )
             key.observe(lambda change, i=i: self._on_tag_key_change(i, change), names="value")
-            value.observe(lambda change, i=i: self._on_tag_value_change(i, change),
-                          names="value")
+            value.observe(lambda change, i=i: self._on_tag_value_change(i, change), names="value")
             remove.on_click(lambda _b, i=i: self._on_tag_remove_click(i))
             self.tag_rows.append((key, value, remove))
             rows.append(w.HBox([key, value, remove]))
@@ -488,13 +589,22 @@ class TrainingDatasetForm:
     def _render_checks(self, state: FormState) -> None:
         fs = state.findings
         general = state.findings_for("general") + state.findings_for("readiness")
-        head = (f"<div style='color:{_RED if fs.errors else _GREEN}'>{len(fs.errors)} error(s), "
-                f"{len(fs.warnings)} warning(s)</div>")
+        head = (
+            f"<div style='color:{_RED if fs.errors else _GREEN}'>{len(fs.errors)} error(s), "
+            f"{len(fs.warnings)} warning(s)</div>"
+        )
         warn_list = _findings_html(fs.warnings)
-        self._set(self.findings_html, "value",
-                  head + _findings_html([f for f in general if f.level == "error"])
-                  + (f"<details open><summary>warnings</summary>{warn_list}</details>"
-                     if fs.warnings else ""))
+        self._set(
+            self.findings_html,
+            "value",
+            head
+            + _findings_html([f for f in general if f.level == "error"])
+            + (
+                f"<details open><summary>warnings</summary>{warn_list}</details>"
+                if fs.warnings
+                else ""
+            ),
+        )
         self._set(self.acknowledge, "value", bool(fs.warnings) and state.warnings_acknowledged)
         self._set(self.acknowledge, "disabled", not fs.warnings)
         rep = state.readiness
@@ -503,34 +613,53 @@ class TrainingDatasetForm:
             repr_html = getattr(rep, "_repr_html_", None)
             readiness = repr_html() if callable(repr_html) else html.escape(str(rep))
         self._set(self.readiness_html, "value", readiness)
-        self._set(self.request_preview, "value", _pre(state.request_json) if state.request_json
-                  else "<i>no request yet</i>")
-        self._set(self.code_preview, "value", _pre(state.boto3_code) if state.boto3_code
-                  else "<i>no request yet</i>")
+        self._set(
+            self.request_preview,
+            "value",
+            _pre(state.request_json) if state.request_json else "<i>no request yet</i>",
+        )
+        self._set(
+            self.code_preview,
+            "value",
+            _pre(state.boto3_code) if state.boto3_code else "<i>no request yet</i>",
+        )
 
     def _render_submit(self, state: FormState) -> None:
         self._set(self.submit, "disabled", not state.can_submit)
         self._set(self.check, "disabled", state.busy or state.request is None)
-        self._set(self.submit, "description",
-                  "Sending..." if state.busy else "Create training dataset")
+        self._set(
+            self.submit, "description", "Sending..." if state.busy else "Create training dataset"
+        )
         why = "; ".join(state.blockers)
         lines = [state.progress] if state.progress else []
         if not state.busy and why:
             lines.append(f"Submit is disabled: {why}.")
-        self._set(self.progress, "value",
-                  f"<div class='crn-progress' style='color:{_GREY}'>"
-                  f"{'<br>'.join(html.escape(x) for x in lines)}</div>" if lines else "")
+        self._set(
+            self.progress,
+            "value",
+            f"<div class='crn-progress' style='color:{_GREY}'>"
+            f"{'<br>'.join(html.escape(x) for x in lines)}</div>"
+            if lines
+            else "",
+        )
         result = ""
         if state.result_arn:
-            status = (f"<br>status: <b>{html.escape(state.result_status)}</b>"
-                      if state.result_status else "")
-            result = (f"<div class='crn-result' style='color:{_GREEN}'>&#10003; training dataset "
-                      f"<code class='crn-arn'>{html.escape(state.result_arn)}</code>{status}</div>")
+            status = (
+                f"<br>status: <b>{html.escape(state.result_status)}</b>"
+                if state.result_status
+                else ""
+            )
+            result = (
+                f"<div class='crn-result' style='color:{_GREEN}'>&#10003; training dataset "
+                f"<code class='crn-arn'>{html.escape(state.result_arn)}</code>{status}</div>"
+            )
         self._set(self.result, "value", result)
         error = ""
         if state.last_error is not None:
-            error = (f"<div class='crn-error' style='color:{_RED};white-space:pre-wrap'>"
-                     f"&#10007; {html.escape(state.error_message)}</div>")
+            error = (
+                f"<div class='crn-error' style='color:{_RED};white-space:pre-wrap'>"
+                f"&#10007; {html.escape(state.error_message)}</div>"
+            )
         self._set(self.error, "value", error)
         self._set(self.reuse.layout, "display", None if state.can_reuse else "none")
         self._set(self.reuse, "disabled", state.busy)

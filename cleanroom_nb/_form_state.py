@@ -14,7 +14,7 @@ from __future__ import annotations
 import json
 import re
 import urllib.parse
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,9 +31,7 @@ from cleanroom_nb._errors import (
 )
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb._schema import TrainingSchema
-
-SERVICE_PRINCIPAL = "cleanrooms-ml.amazonaws.com"
-"""The principal a Clean Rooms ML service role must trust."""
+from cleanroom_nb._service_role import SERVICE_PRINCIPAL
 
 LEAVE_OUT = "leave out"
 """The role choice that leaves a column out of the request."""
@@ -430,8 +428,9 @@ class FormState:
         Returns False (and keeps the error) when the edit is not possible.
         """
         if self.schema is None:
-            self._record(SchemaError("choose a source first; there is no schema yet"),
-                         what="changing a role")
+            self._record(
+                SchemaError("choose a source first; there is no schema yet"), what="changing a role"
+            )
             self._notify("errors")
             return False
         value = None if role in (None, "", LEAVE_OUT) else role
@@ -487,8 +486,9 @@ class FormState:
     def set_tag(self, index: int, *, key: str | None = None, value: str | None = None) -> None:
         """Change the key and/or value of tag row ``index``."""
         row = self.tags[index]
-        self.tags[index] = TagRow(row.key if key is None else key,
-                                  row.value if value is None else value)
+        self.tags[index] = TagRow(
+            row.key if key is None else key, row.value if value is None else value
+        )
         self._field_changed("tags")
 
     def remove_tag(self, index: int) -> None:
@@ -515,13 +515,23 @@ class FormState:
         for i, row in enumerate(self.tags, start=1):
             key = row.key.strip()
             if not key and row.value:
-                out.append(Finding("error", "tags", "tag_key_empty",
-                                   f"tag row {i} has a value but no key; type a key or remove "
-                                   "the row."))
+                out.append(
+                    Finding(
+                        "error",
+                        "tags",
+                        "tag_key_empty",
+                        f"tag row {i} has a value but no key; type a key or remove the row.",
+                    )
+                )
             elif key in seen:
-                out.append(Finding("error", f"tags.{key}", "tag_key_duplicate",
-                                   f"tag key {key!r} is in rows {seen[key]} and {i}; keep one "
-                                   "row per key."))
+                out.append(
+                    Finding(
+                        "error",
+                        f"tags.{key}",
+                        "tag_key_duplicate",
+                        f"tag key {key!r} is in rows {seen[key]} and {i}; keep one row per key.",
+                    )
+                )
             elif key:
                 seen[key] = i
         return out
@@ -574,23 +584,29 @@ class FormState:
                 # The schema already explains its own problems: skip the request's copies.
                 seen = {(self.field_of(f.path), f.code) for f in found}
                 found.extend(
-                    f for f in _api().validate_request(self.request)
+                    f
+                    for f in _api().validate_request(self.request)
                     if (self.field_of(f.path), f.code) not in seen
                 )
             if self.needs_registration:
-                found.append(Finding(
-                    "error", "source", "not_registered",
-                    "the DataFrame is not a Glue table yet: fill in the S3 path, database and "
-                    "table and press 'Register in Glue' (register_dataframe).",
-                ))
+                found.append(
+                    Finding(
+                        "error",
+                        "source",
+                        "not_registered",
+                        "the DataFrame is not a Glue table yet: fill in the S3 path, database and "
+                        "table and press 'Register in Glue' (register_dataframe).",
+                    )
+                )
             found.extend(self._readiness_findings())
         found.extend(self._tag_findings())
         found.extend(self._account_findings())
         signature = self.request_json_text(self.request)
         if self._remote_for == signature:
             seen = {(self.field_of(f.path), f.code) for f in found}
-            found.extend(f for f in self.remote_findings
-                         if (self.field_of(f.path), f.code) not in seen)
+            found.extend(
+                f for f in self.remote_findings if (self.field_of(f.path), f.code) not in seen
+            )
         unique: dict[tuple[str, str, str, str], Finding] = {}
         for f in found:
             unique.setdefault(_finding_key(f), f)
@@ -608,29 +624,39 @@ class FormState:
         if self.account_id is None or len(parts) < 6 or not parts[4].isdigit():
             return []
         if parts[4] != self.account_id:
-            return [Finding(
-                "error", "roleArn", "role_account",
-                f"the role is in account {parts[4]}, but you are signed in to account "
-                f"{self.account_id}; Clean Rooms ML refuses roles of another account "
-                f"(AccessDeniedException). Use a role of {self.account_id}.",
-            )]
+            return [
+                Finding(
+                    "error",
+                    "roleArn",
+                    "role_account",
+                    f"the role is in account {parts[4]}, but you are signed in to account "
+                    f"{self.account_id}; Clean Rooms ML refuses roles of another account "
+                    f"(AccessDeniedException). Use a role of {self.account_id}.",
+                )
+            ]
         return []
 
     def _field_only_findings(self) -> list[Finding]:
         """Findings about the fields (name, role ARN, ...) while there is no schema yet."""
         try:
             request = _api().build_request(
-                name=self.name, role_arn=self.role_arn, database=self.database or "db",
-                table=self.table or "table", schema=[], description=self.description or None,
-                tags=self.tag_dict() or None, catalog_id=self.catalog_id,
+                name=self.name,
+                role_arn=self.role_arn,
+                database=self.database or "db",
+                table=self.table or "table",
+                schema=[],
+                description=self.description or None,
+                tags=self.tag_dict() or None,
+                catalog_id=self.catalog_id,
             )
             found = _api().validate_request(request)
         except FindingsError as exc:
             found = exc.findings
         except CleanroomNbError:
             return []
-        return [f for f in found if self.field_of(f.path) in ("name", "description",
-                                                                 "role_arn", "tags")]
+        return [
+            f for f in found if self.field_of(f.path) in ("name", "description", "role_arn", "tags")
+        ]
 
     @staticmethod
     def request_json_text(request: Mapping[str, Any] | None) -> str:
@@ -718,8 +744,9 @@ class FormState:
             return []
         if self.df is not None:
             key = (
-                tuple((c.name, c.role) for c in self.schema.columns
-                      if c.role in _roles.REQUIRED_ROLES),
+                tuple(
+                    (c.name, c.role) for c in self.schema.columns if c.role in _roles.REQUIRED_ROLES
+                ),
             )
             if key != self._readiness_key:
                 self._readiness_key = key
@@ -753,8 +780,12 @@ class FormState:
         ok = True
         try:
             self.readiness = _api().readiness_from_athena(
-                self.database, self.table, self.schema, workgroup=workgroup,
-                s3_output=s3_output, boto3_session=self.boto3_session,
+                self.database,
+                self.table,
+                self.schema,
+                workgroup=workgroup,
+                s3_output=s3_output,
+                boto3_session=self.boto3_session,
             )
         except Exception as exc:
             self._record(exc, what=f"counting rows of {self.database}.{self.table} with Athena")
@@ -777,9 +808,7 @@ class FormState:
         self._set_loading("checks with AWS")
         ok = True
         try:
-            found = _api().validate_request(
-                request, boto3_session=_aws.session(self.boto3_session)
-            )
+            found = _api().validate_request(request, boto3_session=_aws.session(self.boto3_session))
         except Exception as exc:
             self._record(exc, what="checking the request with AWS")
             ok = False
@@ -833,16 +862,29 @@ class FormState:
         The roles chosen in the form are kept; the schema then uses the Glue table's names.
         """
         if self.df is None or self.schema is None:
-            self._record(SchemaError("only a DataFrame source can be registered"),
-                         what="registering the DataFrame")
+            self._record(
+                SchemaError("only a DataFrame source can be registered"),
+                what="registering the DataFrame",
+            )
             self._notify("errors")
             return False
-        missing = [n for n, v in (("S3 path", self.register_path), ("database", self.database),
-                                  ("table", self.table)) if not v]
+        missing = [
+            n
+            for n, v in (
+                ("S3 path", self.register_path),
+                ("database", self.database),
+                ("table", self.table),
+            )
+            if not v
+        ]
         if missing:
-            self._record(SchemaError(f"to register the DataFrame, fill in the {', '.join(missing)}"
-                                     " (e.g. s3://my-bucket/interactions/)"),
-                         what="registering the DataFrame")
+            self._record(
+                SchemaError(
+                    f"to register the DataFrame, fill in the {', '.join(missing)}"
+                    " (e.g. s3://my-bucket/interactions/)"
+                ),
+                what="registering the DataFrame",
+            )
             self._notify("errors")
             return False
         self.busy = True
@@ -852,8 +894,13 @@ class FormState:
         try:
             roles = {c.glue_name: c.role for c in self.schema.columns}
             registered: TrainingSchema = _api().register_dataframe(
-                self.df, self.register_path, self.database, self.table, schema=self.schema,
-                mode=mode, boto3_session=self.boto3_session,
+                self.df,
+                self.register_path,
+                self.database,
+                self.table,
+                schema=self.schema,
+                mode=mode,
+                boto3_session=self.boto3_session,
             )
             wanted = {c.name: roles.get(c.glue_name, c.role) for c in registered.columns}
             changed = {n: r for n, r in wanted.items() if registered.column(n).role != r}
@@ -897,15 +944,20 @@ class FormState:
         self.last_error = None
         self.result_arn = None
         self.result_status = None
-        self.progress = ("Waiting for the training dataset to become ACTIVE..." if self.wait
-                         else "Sending the request...")
+        self.progress = (
+            "Waiting for the training dataset to become ACTIVE..."
+            if self.wait
+            else "Sending the request..."
+        )
         self._notify("submit", "result", "errors")
         signature = self.request_json_text(request)
         arn: str | None = None
         try:
-            arn = str(_api().create_training_dataset(
-                request, wait=self.wait, if_exists=if_exists, boto3_session=self.boto3_session
-            ))
+            arn = str(
+                _api().create_training_dataset(
+                    request, wait=self.wait, if_exists=if_exists, boto3_session=self.boto3_session
+                )
+            )
         except TrainingDatasetExistsError as exc:
             self.conflict = exc
             self._conflict_for = signature
@@ -925,8 +977,9 @@ class FormState:
             self._remote_for = None
             if self.wait:
                 self.result_status = self._status(arn)
-            self.progress = ("Reused the existing training dataset." if if_exists == "reuse"
-                             else "Created.")
+            self.progress = (
+                "Reused the existing training dataset." if if_exists == "reuse" else "Created."
+            )
         finally:
             self.busy = False
         self.validate()
@@ -957,16 +1010,16 @@ class FormState:
     # ------------------------------------------------------------------ display
     def summary(self) -> str:
         """One line about the state (used by ``repr``)."""
-        src = (f"DataFrame {self.df.shape[0]}x{self.df.shape[1]}" if self.df is not None
-               else f"Glue {self.database or '?'}.{self.table or '?'}")
-        return (f"FormState({src}, name={self.name!r}, {len(self.findings.errors)} error(s), "
-                f"{len(self.findings.warnings)} warning(s), can_submit={self.can_submit}, "
-                f"arn={self.result_arn!r})")
+        src = (
+            f"DataFrame {self.df.shape[0]}x{self.df.shape[1]}"
+            if self.df is not None
+            else f"Glue {self.database or '?'}.{self.table or '?'}"
+        )
+        return (
+            f"FormState({src}, name={self.name!r}, {len(self.findings.errors)} error(s), "
+            f"{len(self.findings.warnings)} warning(s), can_submit={self.can_submit}, "
+            f"arn={self.result_arn!r})"
+        )
 
     def __repr__(self) -> str:
         return self.summary()
-
-
-def findings_text(findings: Iterable[Finding]) -> str:
-    """Findings as short lines for a field (``"error: ..."``)."""
-    return "\n".join(f"{f.level}: {f.message}" for f in findings)

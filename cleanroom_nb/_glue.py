@@ -1,6 +1,8 @@
 """A training schema from a Glue table: catalog columns, table facts and a bounded S3 sample.
 
-The columns and their Glue types come from the catalog through awswrangler; a bounded sample
+The columns and their Glue types are read through awswrangler (``wr.catalog.table``, partition
+keys marked); one ``GetTable`` gives the storage facts awswrangler does not expose (location,
+SerDe, parameters); a bounded sample
 (see :mod:`cleanroom_nb._s3_sample`) feeds the same role suggester used for DataFrames
 (:func:`cleanroom_nb._suggest.suggest_schema`), and what Clean Rooms ML would reject about the
 table itself becomes findings of the schema.
@@ -25,8 +27,18 @@ from cleanroom_nb._schema import TrainingSchema
 SUPPORTED_FORMATS = ("parquet", "csv", "json")
 """The data formats Clean Rooms ML reads."""
 
-_KNOWN_CLASSIFICATIONS = ("parquet", "csv", "json", "orc", "avro", "xml", "ion", "iceberg",
-                          "delta", "hudi")
+_KNOWN_CLASSIFICATIONS = (
+    "parquet",
+    "csv",
+    "json",
+    "orc",
+    "avro",
+    "xml",
+    "ion",
+    "iceberg",
+    "delta",
+    "hudi",
+)
 
 
 @dataclass(frozen=True)
@@ -104,13 +116,22 @@ class GlueTableInfo:
             ("compression", self.compression or "?"),
             ("partition keys", ", ".join(self.partition_keys) or "(none)"),
             ("bucket region", f"{self.bucket_region or '?'} (session: {self.session_region})"),
-            ("sample", f"{self.sample_rows} rows from {self.sample_uri or '-'}: "
-                       f"{self.bytes_fetched:,} bytes in {self.requests} requests"),
+            (
+                "sample",
+                f"{self.sample_rows} rows from {self.sample_uri or '-'}: "
+                f"{self.bytes_fetched:,} bytes in {self.requests} requests",
+            ),
         ]
         if self.record_count or self.estimated_rows:
             more = "+" if self.listing_truncated else ""
-            rows.append(("rows", f"{self.record_count:,} (recordCount)" if self.record_count
-                         else f"~{self.estimated_rows:,}{more} (estimated from the sample)"))
+            rows.append(
+                (
+                    "rows",
+                    f"{self.record_count:,} (recordCount)"
+                    if self.record_count
+                    else f"~{self.estimated_rows:,}{more} (estimated from the sample)",
+                )
+            )
         if self.data_format == "csv":
             rows.insert(3, ("CSV header", str(self.csv_header)))
         body = "".join(
@@ -123,7 +144,9 @@ class GlueTableInfo:
 
 # ------------------------------------------------------------------------------ catalog
 def data_format(
-    classification: str | None, serde: str | None, input_format: str | None,
+    classification: str | None,
+    serde: str | None,
+    input_format: str | None,
     table_parameters: Mapping[str, str] | None = None,
 ) -> str:
     """The data format a table declares: classification first, then SerDe and input format.
@@ -166,8 +189,9 @@ def _not_found(
     region = session.region_name
     where = f"in the Glue catalog {catalog_id + ' ' if catalog_id else ''}of region {region}"
     try:
-        dbs = list(wr.catalog.databases(limit=50, catalog_id=catalog_id, boto3_session=session)
-                   ["Database"])
+        dbs = list(
+            wr.catalog.databases(limit=50, catalog_id=catalog_id, boto3_session=session)["Database"]
+        )
     except Exception:  # best effort: only for the message
         dbs = []
     if dbs and database not in dbs:
@@ -193,12 +217,18 @@ def _not_found(
         except Exception:
             pass
     try:
-        tables = list(wr.catalog.tables(database=database, limit=50, catalog_id=catalog_id,
-                                        boto3_session=session)["Table"])
+        tables = list(
+            wr.catalog.tables(
+                database=database, limit=50, catalog_id=catalog_id, boto3_session=session
+            )["Table"]
+        )
     except Exception:
         tables = []
-    listed = (f" Tables in {database!r}: {', '.join(map(str, tables[:20]))}." if tables
-              else f" The database {database!r} holds no tables.")
+    listed = (
+        f" Tables in {database!r}: {', '.join(map(str, tables[:20]))}."
+        if tables
+        else f" The database {database!r} holds no tables."
+    )
     return _errors.NotFoundError(
         f"Glue table {database}.{table} was not found {where}.{listed} Check the name (Glue "
         "keeps names lowercase), or create the table (e.g. cleanroom_nb.register_dataframe, "
@@ -227,29 +257,59 @@ def _catalog_error(
 
 
 def _get_table(
-    database: str, table: str, catalog_id: str | None, session: boto3.Session
-) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The columns (through awswrangler) and the raw table definition (one GetTable)."""
+    database: str, table: str, catalog_id: str | None, glue: Any, session: boto3.Session
+) -> dict[str, Any]:
+    """The raw table definition: ONE ``GetTable``, the same call ``wr.catalog.table`` makes."""
+    kwargs: dict[str, Any] = {"DatabaseName": database, "Name": table}
+    if catalog_id:
+        kwargs["CatalogId"] = catalog_id
     try:
-        cols = wr.catalog.table(database=database, table=table, catalog_id=catalog_id,
-                                boto3_session=session)
-        kwargs: dict[str, Any] = {"DatabaseName": database, "Name": table}
-        if catalog_id:
-            kwargs["CatalogId"] = catalog_id
-        raw = _aws.client("glue", session).get_table(**kwargs)["Table"]
+        raw: dict[str, Any] = glue.get_table(**kwargs)["Table"]
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
         raise _catalog_error(exc, database, table, catalog_id, session) from exc
-    except _aws.wrangler_errors() as exc:
-        raise _aws.translate(exc, what=f"reading Glue table {database}.{table}") from exc
-    return cols, raw
+    return raw
 
 
-def _bucket_region(bucket: str, session: boto3.Session) -> str | None:
+def _catalog_columns(
+    database: str, table: str, catalog_id: str | None, session: boto3.Session
+) -> list[tuple[str, str, bool]]:
+    """``(name, Glue type, is partition key)`` through ``wr.catalog.table``, as Glue stores them."""
     try:
-        resp = _aws.client("s3", session).get_bucket_location(Bucket=bucket)
+        frame = wr.catalog.table(
+            database=database, table=table, catalog_id=catalog_id, boto3_session=session
+        )
+    except _aws.call_errors() as exc:
+        raise _aws.translate(exc, what=f"reading the columns of Glue table {database}.{table}")
+    return [
+        (str(name), str(glue_type), bool(part))
+        for name, glue_type, part in zip(
+            frame["Column Name"], frame["Type"], frame["Partition"], strict=True
+        )
+    ]
+
+
+def _bucket_region(bucket: str, s3: Any) -> str | None:
+    try:
+        resp = s3.get_bucket_location(Bucket=bucket)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError):
         return None
     return resp.get("LocationConstraint") or "us-east-1"
+
+
+class _Clients:
+    """The clients one call makes, each made once (per service and region) and reused."""
+
+    def __init__(self, session: boto3.Session) -> None:
+        self.session = session
+        self._made: dict[tuple[str, str | None], Any] = {}
+
+    def get(self, service: str, region: str | None = None) -> Any:
+        region = region or self.session.region_name
+        key = (service, region)
+        if key not in self._made:
+            extra = {"region_name": region} if region != self.session.region_name else {}
+            self._made[key] = _aws.client(service, self.session, **extra)
+        return self._made[key]
 
 
 # ------------------------------------------------------------------------------ findings
@@ -263,11 +323,15 @@ def unusable_type_fix(glue_type: str) -> str:
     """
     t = _roles.base_glue_type(glue_type)
     if t in ("tinyint", "smallint"):
-        return ("cast it to int or bigint (pandas int8/int16 columns become tinyint/smallint: "
-                "cast them to int32/int64 before writing, or ALTER TABLE ... CHANGE COLUMN)")
+        return (
+            "cast it to int or bigint (pandas int8/int16 columns become tinyint/smallint: "
+            "cast them to int32/int64 before writing, or ALTER TABLE ... CHANGE COLUMN)"
+        )
     if t == "date":
-        return ("store it as bigint Unix epoch seconds for a TIMESTAMP "
-                "(cleanroom_nb.to_epoch_seconds), or as a string for a categorical feature")
+        return (
+            "store it as bigint Unix epoch seconds for a TIMESTAMP "
+            "(cleanroom_nb.to_epoch_seconds), or as a string for a categorical feature"
+        )
     if t == "decimal":
         return "cast it to double (float64) for a numerical feature, or to bigint"
     if t in ("struct", "map"):
@@ -290,63 +354,93 @@ def table_findings(info: GlueTableInfo, glue_types: Mapping[str, str]) -> list[F
     """
     out: list[Finding] = []
     if not info.location:
-        out.append(Finding(
-            "error", "table.location", "empty_location",
-            f"Glue table {info.uri} has no S3 location (a view or a federated table?). Clean "
-            "Rooms ML reads the table's files from S3: point the table at an s3:// prefix "
-            "holding Parquet, CSV or JSON, or create one with CTAS / register_dataframe.",
-        ))
-    elif not info.location.startswith(("s3://", "s3a://", "s3n://")):
-        out.append(Finding(
-            "error", "table.location", "not_s3",
-            f"the location {info.location!r} of {info.uri} is not an S3 URI; Clean Rooms ML "
-            "reads the data from S3 (s3://bucket/prefix/).",
-        ))
-    if info.data_format not in SUPPORTED_FORMATS:
-        what = info.data_format if info.data_format != "unknown" else (
-            f"not recognised (classification={info.classification!r}, SerDe={info.serde!r})"
+        out.append(
+            Finding(
+                "error",
+                "table.location",
+                "empty_location",
+                f"Glue table {info.uri} has no S3 location (a view or a federated table?). Clean "
+                "Rooms ML reads the table's files from S3: point the table at an s3:// prefix "
+                "holding Parquet, CSV or JSON, or create one with CTAS / register_dataframe.",
+            )
         )
-        out.append(Finding(
-            "error", "table.format", "unsupported_format",
-            f"the table's data format is {what}; Clean Rooms ML reads Parquet, CSV or JSON. "
-            "Rewrite it, e.g. in Athena: CREATE TABLE new_t WITH (format = 'PARQUET', "
-            "write_compression = 'SNAPPY') AS SELECT * FROM t.",
-        ))
+    elif not info.location.startswith(("s3://", "s3a://", "s3n://")):
+        out.append(
+            Finding(
+                "error",
+                "table.location",
+                "not_s3",
+                f"the location {info.location!r} of {info.uri} is not an S3 URI; Clean Rooms ML "
+                "reads the data from S3 (s3://bucket/prefix/).",
+            )
+        )
+    if info.data_format not in SUPPORTED_FORMATS:
+        what = (
+            info.data_format
+            if info.data_format != "unknown"
+            else (f"not recognised (classification={info.classification!r}, SerDe={info.serde!r})")
+        )
+        out.append(
+            Finding(
+                "error",
+                "table.format",
+                "unsupported_format",
+                f"the table's data format is {what}; Clean Rooms ML reads Parquet, CSV or JSON. "
+                "Rewrite it, e.g. in Athena: CREATE TABLE new_t WITH (format = 'PARQUET', "
+                "write_compression = 'SNAPPY') AS SELECT * FROM t.",
+            )
+        )
     if info.data_format == "parquet" and (info.compression or "").lower() == "zstd":
         cols = sorted(c for c, codec in info.codecs.items() if codec == "ZSTD")
         where = f" (footer of {info.sample_uri}: {', '.join(cols[:10])})" if cols else ""
-        out.append(Finding(
-            "error", "table.compression", "zstd_parquet",
-            f"the Parquet data is ZSTD-compressed{where}, which Clean Rooms ML does not read. "
-            "Rewrite it with snappy: wr.s3.to_parquet(..., compression='snappy') or "
-            "cleanroom_nb.register_dataframe, or in Athena: CREATE TABLE new_t WITH (format = "
-            "'PARQUET', write_compression = 'SNAPPY') AS SELECT * FROM t.",
-        ))
+        out.append(
+            Finding(
+                "error",
+                "table.compression",
+                "zstd_parquet",
+                f"the Parquet data is ZSTD-compressed{where}, which Clean Rooms ML does not read. "
+                "Rewrite it with snappy: wr.s3.to_parquet(..., compression='snappy') or "
+                "cleanroom_nb.register_dataframe, or in Athena: CREATE TABLE new_t WITH (format = "
+                "'PARQUET', write_compression = 'SNAPPY') AS SELECT * FROM t.",
+            )
+        )
     if info.bucket_region and info.session_region and info.bucket_region != info.session_region:
-        out.append(Finding(
-            "error", "table.region", "bucket_region",
-            f"the data's bucket is in {info.bucket_region} but the session is in "
-            f"{info.session_region}; Clean Rooms ML needs the bucket in the same region as its "
-            "resources. Copy the data to a bucket in that region (and re-point the table), or "
-            f"work in {info.bucket_region}.",
-        ))
+        out.append(
+            Finding(
+                "error",
+                "table.region",
+                "bucket_region",
+                f"the data's bucket is in {info.bucket_region} but the session is in "
+                f"{info.session_region}; Clean Rooms ML needs the bucket in the same region as its "
+                "resources. Copy the data to a bucket in that region (and re-point the table), or "
+                f"work in {info.bucket_region}.",
+            )
+        )
     partition = set(info.partition_keys)
     for name, glue_type in glue_types.items():
         path = f"columns.{name}"
         if not _roles.roles_accepting(glue_type):
             kind = "partition key " if name in partition else ""
-            out.append(Finding(
-                "warning", path, "unusable_glue_type",
-                f"{kind}column {name!r} has Glue type {glue_type}, which no Clean Rooms ML role "
-                f"accepts, so it is left out; to use it, {unusable_type_fix(glue_type)}.",
-            ))
+            out.append(
+                Finding(
+                    "warning",
+                    path,
+                    "unusable_glue_type",
+                    f"{kind}column {name!r} has Glue type {glue_type}, which no Clean Rooms ML role "
+                    f"accepts, so it is left out; to use it, {unusable_type_fix(glue_type)}.",
+                )
+            )
         if not _service_model.matches(_service_model.COLUMN_NAME_PATH, name):
-            out.append(Finding(
-                "warning", path, "invalid_column_name",
-                f"column name {name!r} does not match the API's column-name pattern, so the "
-                "column cannot be part of the request; rename it in the table to letters, digits "
-                "and '_' (inner spaces or hyphens allowed).",
-            ))
+            out.append(
+                Finding(
+                    "warning",
+                    path,
+                    "invalid_column_name",
+                    f"column name {name!r} does not match the API's column-name pattern, so the "
+                    "column cannot be part of the request; rename it in the table to letters, digits "
+                    "and '_' (inner spaces or hyphens allowed).",
+                )
+            )
     return out
 
 
@@ -376,9 +470,11 @@ def _serde_csv_options(raw: Mapping[str, Any]) -> tuple[str, str | None, str | N
 
 
 def _skip_header(raw: Mapping[str, Any]) -> int:
-    params = {**(raw.get("StorageDescriptor", {}).get("SerdeInfo", {}).get("Parameters") or {}),
-              **(raw.get("StorageDescriptor", {}).get("Parameters") or {}),
-              **(raw.get("Parameters") or {})}
+    params = {
+        **(raw.get("StorageDescriptor", {}).get("SerdeInfo", {}).get("Parameters") or {}),
+        **(raw.get("StorageDescriptor", {}).get("Parameters") or {}),
+        **(raw.get("Parameters") or {}),
+    }
     try:
         return max(0, int(params.get("skip.header.line.count", 0)))
     except (TypeError, ValueError):
@@ -393,13 +489,14 @@ def _read_sample(
     *,
     sample_bytes: int,
     sample_rows: int,
-    session: boto3.Session,
+    clients: _Clients,
 ) -> _Sample:
-    empty = pd.DataFrame({c: pd.Series([], dtype="object") for c in data_columns})
+    def empty() -> pd.DataFrame:  # made only when no sample is read (100 Series cost ~10 ms)
+        return pd.DataFrame({c: pd.Series([], dtype="object") for c in data_columns})
+
     if sample_bytes <= 0 or not info.location or info.data_format not in SUPPORTED_FORMATS:
-        return _Sample(empty)
-    region = info.bucket_region or session.region_name
-    s3 = _aws.client("s3", session, region_name=region)
+        return _Sample(empty())
+    s3 = clients.get("s3", info.bucket_region)
     what = f"reading a sample of {info.uri} from {info.location}"
     try:
         listing = _s3_sample.list_data_objects(s3, info.location)
@@ -414,11 +511,18 @@ def _read_sample(
             ) from exc
         raise err from exc
     if obj is None:
-        return _Sample(empty, findings=[Finding(
-            "error", "table.location", "no_data",
-            f"no data files under {info.location} (markers such as _SUCCESS are skipped); "
-            "Clean Rooms ML would find an empty table. Write the data there or fix the location.",
-        )])
+        return _Sample(
+            empty(),
+            findings=[
+                Finding(
+                    "error",
+                    "table.location",
+                    "no_data",
+                    f"no data files under {info.location} (markers such as _SUCCESS are skipped); "
+                    "Clean Rooms ML would find an empty table. Write the data there or fix the location.",
+                )
+            ],
+        )
     findings: list[Finding] = []
     try:
         if info.data_format == "parquet":
@@ -429,20 +533,32 @@ def _read_sample(
             codecs = ps.codecs
             stats = ps.stats
             comps = {c.lower() for c in codecs.values()} - {"uncompressed"}
-            compression = ("zstd" if "zstd" in comps else
-                           (sorted(comps)[0] if len(comps) == 1 else
-                            ",".join(sorted(comps)) or "none"))
+            compression = (
+                "zstd"
+                if "zstd" in comps
+                else (sorted(comps)[0] if len(comps) == 1 else ",".join(sorted(comps)) or "none")
+            )
         else:
             codecs = {}
             compression = _s3_sample.text_compression(obj.key, info.compression)
             if compression not in _s3_sample.READABLE_TEXT_COMPRESSIONS:
-                return _Sample(empty, uri=obj.uri, compression=compression, findings=[Finding(
-                    "warning", "table.sample", "sample_unreadable",
-                    f"{obj.uri} is {compression}-compressed text, which cannot be sampled "
-                    "with a ranged read; roles were suggested from the Glue types alone.",
-                )])
-            head = _s3_sample.read_text_head(s3, obj, sample_bytes=sample_bytes,
-                                             compression=compression)
+                return _Sample(
+                    empty(),
+                    uri=obj.uri,
+                    compression=compression,
+                    findings=[
+                        Finding(
+                            "warning",
+                            "table.sample",
+                            "sample_unreadable",
+                            f"{obj.uri} is {compression}-compressed text, which cannot be sampled "
+                            "with a ranged read; roles were suggested from the Glue types alone.",
+                        )
+                    ],
+                )
+            head = _s3_sample.read_text_head(
+                s3, obj, sample_bytes=sample_bytes, compression=compression
+            )
             stats = head.stats
             rows_per_byte = 0.0
             if compression in ("none", "uncompressed") and stats.bytes_fetched:
@@ -452,8 +568,12 @@ def _read_sample(
                 delim, quote, escape = _serde_csv_options(raw)
                 skip = _skip_header(raw)
                 frame = _s3_sample.parse_csv_sample(
-                    head.text, data_columns, delimiter=delim, quotechar=quote or '"',
-                    escapechar=escape if quote else None, skip_header_lines=skip,
+                    head.text,
+                    data_columns,
+                    delimiter=delim,
+                    quotechar=quote or '"',
+                    escapechar=escape if quote else None,
+                    skip_header_lines=skip,
                 )
                 findings.extend(_csv_header_findings(head.text, data_columns, delim, skip, info))
             else:
@@ -464,20 +584,30 @@ def _read_sample(
         cause = exc.__cause__ or exc.__context__
         if isinstance(cause, botocore.exceptions.ClientError | botocore.exceptions.BotoCoreError):
             raise _aws.translate(cause, what=what) from exc
-        return _Sample(empty, uri=obj.uri, findings=[Finding(
-            "warning", "table.sample", "sample_unreadable",
-            f"could not parse a sample of {obj.uri} as {info.data_format} ({exc}); roles were "
-            "suggested from the Glue types alone. Check the table's format and SerDe.",
-        )])
+        return _Sample(
+            empty(),
+            uri=obj.uri,
+            findings=[
+                Finding(
+                    "warning",
+                    "table.sample",
+                    "sample_unreadable",
+                    f"could not parse a sample of {obj.uri} as {info.data_format} ({exc}); roles were "
+                    "suggested from the Glue types alone. Check the table's format and SerDe.",
+                )
+            ],
+        )
     frame = frame.head(sample_rows)
     # Partition keys are not in the files, and one file holds ONE value of each: a constant
     # column would mislead the suggester, so they are judged by name and Glue type alone.
     # Give every data column a sample column, in the table's order, typed as Glue reads it.
     cols = {}
     for c in data_columns:
-        cols[c] = frame[c] if c in frame.columns else pd.Series([None] * len(frame),
-                                                                index=frame.index,
-                                                                dtype="object")
+        cols[c] = (
+            frame[c]
+            if c in frame.columns
+            else pd.Series([None] * len(frame), index=frame.index, dtype="object")
+        )
     typed = pd.DataFrame(cols, index=frame.index)
     text_cols = data_columns if info.data_format != "parquet" else []
     if text_cols:
@@ -485,22 +615,36 @@ def _read_sample(
         for c in text_cols:
             typed[c] = cast[c]
     estimate = round(rows_per_byte * listing.data_bytes) if rows_per_byte else None
-    return _Sample(typed.reset_index(drop=True), obj.uri, stats.bytes_fetched, stats.requests,
-                   codecs, compression, findings, estimate, listing)
+    return _Sample(
+        typed.reset_index(drop=True),
+        obj.uri,
+        stats.bytes_fetched,
+        stats.requests,
+        codecs,
+        compression,
+        findings,
+        estimate,
+        listing,
+    )
 
 
-def _csv_header_findings(text: str, columns: list[str], delim: str, skip: int,
-                         info: GlueTableInfo) -> list[Finding]:
+def _csv_header_findings(
+    text: str, columns: list[str], delim: str, skip: int, info: GlueTableInfo
+) -> list[Finding]:
     first = text.split("\n", 1)[0].strip("\r")
     fields = [f.strip().strip('"').lower() for f in first.split(delim)]
     looks_like_header = len(fields) >= 2 and fields[: len(columns)] == [c.lower() for c in columns]
     if looks_like_header and skip == 0:
-        return [Finding(
-            "warning", "table.csv_header", "csv_header_not_skipped",
-            f"the first line of the CSV data holds the column names, but the table does not skip "
-            f"it, so readers see it as a row. Set the table property skip.header.line.count=1 "
-            f"(ALTER TABLE {info.table} SET TBLPROPERTIES ('skip.header.line.count'='1')).",
-        )]
+        return [
+            Finding(
+                "warning",
+                "table.csv_header",
+                "csv_header_not_skipped",
+                f"the first line of the CSV data holds the column names, but the table does not skip "
+                f"it, so readers see it as a row. Set the table property skip.header.line.count=1 "
+                f"(ALTER TABLE {info.table} SET TBLPROPERTIES ('skip.header.line.count'='1')).",
+            )
+        ]
     return []
 
 
@@ -519,10 +663,17 @@ def glue_table_info(
     NotFoundError, AccessDeniedError, EndpointUnreachableError, CredentialsError
         With the cause and the fix.
     """
-    session = _aws.session(boto3_session)
-    cols, raw = _get_table(database, table, catalog_id, session)
-    glue_types = {str(r["Column Name"]): str(r["Type"]) for _, r in cols.iterrows()}
-    partition_keys = tuple(str(r["Column Name"]) for _, r in cols.iterrows() if r["Partition"])
+    return _table_info(database, table, catalog_id, _Clients(_aws.session(boto3_session)))
+
+
+def _table_info(
+    database: str, table: str, catalog_id: str | None, clients: _Clients
+) -> tuple[GlueTableInfo, dict[str, str], dict[str, Any]]:
+    session = clients.session
+    raw = _get_table(database, table, catalog_id, clients.get("glue"), session)
+    columns = _catalog_columns(database, table, catalog_id, session)
+    glue_types = {name: glue_type for name, glue_type, _ in columns}
+    partition_keys = tuple(name for name, _, part in columns if part)
     sd = raw.get("StorageDescriptor", {}) or {}
     params = dict(raw.get("Parameters") or {})
     sd_params = dict(sd.get("Parameters") or {})
@@ -531,12 +682,16 @@ def glue_table_info(
     input_format = sd.get("InputFormat")
     fmt = data_format(classification, serde, input_format, params)
     location = str(sd.get("Location") or "")
-    declared = (params.get("compressionType") or sd_params.get("compressionType")
-                or params.get("parquet.compression") or params.get("write_compression")
-                or params.get("compression"))
+    declared = (
+        params.get("compressionType")
+        or sd_params.get("compressionType")
+        or params.get("parquet.compression")
+        or params.get("write_compression")
+        or params.get("compression")
+    )
     bucket_region = None
     if location.startswith(("s3://", "s3a://", "s3n://")):
-        bucket_region = _bucket_region(_s3_sample.split_s3_uri(location)[0], session)
+        bucket_region = _bucket_region(_s3_sample.split_s3_uri(location)[0], clients.get("s3"))
     delim = _serde_csv_options(raw)[0] if fmt == "csv" else None
     try:
         record_count: int | None = int(float(params.get("recordCount", "")))
@@ -619,13 +774,19 @@ def infer_schema_from_glue(
     """
     from cleanroom_nb._suggest import suggest_schema
 
-    session = _aws.session(boto3_session)
-    info, glue_types, raw = glue_table_info(database, table, catalog_id=catalog_id,
-                                            boto3_session=session)
-    data_columns = [c for c in glue_types if c not in info.partition_keys]
-    sample = _read_sample(info, raw, data_columns, glue_types,
-                          sample_bytes=min(int(sample_bytes), _s3_sample.MAX_SAMPLE_BYTES),
-                          sample_rows=int(sample_rows), session=session)
+    clients = _Clients(_aws.session(boto3_session))
+    info, glue_types, raw = _table_info(database, table, catalog_id, clients)
+    partitions = set(info.partition_keys)
+    data_columns = [c for c in glue_types if c not in partitions]
+    sample = _read_sample(
+        info,
+        raw,
+        data_columns,
+        glue_types,
+        sample_bytes=min(int(sample_bytes), _s3_sample.MAX_SAMPLE_BYTES),
+        sample_rows=int(sample_rows),
+        clients=clients,
+    )
     listing = sample.listing
     updates: dict[str, Any] = {
         "estimated_rows": sample.estimated_rows,
@@ -653,4 +814,3 @@ def infer_schema_from_glue(
         extra_findings=findings,
         glue_names=True,
     )
-

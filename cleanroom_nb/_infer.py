@@ -247,9 +247,7 @@ def _with_notes(schema: TrainingSchema, notes: dict[str, str]) -> TrainingSchema
 
 def _fallback(df: pd.DataFrame, exc: Exception) -> TrainingSchema:
     why = f"could not be inferred ({type(exc).__name__}: {str(exc)[:200]})"
-    cols = [
-        ColumnSchema(str(name), UNKNOWN, None, 0.0, f"left out: {why}") for name in df.columns
-    ]
+    cols = [ColumnSchema(str(name), UNKNOWN, None, 0.0, f"left out: {why}") for name in df.columns]
     finding = Finding(
         "warning",
         "schema",

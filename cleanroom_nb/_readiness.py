@@ -34,7 +34,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cleanroom_nb import _aws, _errors, _roles
+from cleanroom_nb import _aws, _errors, _fix, _roles
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb._schema import ColumnSchema, TrainingSchema, glue_column_name
 
@@ -42,8 +42,14 @@ EPOCH_2000 = 946_684_800
 """2000-01-01T00:00:00Z in epoch seconds: earlier timestamps are suspicious."""
 
 RESULT_COLUMNS = (
-    "rows", "distinct_users", "users_with_2plus", "null_user_ids", "null_item_ids",
-    "null_timestamps", "ts_min", "ts_max",
+    "rows",
+    "distinct_users",
+    "users_with_2plus",
+    "null_user_ids",
+    "null_item_ids",
+    "null_timestamps",
+    "ts_min",
+    "ts_max",
 )
 """The columns of :func:`readiness_sql`'s one result row."""
 
@@ -117,32 +123,46 @@ class ReadinessReport:
             return "unknown" if passed is None else ("ok" if passed else failed)
 
         out = [
-            ("rows", f"{self.rows:,}", f">= {_roles.MIN_ROWS:,}",
-             status(self.rows >= _roles.MIN_ROWS)),
+            (
+                "rows",
+                f"{self.rows:,}",
+                f">= {_roles.MIN_ROWS:,}",
+                status(self.rows >= _roles.MIN_ROWS),
+            ),
         ]
         two = self.users_with_2plus
-        out.append((
-            "users with >= 2 interactions",
-            "?" if two is None else f"{two:,} (of {self.distinct_users or 0:,} users)",
-            f">= {_roles.MIN_USERS_WITH_TWO_INTERACTIONS:,}",
-            status(None if two is None else two >= _roles.MIN_USERS_WITH_TWO_INTERACTIONS),
-        ))
-        out.append((
-            "timestamp unit",
-            f"{self.ts_unit or '?'} ({_fmt_ts(self.ts_min)} .. {_fmt_ts(self.ts_max)})",
-            "epoch seconds",
-            "warn" if self.ts_unit == "datetime" else
-            status(None if self.ts_unit is None else self.ts_unit == "s"),
-        ))
-        nulls = [x for x in (self.null_user_ids, self.null_item_ids, self.null_timestamps)
-                 if x is not None]
-        out.append((
-            "null ids / timestamps",
-            f"{self.null_user_ids or 0:,} / {self.null_item_ids or 0:,} / "
-            f"{self.null_timestamps or 0:,}",
-            "none",
-            status(sum(nulls) == 0 if nulls else None, failed="warn"),
-        ))
+        out.append(
+            (
+                "users with >= 2 interactions",
+                "?" if two is None else f"{two:,} (of {self.distinct_users or 0:,} users)",
+                f">= {_roles.MIN_USERS_WITH_TWO_INTERACTIONS:,}",
+                status(None if two is None else two >= _roles.MIN_USERS_WITH_TWO_INTERACTIONS),
+            )
+        )
+        out.append(
+            (
+                "timestamp unit",
+                f"{self.ts_unit or '?'} ({_fmt_ts(self.ts_min)} .. {_fmt_ts(self.ts_max)})",
+                "epoch seconds",
+                "warn"
+                if self.ts_unit == "datetime"
+                else status(None if self.ts_unit is None else self.ts_unit == "s"),
+            )
+        )
+        nulls = [
+            x
+            for x in (self.null_user_ids, self.null_item_ids, self.null_timestamps)
+            if x is not None
+        ]
+        out.append(
+            (
+                "null ids / timestamps",
+                f"{self.null_user_ids or 0:,} / {self.null_item_ids or 0:,} / "
+                f"{self.null_timestamps or 0:,}",
+                "none",
+                status(sum(nulls) == 0 if nulls else None, failed="warn"),
+            )
+        )
         return out
 
     def __str__(self) -> str:
@@ -156,10 +176,12 @@ class ReadinessReport:
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
-        marks = {"ok": "<span style='color:#1a7f37'>&#10003;</span>",
-                 "fail": "<span style='color:#cf222e'>&#10007;</span>",
-                 "warn": "<span style='color:#9a6700'>!</span>",
-                 "unknown": "<span style='color:#6e7781'>?</span>"}
+        marks = {
+            "ok": "<span style='color:#1a7f37'>&#10003;</span>",
+            "fail": "<span style='color:#cf222e'>&#10007;</span>",
+            "warn": "<span style='color:#9a6700'>!</span>",
+            "unknown": "<span style='color:#6e7781'>?</span>",
+        }
         rows = "".join(
             f"<tr><td>{marks[p]}</td><td style='text-align:left'>{html.escape(rule)}</td>"
             f"<td style='text-align:right'>{html.escape(measured)}</td>"
@@ -173,19 +195,24 @@ class ReadinessReport:
             extra.append(f"query {html.escape(self.query_id)}")
         extra.append(f"{self.seconds:.2f} s")
         cols = ", ".join(
-            f"{r}: <code>{html.escape(c)}</code>" for r, c in (
-                ("user", self.user_column), ("item", self.item_column),
-                ("time", self.timestamp_column)) if c
+            f"{r}: <code>{html.escape(c)}</code>"
+            for r, c in (
+                ("user", self.user_column),
+                ("item", self.item_column),
+                ("time", self.timestamp_column),
+            )
+            if c
         )
-        verdict = ("<b style='color:#1a7f37'>ready</b>" if self.ok
-                   else "<b style='color:#cf222e'>not ready</b>")
+        verdict = (
+            "<b style='color:#1a7f37'>ready</b>"
+            if self.ok
+            else "<b style='color:#cf222e'>not ready</b>"
+        )
         return (
             f"<div><p><b>Readiness</b> of {html.escape(self.source)}: {verdict} "
             f"<span style='color:#6e7781'>({cols}; {'; '.join(extra)})</span></p>"
             "<table><thead><tr><th></th><th>rule</th><th>measured</th><th>required</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>"
-            + self.findings._repr_html_()
-            + "</div>"
+            f"</thead><tbody>{rows}</tbody></table>" + self.findings._repr_html_() + "</div>"
         )
 
 
@@ -225,15 +252,7 @@ def implied_unit(value: Any) -> str | None:
     if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
         return None
     v = abs(float(value))
-    if math.isnan(v):
-        return None
-    if v < 1e10:
-        return "s"
-    if v < 1e13:
-        return "ms"
-    if v < 1e16:
-        return "us"
-    return "ns"
+    return None if math.isnan(v) else _fix.epoch_unit(v)
 
 
 def rule_findings(report: ReadinessReport) -> Findings:
@@ -243,75 +262,106 @@ def rule_findings(report: ReadinessReport) -> Findings:
     """
     out = Findings()
     if report.rows < _roles.MIN_ROWS:
-        out.append(Finding(
-            "error", "data.rows", "min_rows",
-            f"the data has {report.rows:,} rows; Clean Rooms ML needs at least "
-            f"{_roles.MIN_ROWS:,}. Add {_roles.MIN_ROWS - report.rows:,} or more rows (a longer "
-            "period, more event types) before creating the training dataset.",
-        ))
+        out.append(
+            Finding(
+                "error",
+                "data.rows",
+                "min_rows",
+                f"the data has {report.rows:,} rows; Clean Rooms ML needs at least "
+                f"{_roles.MIN_ROWS:,}. Add {_roles.MIN_ROWS - report.rows:,} or more rows (a longer "
+                "period, more event types) before creating the training dataset.",
+            )
+        )
     user = report.user_column or "USER_ID"
     if report.users_with_2plus is not None and (
         report.users_with_2plus < _roles.MIN_USERS_WITH_TWO_INTERACTIONS
     ):
-        out.append(Finding(
-            "error", "data.users", "min_users_with_2_interactions",
-            f"{report.users_with_2plus:,} of {report.distinct_users or 0:,} distinct users "
-            f"({user!r}) have at least 2 interactions; Clean Rooms ML needs at least "
-            f"{_roles.MIN_USERS_WITH_TWO_INTERACTIONS:,}. Add data (a longer period, more "
-            "event types), or check that the USER_ID column is the right one.",
-        ))
+        out.append(
+            Finding(
+                "error",
+                "data.users",
+                "min_users_with_2_interactions",
+                f"{report.users_with_2plus:,} of {report.distinct_users or 0:,} distinct users "
+                f"({user!r}) have at least 2 interactions; Clean Rooms ML needs at least "
+                f"{_roles.MIN_USERS_WITH_TWO_INTERACTIONS:,}. Add data (a longer period, more "
+                "event types), or check that the USER_ID column is the right one.",
+            )
+        )
     ts = report.timestamp_column or "TIMESTAMP"
     tpath = f"columns.{report.timestamp_column}" if report.timestamp_column else "data.timestamp"
     unit_min, unit_max = implied_unit(report.ts_min), implied_unit(report.ts_max)
     if report.ts_unit in ("ms", "us", "ns"):
-        out.append(Finding(
-            "error", tpath, "timestamp_unit",
-            f"{ts!r} holds Unix epoch {report.ts_unit} (max {_fmt_ts(report.ts_max)}), but Clean "
-            "Rooms ML reads epoch seconds; convert it with cleanroom_nb.to_epoch_seconds "
-            f"(or in SQL: CAST({ts} / {_UNIT_DIVISORS[report.ts_unit]} AS BIGINT)).",
-        ))
+        out.append(
+            Finding(
+                "error",
+                tpath,
+                "timestamp_unit",
+                f"{ts!r} holds Unix epoch {report.ts_unit} (max {_fmt_ts(report.ts_max)}), but Clean "
+                "Rooms ML reads epoch seconds; convert it with cleanroom_nb.to_epoch_seconds "
+                f"(or in SQL: CAST({ts} / {_fix.UNIT_FACTORS[report.ts_unit]} AS BIGINT)).",
+            )
+        )
     elif report.ts_unit == "datetime":
-        out.append(Finding(
-            "warning", tpath, "timestamp_datetime",
-            f"{ts!r} holds datetimes; Clean Rooms ML reads Unix epoch seconds: store it as "
-            "int64 epoch seconds (cleanroom_nb.to_epoch_seconds, or to_unixtime() in Athena).",
-        ))
+        out.append(
+            Finding(
+                "warning",
+                tpath,
+                "timestamp_datetime",
+                f"{ts!r} holds datetimes; Clean Rooms ML reads Unix epoch seconds: store it as "
+                "int64 epoch seconds (cleanroom_nb.to_epoch_seconds, or to_unixtime() in Athena).",
+            )
+        )
     elif report.ts_unit is None and report.timestamp_column and report.ts_max is not None:
-        out.append(Finding(
-            "error", tpath, "timestamp_not_epoch",
-            f"{ts!r} does not hold Unix epoch seconds (max value {report.ts_max!r}); convert it "
-            "to int64 epoch seconds with cleanroom_nb.to_epoch_seconds.",
-        ))
+        out.append(
+            Finding(
+                "error",
+                tpath,
+                "timestamp_not_epoch",
+                f"{ts!r} does not hold Unix epoch seconds (max value {report.ts_max!r}); convert it "
+                "to int64 epoch seconds with cleanroom_nb.to_epoch_seconds.",
+            )
+        )
     if unit_min and unit_max and unit_min != unit_max and "datetime" not in (unit_min, unit_max):
-        out.append(Finding(
-            "warning", tpath, "mixed_timestamp_units",
-            f"{ts!r} ranges from {_fmt_ts(report.ts_min)} ({unit_min}) to "
-            f"{_fmt_ts(report.ts_max)} ({unit_max}): the units look mixed, or some values are "
-            "wrong. Check the smallest values and convert everything to epoch seconds.",
-        ))
+        out.append(
+            Finding(
+                "warning",
+                tpath,
+                "mixed_timestamp_units",
+                f"{ts!r} ranges from {_fmt_ts(report.ts_min)} ({unit_min}) to "
+                f"{_fmt_ts(report.ts_max)} ({unit_max}): the units look mixed, or some values are "
+                "wrong. Check the smallest values and convert everything to epoch seconds.",
+            )
+        )
     if report.ts_unit == "s":
         lo, hi = float(report.ts_min), float(report.ts_max)
         now = time.time()
         if lo < EPOCH_2000 or hi > now + 86_400:
-            out.append(Finding(
-                "warning", tpath, "timestamp_range",
-                f"{ts!r} spans {pd.Timestamp(lo, unit='s')} .. {pd.Timestamp(hi, unit='s')}; "
-                "times before 2000 or in the future usually mean placeholder or wrong values.",
-            ))
-    for what, n, col in (("USER_ID", report.null_user_ids, report.user_column),
-                         ("ITEM_ID", report.null_item_ids, report.item_column),
-                         ("TIMESTAMP", report.null_timestamps, report.timestamp_column)):
+            out.append(
+                Finding(
+                    "warning",
+                    tpath,
+                    "timestamp_range",
+                    f"{ts!r} spans {pd.Timestamp(lo, unit='s')} .. {pd.Timestamp(hi, unit='s')}; "
+                    "times before 2000 or in the future usually mean placeholder or wrong values.",
+                )
+            )
+    for what, n, col in (
+        ("USER_ID", report.null_user_ids, report.user_column),
+        ("ITEM_ID", report.null_item_ids, report.item_column),
+        ("TIMESTAMP", report.null_timestamps, report.timestamp_column),
+    ):
         if n:
             share = n / report.rows if report.rows else 0.0
-            out.append(Finding(
-                "warning", f"columns.{col}" if col else "data", f"null_{what.lower()}",
-                f"{n:,} rows ({share:.1%}) have no {what} ({col!r}); Clean Rooms ML cannot use "
-                "them. Drop or fill them before creating the training dataset.",
-            ))
+            out.append(
+                Finding(
+                    "warning",
+                    f"columns.{col}" if col else "data",
+                    f"null_{what.lower()}",
+                    f"{n:,} rows ({share:.1%}) have no {what} ({col!r}); Clean Rooms ML cannot use "
+                    "them. Drop or fill them before creating the training dataset.",
+                )
+            )
     return out
-
-
-_UNIT_DIVISORS = {"ms": "1000", "us": "1000000", "ns": "1000000000"}
 
 
 # ---------------------------------------------------------------------------------- counting
@@ -349,10 +399,12 @@ def _int_counts(values: np.ndarray) -> tuple[int, int]:
 
 
 _GOLDEN = np.uint64(0x9E3779B97F4A7C15)
-_K1 = np.random.default_rng(20_231_114).integers(1, 2**62, 64, dtype=np.uint64) * np.uint64(2) + \
-    np.uint64(1)
-_K2 = np.random.default_rng(31_415_926).integers(1, 2**62, 64, dtype=np.uint64) * np.uint64(2) + \
-    np.uint64(1)
+_K1 = np.random.default_rng(20_231_114).integers(1, 2**62, 64, dtype=np.uint64) * np.uint64(
+    2
+) + np.uint64(1)
+_K2 = np.random.default_rng(31_415_926).integers(1, 2**62, 64, dtype=np.uint64) * np.uint64(
+    2
+) + np.uint64(1)
 _HASH_CHUNK = 1 << 15
 _BYTE_MASKS = np.array([(1 << (8 * k)) - 1 for k in range(8)] + [2**64 - 1], dtype=np.uint64)
 
@@ -372,8 +424,9 @@ def _string_chunk_keys(chunk: pa.Array, pool: ThreadPoolExecutor) -> tuple[np.nd
 def _offsets(chunk: pa.Array) -> np.ndarray:
     large = pa.types.is_large_string(chunk.type) or pa.types.is_large_binary(chunk.type)
     n = len(chunk)
-    raw = np.frombuffer(chunk.buffers()[1], dtype=np.int64 if large else np.int32,
-                        count=chunk.offset + n + 1)[chunk.offset:]
+    raw = np.frombuffer(
+        chunk.buffers()[1], dtype=np.int64 if large else np.int32, count=chunk.offset + n + 1
+    )[chunk.offset :]
     return raw.astype(np.int64, copy=False)
 
 
@@ -384,8 +437,11 @@ def _fixed_width(chunk: pa.Array) -> bool:
     offsets = _offsets(chunk)
     lens = np.diff(offsets)
     width = int(lens[0])
-    return bool(width > 0 and int(offsets[-1] - offsets[0]) == len(chunk) * width
-                and int(lens.min()) == width == int(lens.max()))
+    return bool(
+        width > 0
+        and int(offsets[-1] - offsets[0]) == len(chunk) * width
+        and int(lens.min()) == width == int(lens.max())
+    )
 
 
 def _keys_all_rows(chunk: pa.Array, pool: ThreadPoolExecutor) -> tuple[np.ndarray, ...]:
@@ -395,8 +451,7 @@ def _keys_all_rows(chunk: pa.Array, pool: ThreadPoolExecutor) -> tuple[np.ndarra
         return (np.zeros(0, np.uint64),)
     bufs = chunk.buffers()
     offsets = _offsets(chunk)
-    data = (np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None
-            else np.zeros(0, np.uint8))
+    data = np.frombuffer(bufs[2], dtype=np.uint8) if bufs[2] is not None else np.zeros(0, np.uint8)
     lens = np.diff(offsets)
     offsets0 = offsets[:-1]
     width = int(lens.max())
@@ -519,16 +574,20 @@ def _user_counts(s: pd.Series, pool: ThreadPoolExecutor) -> tuple[int, int, int]
         valid = codes[codes >= 0] if nulls else codes
         d, t = _bincount_counts(valid.astype(np.intp), len(dtype.categories))
         return d, t, nulls
-    if pd.api.types.is_bool_dtype(dtype) or pd.api.types.is_integer_dtype(dtype) or \
-            pd.api.types.is_datetime64_any_dtype(dtype) or \
-            pd.api.types.is_timedelta64_dtype(dtype):
+    if (
+        pd.api.types.is_bool_dtype(dtype)
+        or pd.api.types.is_integer_dtype(dtype)
+        or pd.api.types.is_datetime64_any_dtype(dtype)
+        or pd.api.types.is_timedelta64_dtype(dtype)
+    ):
         if pd.api.types.is_datetime64_any_dtype(dtype) or pd.api.types.is_timedelta64_dtype(dtype):
             mask = np.asarray(s.isna())
             vals = np.asarray(s.to_numpy()).view(np.int64)
         elif isinstance(dtype, pd.api.extensions.ExtensionDtype):  # Int64, boolean, arrow
             mask = np.asarray(s.isna())
-            vals = s.to_numpy(dtype="uint64" if str(dtype).lower().startswith("uint64")
-                              else "int64", na_value=0)
+            vals = s.to_numpy(
+                dtype="uint64" if str(dtype).lower().startswith("uint64") else "int64", na_value=0
+            )
         else:
             mask = None
             vals = np.asarray(s.to_numpy())
@@ -552,8 +611,12 @@ def _user_counts(s: pd.Series, pool: ThreadPoolExecutor) -> tuple[int, int, int]
                 arr = s.array._pa_array  # type: ignore[attr-defined]
             else:
                 arr = pa.array(s.to_numpy(dtype=object), from_pandas=True)
-            if pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type) or \
-                    pa.types.is_binary(arr.type) or pa.types.is_large_binary(arr.type):
+            if (
+                pa.types.is_string(arr.type)
+                or pa.types.is_large_string(arr.type)
+                or pa.types.is_binary(arr.type)
+                or pa.types.is_large_binary(arr.type)
+            ):
                 d, t = _string_counts(arr, pool)
                 return d, t, int(arr.null_count)
         except (pa.ArrowException, ValueError, TypeError):
@@ -590,8 +653,11 @@ def _frame_column(df: pd.DataFrame, col: ColumnSchema | None) -> str | None:
         return None
     if col.name in df.columns:
         return col.name
-    by_glue = [c for c in df.columns if glue_column_name(str(c)) == col.name
-               or glue_column_name(str(c)) == col.glue_name]
+    by_glue = [
+        c
+        for c in df.columns
+        if glue_column_name(str(c)) == col.name or glue_column_name(str(c)) == col.glue_name
+    ]
     if len(by_glue) == 1:
         return str(by_glue[0])
     raise _errors.SchemaError(
@@ -667,14 +733,21 @@ def readiness(df: pd.DataFrame, schema: TrainingSchema) -> ReadinessReport:
 
 def _missing_role_findings(schema: TrainingSchema) -> list[Finding]:
     out = []
-    for role, col in ((_roles.USER_ID, schema.user_id), (_roles.ITEM_ID, schema.item_id),
-                      (_roles.TIMESTAMP, schema.timestamp)):
+    for role, col in (
+        (_roles.USER_ID, schema.user_id),
+        (_roles.ITEM_ID, schema.item_id),
+        (_roles.TIMESTAMP, schema.timestamp),
+    ):
         if col is None:
-            out.append(Finding(
-                "error", "schema", "missing_role",
-                f"the schema has no single {role} column, so its figures cannot be computed; "
-                f"give exactly one column the role {role} (schema.with_role(column, '{role}')).",
-            ))
+            out.append(
+                Finding(
+                    "error",
+                    "schema",
+                    "missing_role",
+                    f"the schema has no single {role} column, so its figures cannot be computed; "
+                    f"give exactly one column the role {role} (schema.with_role(column, '{role}')).",
+                )
+            )
     return out
 
 
@@ -729,8 +802,14 @@ def readiness_sql(
 
 
 def report_from_row(
-    row: dict[str, Any], *, source: str, user_col: str, item_col: str | None,
-    ts_col: str | None, bytes_scanned: int | None = None, query_id: str | None = None,
+    row: dict[str, Any],
+    *,
+    source: str,
+    user_col: str,
+    item_col: str | None,
+    ts_col: str | None,
+    bytes_scanned: int | None = None,
+    query_id: str | None = None,
 ) -> ReadinessReport:
     """A report from the one result row of :func:`readiness_sql` (Athena's or DuckDB's)."""
 
@@ -753,8 +832,11 @@ def report_from_row(
             ts_min, ts_max = int(str(ts_min)), int(ts_max)
     unit = None
     if ts_max is not None:
-        unit = (implied_unit(ts_max) if not isinstance(ts_max, int | float)
-                or abs(float(ts_max)) >= abs(float(ts_min or 0)) else implied_unit(ts_min))
+        unit = (
+            implied_unit(ts_max)
+            if not isinstance(ts_max, int | float) or abs(float(ts_max)) >= abs(float(ts_min or 0))
+            else implied_unit(ts_min)
+        )
     report = ReadinessReport(
         rows=num("rows") or 0,
         distinct_users=num("distinct_users"),
@@ -862,10 +944,12 @@ class _AthenaWatcher:
 
     def __enter__(self) -> _AthenaWatcher:
         ev = self.session.events
-        ev.register("after-call.athena.StartQueryExecution", self._on_start,
-                    unique_id=self._uid + "-start")
-        ev.register("after-call.athena.GetQueryExecution", self._on_poll,
-                    unique_id=self._uid + "-poll")
+        ev.register(
+            "after-call.athena.StartQueryExecution", self._on_start, unique_id=self._uid + "-start"
+        )
+        ev.register(
+            "after-call.athena.GetQueryExecution", self._on_poll, unique_id=self._uid + "-poll"
+        )
         if self.progress.enabled:
             self._ticker = threading.Thread(target=self._tick, daemon=True)
             self._ticker.start()
@@ -888,11 +972,15 @@ def _athena_error(exc: BaseException, database: str, table: str) -> _errors.Clea
         msg = str(exc)
         fix = "Check the table in the Athena console (SELECT * FROM it LIMIT 10)."
         if "TABLE_NOT_FOUND" in msg or "does not exist" in msg:
-            fix = ("Check the database and table names (Glue keeps them lowercase) and the "
-                   "region of the session.")
+            fix = (
+                "Check the database and table names (Glue keeps them lowercase) and the "
+                "region of the session."
+            )
         elif "Access Denied" in msg or "AccessDenied" in msg:
-            fix = ("The caller needs s3:GetObject/ListBucket on the table's data and s3:PutObject "
-                   "on the query results location, plus glue:GetTable.")
+            fix = (
+                "The caller needs s3:GetObject/ListBucket on the table's data and s3:PutObject "
+                "on the query results location, plus glue:GetTable."
+            )
         elif "HIVE_BAD_DATA" in msg or "HIVE_CANNOT_OPEN_SPLIT" in msg:
             fix = "A data file does not match the table's schema or format; fix the file or table."
         return _errors.AwsError(f"{what}: the query failed ({msg}). {fix}", code="QueryFailed")
@@ -961,8 +1049,11 @@ def readiness_from_athena(
             "column the role USER_ID (schema.with_role(column, 'USER_ID'))"
         )
     item, ts = schema.item_id, schema.timestamp
-    names = (schema.api_name(user), schema.api_name(item) if item else None,
-             schema.api_name(ts) if ts else None)
+    names = (
+        schema.api_name(user),
+        schema.api_name(item) if item else None,
+        schema.api_name(ts) if ts else None,
+    )
     sql = readiness_sql(database, table, *names)
     session = _aws.session(boto3_session)
     _check_workgroup(workgroup, session)
@@ -981,7 +1072,7 @@ def readiness_from_athena(
                 keep_files=False,
                 boto3_session=session,
             )
-    except _aws_errors() as exc:
+    except _aws.call_errors() as exc:
         bar.update(f"failed ({type(exc).__name__})")
         bar.close()
         raise _athena_error(exc, database, table) from exc
@@ -997,19 +1088,17 @@ def readiness_from_athena(
         )
     row = {str(k).lower(): v for k, v in df.iloc[0].to_dict().items()}
     report = report_from_row(
-        row, source=f"Athena {database}.{table}", user_col=names[0], item_col=names[1],
-        ts_col=names[2], bytes_scanned=int(scanned) if scanned is not None else None,
+        row,
+        source=f"Athena {database}.{table}",
+        user_col=names[0],
+        item_col=names[1],
+        ts_col=names[2],
+        bytes_scanned=int(scanned) if scanned is not None else None,
         query_id=query_id,
     )
     report.findings = Findings([*_missing_role_findings(schema), *report.findings])
     report.seconds = time.perf_counter() - start
     return report
-
-
-def _aws_errors() -> tuple[type[BaseException], ...]:
-    """botocore's and awswrangler's errors: what a call through awswrangler may raise."""
-    return (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError,
-            *_aws.wrangler_errors())
 
 
 def _check_workgroup(workgroup: str, session: boto3.Session) -> None:

@@ -45,8 +45,10 @@ def _as_string(s: pd.Series) -> pd.Series:
 def _integral_floats(s: pd.Series) -> bool:
     vals = s.to_numpy(dtype="float64", na_value=np.nan)
     finite = vals[np.isfinite(vals)]
-    return bool(finite.size) and bool(np.all(finite == np.round(finite))) and bool(
-        np.all(np.abs(finite) < 2**53)
+    return (
+        bool(finite.size)
+        and bool(np.all(finite == np.round(finite)))
+        and bool(np.all(np.abs(finite) < 2**53))
     )
 
 
@@ -319,12 +321,11 @@ def register_dataframe(
             index=False,
             boto3_session=session,
         )
-        glue_types = wr.catalog.get_table_types(database, table, boto3_session=session) or {}
     except _errors.CleanroomNbError:
         raise
-    except _aws_errors() as exc:
+    except _aws.call_errors() as exc:
         raise _aws.translate(exc, what=what) from exc
-    info, _, _ = glue_table_info(database, table, boto3_session=session)
+    info, glue_types, _ = glue_table_info(database, table, boto3_session=session)
     info = replace(info, compression="snappy")
     extra: list[Finding] = table_findings(info, glue_types)
     if inferred:
@@ -333,7 +334,10 @@ def register_dataframe(
         written = infer_schema(frame)
         return TrainingSchema.from_columns(
             [replace(c, glue_type=glue_types.get(c.name, c.glue_type)) for c in written.columns],
-            missing=written.missing, source=info, extra_findings=extra, glue_names=True,
+            missing=written.missing,
+            source=info,
+            extra_findings=extra,
+            glue_names=True,
         )
     by_glue = {names[str(c)]: str(c) for c in df.columns}
     cols: list[ColumnSchema] = []
@@ -348,8 +352,7 @@ def register_dataframe(
         cols.append(_renamed(c, gname, glue_types.get(gname, c.glue_type), frame[gname]))
     for gname, gtype in glue_types.items():
         if gname not in seen and gname in by_glue:
-            cols.append(ColumnSchema(gname, gtype, None, 0.0,
-                                     "not in the given schema: left out"))
+            cols.append(ColumnSchema(gname, gtype, None, 0.0, "not in the given schema: left out"))
     return TrainingSchema.from_columns(
         cols, missing=schema.missing, source=info, extra_findings=extra, glue_names=True
     )
@@ -364,16 +367,12 @@ def _renamed(c: ColumnSchema, gname: str, gtype: str, written: pd.Series) -> Col
             changes["time_unit"] = "s"
         p = replace(p, **changes)
     reason = c.reason
-    if c.role == _roles.TIMESTAMP and c.profile is not None and c.profile.time_unit not in (
-        None, "s"
+    if (
+        c.role == _roles.TIMESTAMP
+        and c.profile is not None
+        and c.profile.time_unit not in (None, "s")
     ):
         reason = f"written as epoch seconds (was {c.profile.time_unit}); " + reason
     elif c.role == _roles.TIMESTAMP and _roles.base_glue_type(c.glue_type) != "bigint":
         reason = f"written as bigint epoch seconds (was {c.glue_type}); " + reason
     return replace(c, name=gname, glue_type=gtype, profile=p, reason=reason)
-
-
-def _aws_errors() -> tuple[type[BaseException], ...]:
-    """botocore's and awswrangler's errors: what a call through awswrangler may raise."""
-    return (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError,
-            *_aws.wrangler_errors())

@@ -47,8 +47,14 @@ PASSABLE_ROLE_PREFIX = "cleanrooms-ml"
 
 # Schema findings that the request checks derive again (so they are not reported twice).
 _REDERIVED_SCHEMA_CODES = frozenset(
-    {"missing_role", "duplicate_role", "too_many_features", "glue_type", "column_name_pattern",
-     "glue_rename"}
+    {
+        "missing_role",
+        "duplicate_role",
+        "too_many_features",
+        "glue_type",
+        "column_name_pattern",
+        "glue_rename",
+    }
 )
 
 
@@ -243,7 +249,7 @@ def validate_request(
     findings.extend(_role_name_rules(request))
     findings.extend(_source_findings(request, skip_codes=table_codes))
     findings = _drop_superseded(findings)
-    return Findings(_dedupe(findings))
+    return Findings(dict.fromkeys(findings))  # each finding once, in order
 
 
 # --------------------------------------------------------------------- the service model
@@ -320,7 +326,7 @@ def _hint(request: Mapping[str, Any], v: _service_model.Violation) -> str:
     if v.code == "type" and shape == "AccountId":
         return _HINTS["AccountId"]
     if v.code in ("min_count", "max_count") and v.path.endswith("columnTypes"):
-        return "give each column exactly one role, e.g. [\"USER_ID\"]"
+        return 'give each column exactly one role, e.g. ["USER_ID"]'
     if v.code in ("min_count",) and v.path == SCHEMA_PATH:
         return "give at least the USER_ID, ITEM_ID and TIMESTAMP columns"
     if v.code != "pattern" or not isinstance(value, str):
@@ -351,8 +357,10 @@ def _parent_members(parent: str) -> list[str]:
     """The member names of the structure at ``parent`` ("" = the request)."""
     try:
         shape: Any = (
-            _service_model.shape_at(_plain(parent)) if parent
-            else _service_model.service_model().operation_model(_service_model.OPERATION)
+            _service_model.shape_at(_plain(parent))
+            if parent
+            else _service_model.service_model()
+            .operation_model(_service_model.OPERATION)
             .input_shape
         )
     except (KeyError, AttributeError):
@@ -550,7 +558,8 @@ def _source_findings(request: Mapping[str, Any], *, skip_codes: set[str]) -> lis
     if not isinstance(schema, TrainingSchema):
         return []
     out = [
-        f for f in schema.findings
+        f
+        for f in schema.findings
         if f.code not in _REDERIVED_SCHEMA_CODES and f.code not in skip_codes
     ]
     source = schema.source
@@ -660,15 +669,14 @@ def _glue_findings(
     return out, resolved
 
 
-def _missing_table(
-    db: str, table: str, catalog_id: str | None, session: boto3.Session
-) -> Finding:
+def _missing_table(db: str, table: str, catalog_id: str | None, session: boto3.Session) -> Finding:
     import awswrangler as wr
 
     try:
-        databases = [d["Name"] for d in wr.catalog.get_databases(
-            catalog_id=catalog_id, boto3_session=session
-        )]
+        databases = [
+            d["Name"]
+            for d in wr.catalog.get_databases(catalog_id=catalog_id, boto3_session=session)
+        ]
         if db not in databases:
             close = difflib.get_close_matches(db, databases, n=3)
             return Finding(
@@ -677,12 +685,18 @@ def _missing_table(
                 "glue_database_not_found",
                 f"Glue database {db!r} does not exist"
                 + (f" in catalog {catalog_id}" if catalog_id else "")
-                + (f"; did you mean {', '.join(map(repr, close))}?" if close else
-                   "; create it (wr.catalog.create_database) or fix the name"),
+                + (
+                    f"; did you mean {', '.join(map(repr, close))}?"
+                    if close
+                    else "; create it (wr.catalog.create_database) or fix the name"
+                ),
             )
-        tables = [t["Name"] for t in wr.catalog.get_tables(
-            database=db, catalog_id=catalog_id, boto3_session=session
-        )]
+        tables = [
+            t["Name"]
+            for t in wr.catalog.get_tables(
+                database=db, catalog_id=catalog_id, boto3_session=session
+            )
+        ]
     except Exception as exc:
         return _aws_problem(exc, f"listing Glue database {db}", GLUE_PATH)
     close = difflib.get_close_matches(table, tables, n=3)
@@ -691,8 +705,11 @@ def _missing_table(
         f"{GLUE_PATH}.tableName",
         "glue_table_not_found",
         f"Glue database {db!r} has no table {table!r}"
-        + (f"; did you mean {', '.join(map(repr, close))}?" if close else
-           "; register the data first (cleanroom_nb.register_dataframe) or fix the name"),
+        + (
+            f"; did you mean {', '.join(map(repr, close))}?"
+            if close
+            else "; register the data first (cleanroom_nb.register_dataframe) or fix the name"
+        ),
     )
 
 
@@ -708,10 +725,8 @@ def _role_arn_findings(request: Mapping[str, Any], session: boto3.Session) -> li
     account = str(identity.get("Account", ""))
     caller_partition = str(identity.get("Arn", "arn:aws:")).split(":")[1] or None
     region = session.region_name
-    try:
-        partition = session.get_partition_for_region(region) if region else caller_partition
-    except Exception:  # an unknown (e.g. local) region: judge by the caller's own ARN
-        partition = caller_partition
+    # an unknown (e.g. local) region: judge by the caller's own ARN
+    partition = (_aws.partition_for_region(region) if region else None) or caller_partition
     if parsed is not None:
         role_partition, role_account, _ = parsed
         if account and role_account != account:
@@ -758,13 +773,3 @@ def _drop_superseded(findings: list[Finding]) -> list[Finding]:
     if any(f.code == "too_many_tags" for f in findings):
         return [f for f in findings if not (f.path == "tags" and f.code == "max_count")]
     return findings
-
-
-def _dedupe(findings: list[Finding]) -> list[Finding]:
-    seen: set[Finding] = set()
-    out = []
-    for f in findings:
-        if f not in seen:
-            seen.add(f)
-            out.append(f)
-    return out

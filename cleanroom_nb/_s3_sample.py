@@ -1,9 +1,13 @@
 """Bounded sample reads from S3: a few MB at most, however large the table is.
 
-- Parquet: the footer and the first row group of ONE file, read by pyarrow's
-  ``ParquetFile(..., pre_buffer=False)`` over :class:`S3RangedFile`, a file object that turns
-  every ``read`` into one ranged ``GetObject``. With ``buffer_size`` set, pyarrow reads the
-  column chunks page by page, so only the pages the first batch needs are fetched.
+- Parquet: the footer and the first row group(s) of ONE file, read by pyarrow's
+  ``ParquetFile(..., pre_buffer=False)`` over :class:`S3RangedFile`, a file object whose reads
+  are ranged ``GetObject`` calls, served from memory when fetched before. After the footer, the
+  byte range of the row groups the sample needs (from the column-chunk offsets in the footer)
+  is fetched in ONE request when it fits :data:`PARQUET_PREFETCH_BYTES`, so a 100-column file
+  costs two requests, not one per column chunk. A larger first row group is read as before:
+  with ``buffer_size`` set pyarrow reads the column chunks page by page, so only the pages the
+  first batch needs are fetched (at most the footer plus that one row group).
 - CSV and JSON lines: the first ``sample_bytes`` of ONE object with a single ranged
   ``GetObject``; the partial last line is dropped, then pandas parses the rest (gzip and bzip2
   prefixes are decompressed as a stream).
@@ -35,6 +39,11 @@ DEFAULT_SAMPLE_ROWS = 20_000
 """Rows taken at most from the first Parquet row group (as many as infer_schema samples)."""
 PARQUET_PAGE_BUFFER = 256 << 10
 """pyarrow's read buffer per column chunk: pages are fetched in pieces of this size."""
+PARQUET_PREFETCH_BYTES = MAX_SAMPLE_BYTES
+"""Footer plus first row group(s) up to this size are fetched in one request per range (2 MiB).
+
+Larger row groups are read page by page instead, so the bytes fetched stay at most the footer
+plus one row group (the issue's "2 MB plus one row group")."""
 
 
 @dataclass
@@ -57,7 +66,11 @@ class IoStats:
 
 
 class S3RangedFile(io.RawIOBase):
-    """A read-only, seekable file over one S3 object; every read is one ranged ``GetObject``.
+    """A read-only, seekable file over one S3 object; reads are ranged ``GetObject`` calls.
+
+    Bytes fetched once are kept (overlapping and adjacent ranges are merged) and served again
+    from memory; :meth:`prefetch` fetches a range ahead of the reads that will need it, in one
+    request.
 
     Parameters
     ----------
@@ -75,6 +88,8 @@ class S3RangedFile(io.RawIOBase):
     >>> f = S3RangedFile(s3, "bucket", "data/part-0.parquet", size=1234)  # doctest: +SKIP
     >>> f.seek(-8, io.SEEK_END); f.read(8)[-4:]  # doctest: +SKIP
     b'PAR1'
+    >>> f.prefetch(4, 1000); f.seek(4); len(f.read(100)), f.stats.requests  # doctest: +SKIP
+    (100, 2)
     """
 
     def __init__(
@@ -87,6 +102,7 @@ class S3RangedFile(io.RawIOBase):
         self.size = int(size)
         self.stats = stats if stats is not None else IoStats()
         self._pos = 0
+        # (start, bytes): sorted, disjoint and not adjacent (merged on insert)
         self._fetched: list[tuple[int, bytes]] = []
 
     def readable(self) -> bool:
@@ -112,6 +128,60 @@ class S3RangedFile(io.RawIOBase):
         self._pos = pos
         return pos
 
+    def _cached(self, start: int, end: int) -> bytes | None:
+        for seg_start, seg in self._fetched:
+            if seg_start <= start and end <= seg_start + len(seg):
+                return seg[start - seg_start : end - seg_start]
+        return None
+
+    def _get(self, start: int, end: int) -> bytes:
+        """ONE ranged GetObject for ``[start, end)``; the bytes are kept."""
+        resp = self._s3.get_object(
+            Bucket=self.bucket, Key=self.key, Range=f"bytes={start}-{end - 1}"
+        )
+        data: bytes = resp["Body"].read()
+        self.stats.add(len(data))
+        self._keep(start, data)
+        return data
+
+    def _keep(self, start: int, data: bytes) -> None:
+        """Add ``data`` at ``start`` to the kept bytes, merging what it overlaps or touches."""
+        if not data:
+            return
+        end = start + len(data)
+        touching = [(s, d) for s, d in self._fetched if s <= end and start <= s + len(d)]
+        if touching:
+            lo = min(start, touching[0][0])
+            hi = max(end, max(s + len(d) for s, d in touching))
+            buf = bytearray(hi - lo)
+            for s, d in touching:
+                buf[s - lo : s - lo + len(d)] = d
+            buf[start - lo : end - lo] = data
+            start, data = lo, bytes(buf)
+        rest = [(s, d) for s, d in self._fetched if not (s <= end and start <= s + len(d))]
+        self._fetched = sorted([*rest, (start, data)], key=lambda sd: sd[0])
+
+    def prefetch(self, start: int, end: int) -> int:
+        """Fetch ``[start, end)`` in ONE ranged GetObject, so later reads in it cost nothing.
+
+        Parts at either end that were fetched before are not fetched again.
+
+        Returns
+        -------
+        int
+            The bytes fetched (0 when the range was already in memory).
+        """
+        start, end = max(0, start), min(end, self.size)
+        for seg_start, seg in self._fetched:
+            seg_end = seg_start + len(seg)
+            if seg_start <= start < seg_end:
+                start = seg_end
+            if seg_start < end <= seg_end:
+                end = seg_start
+        if start >= end:
+            return 0
+        return len(self._get(start, end))
+
     def read_range(self, start: int, length: int) -> bytes:
         """The bytes ``[start, start + length)`` (fewer at the end of the object).
 
@@ -121,16 +191,10 @@ class S3RangedFile(io.RawIOBase):
         end = min(start + length, self.size)
         if length <= 0 or start >= end:
             return b""
-        for seg_start, seg in self._fetched:
-            if seg_start <= start and end <= seg_start + len(seg):
-                return seg[start - seg_start : end - seg_start]
-        resp = self._s3.get_object(
-            Bucket=self.bucket, Key=self.key, Range=f"bytes={start}-{end - 1}"
-        )
-        data: bytes = resp["Body"].read()
-        self.stats.add(len(data))
-        self._fetched.append((start, data))
-        return data
+        cached = self._cached(start, end)
+        if cached is not None:
+            return cached
+        return self._get(start, end)
 
     def readinto(self, buffer: Any) -> int:
         view = memoryview(buffer).cast("B")
@@ -238,7 +302,7 @@ class ParquetSample:
     Attributes
     ----------
     frame
-        The first rows (at most ``sample_rows``) of the first row group.
+        The first rows (at most ``sample_rows``) of the first row group(s).
     codecs
         Column name to compression codec, from the footer's column chunks (e.g. ``"ZSTD"``).
     num_rows, num_row_groups
@@ -275,20 +339,116 @@ def parquet_codecs(metadata: pq.FileMetaData) -> dict[str, str]:
     return out
 
 
-def read_parquet_sample(
-    s3_client: Any, obj: S3Object, *, sample_rows: int = DEFAULT_SAMPLE_ROWS
-) -> ParquetSample:
-    """Footer + the first ``sample_rows`` rows of the first row group of one Parquet object.
+def column_chunk_range(column: Any) -> tuple[int, int]:
+    """The byte range ``[start, end)`` of one column chunk (dictionary page included).
 
-    Bytes fetched: the footer (one ranged read of the last 64 KiB, more only for huge footers)
-    plus at most the first row group's column chunks; with ``buffer_size`` set pyarrow stops
-    after the pages that ``sample_rows`` rows need.
+    ``column`` is a ``pyarrow.parquet.ColumnChunkMetaData``; the start is where pyarrow starts
+    reading it: the dictionary page when there is one, else the first data page.
+
+    Examples
+    --------
+    >>> import io, pyarrow as pa, pyarrow.parquet as pq
+    >>> buf = io.BytesIO(); pq.write_table(pa.table({"a": ["x", "y"] * 10}), buf)
+    >>> md = pq.ParquetFile(io.BytesIO(buf.getvalue())).metadata
+    >>> column_chunk_range(md.row_group(0).column(0))[0]  # right after the 4-byte magic
+    4
+    """
+    start = int(column.data_page_offset)
+    dict_offset = column.dictionary_page_offset if column.has_dictionary_page else None
+    if dict_offset is not None and 0 < int(dict_offset) < start:
+        start = int(dict_offset)
+    return start, start + int(column.total_compressed_size)
+
+
+def row_groups_range(metadata: pq.FileMetaData, row_groups: Sequence[int]) -> tuple[int, int]:
+    """The byte range spanning every column chunk of ``row_groups`` (min start .. max end).
+
+    Examples
+    --------
+    >>> import io, pyarrow as pa, pyarrow.parquet as pq
+    >>> buf = io.BytesIO(); pq.write_table(pa.table({"a": range(10)}), buf, row_group_size=5)
+    >>> md = pq.ParquetFile(io.BytesIO(buf.getvalue())).metadata
+    >>> r0, r01 = row_groups_range(md, [0]), row_groups_range(md, [0, 1])
+    >>> r0[0] == r01[0] == 4 and r0[1] < r01[1]
+    True
+    """
+    ranges = [
+        column_chunk_range(metadata.row_group(g).column(i))
+        for g in row_groups
+        for i in range(metadata.row_group(g).num_columns)
+    ]
+    if not ranges:
+        return 0, 0
+    return min(r[0] for r in ranges), max(r[1] for r in ranges)
+
+
+def sample_row_groups(
+    metadata: pq.FileMetaData, sample_rows: int, max_bytes: int
+) -> tuple[list[int], tuple[int, int] | None]:
+    """The first row groups a sample of ``sample_rows`` rows reads, and the range to prefetch.
+
+    Row groups are taken from the first until they hold ``sample_rows`` rows, as long as their
+    contiguous byte range stays within ``max_bytes``; that range is returned for ONE ranged
+    read. When even the first row group is larger, it alone is read and the range is None: its
+    pages are then fetched as pyarrow reads them (only those the sample needs).
+
+    Examples
+    --------
+    >>> import io, pyarrow as pa, pyarrow.parquet as pq
+    >>> buf = io.BytesIO(); pq.write_table(pa.table({"a": range(100)}), buf, row_group_size=30)
+    >>> md = pq.ParquetFile(io.BytesIO(buf.getvalue())).metadata
+    >>> sample_row_groups(md, 50, 1 << 20)[0], sample_row_groups(md, 10, 1 << 20)[0]
+    ([0, 1], [0])
+    >>> sample_row_groups(md, 50, 10)
+    ([0], None)
+    """
+    if metadata.num_row_groups == 0:
+        return [], None
+    groups: list[int] = []
+    rows = 0
+    for g in range(metadata.num_row_groups):
+        groups.append(g)
+        rows += metadata.row_group(g).num_rows
+        if rows >= sample_rows:
+            break
+    while groups:
+        start, end = row_groups_range(metadata, groups)
+        if end - start <= max_bytes:
+            return groups, (start, end)
+        groups.pop()
+    return [0], None
+
+
+def read_parquet_sample(
+    s3_client: Any,
+    obj: S3Object,
+    *,
+    sample_rows: int = DEFAULT_SAMPLE_ROWS,
+    prefetch_bytes: int = PARQUET_PREFETCH_BYTES,
+) -> ParquetSample:
+    """Footer + the first ``sample_rows`` rows of the first row group(s) of one Parquet object.
+
+    Requests: one ranged read of the last 64 KiB for the footer (more only for huge footers),
+    then ONE ranged read of the row groups the sample needs (from the first until
+    ``sample_rows`` rows; see :func:`sample_row_groups`) when footer plus that range fit
+    ``prefetch_bytes``; pyarrow's column reads are then served from memory, however many
+    columns the file has. A first row group larger than that is read page by page (with
+    ``buffer_size`` set pyarrow stops after the pages that ``sample_rows`` rows need), so the
+    bytes fetched stay within the footer plus one row group.
+
+    Examples
+    --------
+    >>> obj = S3Object("bucket", "t/part-0.parquet", 812_345)
+    >>> s = read_parquet_sample(s3, obj, sample_rows=1000)  # doctest: +SKIP
+    >>> len(s.frame), s.stats.requests  # doctest: +SKIP
+    (1000, 2)
     """
     stats = IoStats()
     f = S3RangedFile(s3_client, obj.bucket, obj.key, obj.size, stats)
     pf = pq.ParquetFile(f, pre_buffer=False, buffer_size=PARQUET_PAGE_BUFFER)
     md = pf.metadata
     codecs = parquet_codecs(md)
+    sample_rows = max(1, int(sample_rows))
     if md.num_row_groups == 0:
         frame = pf.schema_arrow.empty_table().to_pandas()
         first_bytes = 0
@@ -296,14 +456,23 @@ def read_parquet_sample(
         first_bytes = int(md.row_group(0).total_byte_size)
         comp = sum(md.row_group(0).column(i).total_compressed_size for i in range(md.num_columns))
         first_bytes = int(comp) or first_bytes
-        batches = pf.iter_batches(
-            batch_size=max(1, sample_rows), row_groups=[0], use_threads=False
+        groups, prefetch = sample_row_groups(
+            md, sample_rows, max(0, int(prefetch_bytes) - stats.bytes_fetched)
         )
-        try:
-            batch = next(iter(batches))
-            table = pa.Table.from_batches([batch])
-        except StopIteration:
-            table = pf.schema_arrow.empty_table()
+        if prefetch is not None:
+            f.prefetch(*prefetch)
+        batches: list[pa.RecordBatch] = []
+        rows = 0
+        for batch in pf.iter_batches(batch_size=sample_rows, row_groups=groups, use_threads=False):
+            batches.append(batch)
+            rows += batch.num_rows
+            if rows >= sample_rows:
+                break
+        table = (
+            pa.Table.from_batches(batches).slice(0, sample_rows)
+            if batches
+            else pf.schema_arrow.empty_table()
+        )
         frame = table.to_pandas()
     return ParquetSample(frame, codecs, md.num_rows, md.num_row_groups, first_bytes, stats)
 
@@ -338,9 +507,15 @@ def text_compression(key: str, declared: str | None = None) -> str:
     ('gzip', 'none')
     """
     k = key.lower()
-    for suffix, name in ((".gz", "gzip"), (".gzip", "gzip"), (".bz2", "bzip2"),
-                         (".snappy", "snappy"), (".zst", "zstd"), (".lz4", "lz4"),
-                         (".deflate", "deflate")):
+    for suffix, name in (
+        (".gz", "gzip"),
+        (".gzip", "gzip"),
+        (".bz2", "bzip2"),
+        (".snappy", "snappy"),
+        (".zst", "zstd"),
+        (".lz4", "lz4"),
+        (".deflate", "deflate"),
+    ):
         if k.endswith(suffix):
             return name
     d = (declared or "none").strip().lower()
@@ -470,8 +645,13 @@ def parse_json_lines_sample(text: str, columns: Sequence[str]) -> pd.DataFrame:
 
 
 # ---------------------------------------------------------------------------------- typing
-_INT_DTYPES = {"tinyint": "Int8", "smallint": "Int16", "int": "Int32", "integer": "Int32",
-               "bigint": "Int64"}
+_INT_DTYPES = {
+    "tinyint": "Int8",
+    "smallint": "Int16",
+    "int": "Int32",
+    "integer": "Int32",
+    "bigint": "Int64",
+}
 
 
 def cast_to_glue_types(frame: pd.DataFrame, glue_types: Mapping[str, str]) -> pd.DataFrame:
@@ -506,8 +686,9 @@ def cast_to_glue_types(frame: pd.DataFrame, glue_types: Mapping[str, str]) -> pd
                     out[name] = s.astype("boolean")
                 else:
                     low = s.astype("str").str.strip().str.lower()
-                    out[name] = low.map({"true": True, "false": False, "1": True, "0": False}) \
-                        .astype("boolean")
+                    out[name] = low.map(
+                        {"true": True, "false": False, "1": True, "0": False}
+                    ).astype("boolean")
             elif base in ("timestamp", "date"):
                 out[name] = pd.to_datetime(s, errors="coerce", format="mixed")
             elif base in ("string", "varchar", "char"):
@@ -517,4 +698,3 @@ def cast_to_glue_types(frame: pd.DataFrame, glue_types: Mapping[str, str]) -> pd
         except (TypeError, ValueError):
             out[name] = s
     return pd.DataFrame(out, index=frame.index)
-

@@ -79,9 +79,7 @@ def sample_interactions(
     device_code = rng.choice(len(_DEVICES), size=n_rows, p=_DEVICE_P)
     quantity = np.where(event_code == 2, rng.geometric(0.6, n_rows), 1).astype(np.int32)
 
-    emails = [
-        f"customer{u:06d}@{_DOMAINS[u % len(_DOMAINS)]}" for u in range(n_users)
-    ]
+    emails = [f"customer{u:06d}@{_DOMAINS[u % len(_DOMAINS)]}" for u in range(n_users)]
     hashed = [hashlib.sha256(e.encode()).hexdigest() for e in emails]
     return pd.DataFrame(
         {

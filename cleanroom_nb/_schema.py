@@ -17,7 +17,13 @@ EPOCH_UNITS = {EPOCH_S: "s", EPOCH_MS: "ms", EPOCH_US: "us", EPOCH_NS: "ns"}
 ISO_DATETIME, DATE_STRING, DATETIME = "iso_datetime", "date_string", "datetime"
 HEX_HASH, UUID, EMAIL, PHONE, PERSON_NAME = "hex_hash", "uuid", "email", "phone", "person_name"
 LIST, DICT, BYTES, FREE_TEXT, MIXED, CONSTANT, ALL_NULL = (
-    "list", "dict", "bytes", "free_text", "mixed", "constant", "all_null",
+    "list",
+    "dict",
+    "bytes",
+    "free_text",
+    "mixed",
+    "constant",
+    "all_null",
 )
 PII_PATTERNS = (EMAIL, PHONE, PERSON_NAME)
 
@@ -410,13 +416,18 @@ def check_schema(schema: TrainingSchema) -> list[Finding]:
                     path,
                     "glue_type",
                     f"column {c.name!r} has Glue type {c.glue_type}, which {c.role} does not "
-                    f"accept (it takes {_roles.accepted_types_text(c.role)}). "
-                    + _type_fix(c),
+                    f"accept (it takes {_roles.accepted_types_text(c.role)}). " + _type_fix(c),
                 )
             )
+        small_int_known = _small_int_known(schema, c)
         if c.role is None:
             p = c.profile
-            if p is not None and p.dtype in ("int8", "int16", "Int8", "Int16") and not c.edited:
+            if (
+                p is not None
+                and p.dtype in ("int8", "int16", "Int8", "Int16")
+                and not c.edited
+                and not small_int_known
+            ):
                 out.append(
                     Finding(
                         "warning",
@@ -461,7 +472,7 @@ def check_schema(schema: TrainingSchema) -> list[Finding]:
                     f"{api_name!r}. Rename it in the frame to avoid surprises.",
                 )
             )
-        out.extend(_data_findings(c, path))
+        out.extend(_data_findings(c, path, small_int_known=small_int_known))
     seen: dict[str, str] = {}
     for c in schema.columns:
         if c.role is None:
@@ -482,6 +493,16 @@ def check_schema(schema: TrainingSchema) -> list[Finding]:
     return out
 
 
+def _small_int_known(schema: TrainingSchema, c: ColumnSchema) -> bool:
+    """Whether the Glue type already says tinyint/smallint (so ``small_int`` would repeat it).
+
+    For a Glue table (``schema.glue_names``) the catalog's type is what Clean Rooms ML sees,
+    and :func:`cleanroom_nb._glue.table_findings` reports it (``unusable_glue_type``), as does
+    the ``glue_type`` error when a role is given: the sample's pandas dtype adds nothing.
+    """
+    return schema.glue_names and _roles.base_glue_type(c.glue_type) in ("tinyint", "smallint")
+
+
 def _type_fix(c: ColumnSchema) -> str:
     t = _roles.base_glue_type(c.glue_type)
     if t in ("tinyint", "smallint"):
@@ -495,7 +516,7 @@ def _type_fix(c: ColumnSchema) -> str:
     return "Cast it to an accepted type or choose another role."
 
 
-def _data_findings(c: ColumnSchema, path: str) -> list[Finding]:
+def _data_findings(c: ColumnSchema, path: str, *, small_int_known: bool = False) -> list[Finding]:
     out: list[Finding] = []
     p = c.profile
     if c.role == _roles.TIMESTAMP:
@@ -533,7 +554,12 @@ def _data_findings(c: ColumnSchema, path: str) -> list[Finding]:
                     "lowercased value).",
                 )
             )
-    if p is not None and c.role is not None and p.dtype in ("int8", "int16", "Int8", "Int16"):
+    if (
+        p is not None
+        and c.role is not None
+        and p.dtype in ("int8", "int16", "Int8", "Int16")
+        and not small_int_known
+    ):
         out.append(
             Finding(
                 "warning",

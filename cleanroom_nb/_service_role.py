@@ -29,7 +29,7 @@ from typing import Any, Literal
 import boto3
 import botocore.exceptions
 
-from cleanroom_nb import _aws
+from cleanroom_nb import _aws, _s3_sample
 from cleanroom_nb._errors import AwsError, CleanroomNbError
 from cleanroom_nb._findings import Finding, Findings
 
@@ -67,14 +67,14 @@ def _partition(region: str | None) -> str:
     """The ARN partition of a region (``aws``, ``aws-cn``, ``aws-us-gov``, ...)."""
     if not region:
         return "aws"
-    try:
-        return str(boto3.Session().get_partition_for_region(region))
-    except Exception:
-        if region.startswith("cn-"):
-            return "aws-cn"
-        if region.startswith("us-gov-"):
-            return "aws-us-gov"
-        return "aws"
+    known = _aws.partition_for_region(region)
+    if known is not None:
+        return known
+    if region.startswith("cn-"):
+        return "aws-cn"
+    if region.startswith("us-gov-"):
+        return "aws-us-gov"
+    return "aws"
 
 
 def parse_s3_location(s3_location: str) -> tuple[str, str]:
@@ -85,10 +85,11 @@ def parse_s3_location(s3_location: str) -> tuple[str, str]:
     >>> parse_s3_location("s3://my-bucket/data/events/")
     ('my-bucket', 'data/events/')
     """
-    parsed = urllib.parse.urlsplit(s3_location)
-    if parsed.scheme != "s3" or not parsed.netloc:
+    scheme, _, rest = s3_location.partition("://")
+    bucket, prefix = _s3_sample.split_s3_uri("s3://" + rest) if scheme.lower() == "s3" else ("", "")
+    if not bucket:
         raise ValueError(f"{s3_location!r} is not an S3 location; write it as s3://bucket/prefix/")
-    return parsed.netloc, parsed.path.lstrip("/")
+    return bucket, prefix.lstrip("/")
 
 
 def trust_policy(account_id: str | None = None, region: str | None = None) -> dict[str, Any]:
@@ -520,10 +521,9 @@ def check_role(
     session = _aws.session(boto3_session)
     region = session.region_name
     try:
-        account = str(_aws.client("sts", session).get_caller_identity()["Account"])
-    except Exception as exc:
-        err = _aws.translate(exc, what="asking STS who the caller is")
-        findings.append(Finding("error", "roleArn", "aws_unchecked", str(err)))
+        account = _aws.caller_account(what="asking STS who the caller is", boto3_session=session)
+    except CleanroomNbError as exc:
+        findings.append(Finding("error", "roleArn", "aws_unchecked", str(exc)))
         return findings
     if role_account != account:
         findings.append(
@@ -717,12 +717,7 @@ def create_role(
         )
     session = _aws.session(boto3_session)
     region = session.region_name or "us-east-1"
-    try:
-        account = str(_aws.client("sts", session).get_caller_identity()["Account"])
-    except CleanroomNbError:
-        raise
-    except Exception as exc:
-        raise _aws.translate(exc, what="asking STS who the caller is") from exc
+    account = _aws.caller_account(what="asking STS who the caller is", boto3_session=session)
     trust = json.dumps(trust_policy(account, region))
     permissions = json.dumps(
         permissions_policy(

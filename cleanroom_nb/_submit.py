@@ -39,9 +39,9 @@ from cleanroom_nb._errors import (
     WaitTimeoutError,
 )
 from cleanroom_nb._findings import format_findings
+from cleanroom_nb._service_role import SERVICE_PRINCIPAL
 
 SERVICE = "cleanroomsml"
-TRUST_PRINCIPAL = "cleanrooms-ml.amazonaws.com"
 ACTIVE = "ACTIVE"
 
 _THROTTLING_CODES = frozenset(
@@ -438,12 +438,7 @@ def create_training_dataset(
 
 def _caller_account(session: boto3.Session) -> str:
     """Ask STS who calls: turns missing or expired credentials and a dead endpoint into errors."""
-    try:
-        return str(_aws.client("sts", session).get_caller_identity()["Account"])
-    except CleanroomNbError:
-        raise
-    except Exception as exc:
-        raise _aws.translate(exc, what="checking the AWS credentials (STS)") from exc
+    return _aws.caller_account(what="checking the AWS credentials (STS)", boto3_session=session)
 
 
 def _on_conflict(
@@ -518,7 +513,7 @@ def _create_error(
                 else ""
             )
             + ".",
-            f"the role's trust policy lets the service principal {TRUST_PRINCIPAL} perform "
+            f"the role's trust policy lets the service principal {SERVICE_PRINCIPAL} perform "
             "sts:AssumeRole (not cleanrooms.amazonaws.com, the AWS Clean Rooms principal); "
             "cleanroom_nb.trust_policy() gives "
             "it and cleanroom_nb.check_role(role_arn) checks it.",

@@ -346,8 +346,10 @@ def _score_id(c: _Col, role: str, name_score: float, word: str) -> None:
         return
     if c.base not in _ID_TYPES:
         if name_score >= 0.5 and c.base not in ("unknown",):
-            fix = "cast it to Int64 or string" if c.base in ("double", "float") else (
-                "cast it to int32, int64 or string"
+            fix = (
+                "cast it to Int64 or string"
+                if c.base in ("double", "float")
+                else ("cast it to int32, int64 or string")
             )
             if c.base in ("tinyint", "smallint"):
                 fix = "cast it to int32 or int64"
@@ -399,8 +401,10 @@ def _score_time(c: _Col) -> None:
             rng = f" ({lo:,} .. {hi:,})" if isinstance(lo, (int, float)) else ""
             hint = ""
             if (
-                isinstance(lo, int) and isinstance(hi, int)
-                and lo >= 19_000_101 and hi <= 21_001_231
+                isinstance(lo, int)
+                and isinstance(hi, int)
+                and lo >= 19_000_101
+                and hi <= 21_001_231
             ):
                 hint = (
                     "; they look like YYYYMMDD dates: convert them with cleanroom_nb."
@@ -468,9 +472,7 @@ def _assign(cols: list[_Col]) -> dict[str, _Col]:
         )
         if total > best[0] + 1e-9:
             best = (total, combo)
-    return {
-        r: c for r, c in zip(_roles.REQUIRED_ROLES, best[1], strict=True) if c is not None
-    }
+    return {r: c for r, c in zip(_roles.REQUIRED_ROLES, best[1], strict=True) if c is not None}
 
 
 def _missing_reasons(cols: list[_Col], assignment: Mapping[str, _Col]) -> dict[str, str]:
@@ -519,9 +521,7 @@ def _features(
         if c.name in taken:
             role = taken[c.name]
             score = c.scores[role]
-            runner = max(
-                (o.scores.get(role, 0.0) for o in cols if o is not c), default=0.0
-            )
+            runner = max((o.scores.get(role, 0.0) for o in cols if o is not c), default=0.0)
             conf = score * (1.0 - 0.3 * max(0.0, 1.0 - (score - runner) / 0.3)) if runner else score
             out[c.name] = (role, max(conf, 0.3), _reason(c, c.facts[role]))
             continue
@@ -547,9 +547,7 @@ def _features(
     return out
 
 
-def _feature_of(
-    c: _Col, assignment: Mapping[str, _Col]
-) -> tuple[str | None, float, float, str]:
+def _feature_of(c: _Col, assignment: Mapping[str, _Col]) -> tuple[str | None, float, float, str]:
     """(role or None, usefulness, confidence, reason head) for a non-required column."""
     ev, p = c.ev, c.profile
     cat, num = _roles.CATEGORICAL_FEATURE, _roles.NUMERICAL_FEATURE
@@ -560,13 +558,17 @@ def _feature_of(
             return None, 0.0, 0.8, "left out: " + c.near_miss[role] + instead
     if not c.api_ok:
         return (
-            None, 0.0, 0.9,
+            None,
+            0.0,
+            0.9,
             "left out: its name does not fit the API's column-name rule (1-128 letters, "
             "digits, '_', inner spaces or hyphens); rename it to use it",
         )
     if c.partition_key and (ev.time > 0 or ev.not_time or _time_values(c) is not None):
         return (
-            None, 0.0, 0.7,
+            None,
+            0.0,
+            0.7,
             "left out: a date partition key (it splits the files, it does not describe the "
             "interaction); set it by hand if you want it as a feature",
         )
@@ -574,7 +576,9 @@ def _feature_of(
         used = assignment.get(_roles.TIMESTAMP)
         other = f" ({used.name!r} is the TIMESTAMP)" if used is not None else ""
         return (
-            None, 0.0, 0.8,
+            None,
+            0.0,
+            0.8,
             f"left out: a second time column{other}; features cannot hold datetimes",
         )
     if c.base in _NO_FEATURE_TYPES or c.base not in _roles.ACCEPTED_GLUE_TYPES[cat] | {"array"}:
@@ -588,7 +592,9 @@ def _feature_of(
             return None, 0.0, 0.9, "left out: one value only (constant)"
         if p.kind == "mixed" or p.has(MIXED):
             return (
-                None, 0.0, 0.9,
+                None,
+                0.0,
+                0.9,
                 f"left out: {p.note or 'mixed value types'}; cast it to one type "
                 "(e.g. .astype('string'))",
             )
@@ -598,13 +604,17 @@ def _feature_of(
             return None, 0.0, 0.9, "left out: bytes"
         if p.has(LIST) or c.base == "array":
             return (
-                None, 0.0, 0.6,
+                None,
+                0.0,
+                0.6,
                 "left out: list values; CATEGORICAL_FEATURE accepts arrays, set it by hand "
                 "if the lists are categories",
             )
     if ev.entity:
         return (
-            None, 0.0, 0.85,
+            None,
+            0.0,
+            0.85,
             f"left out: a row-level id ('{ev.entity}'), neither user nor item and no use as "
             "a feature",
         )
@@ -614,7 +624,9 @@ def _feature_of(
     if pii:
         what = ev.hint_word if ev.hint == "pii" else _pattern_text(c)
         return (
-            None, 0.0, 0.9,
+            None,
+            0.0,
+            0.9,
             f"left out: raw personal data ({what}); hash it with "
             "cleanroom_nb.hash_identifier if you need it",
         )
@@ -634,9 +646,10 @@ def _feature_of(
         if c.scores.get(role, 0.0) >= MIN_ROLE_SCORE and used is not None and _many(p):
             noun = _ROLE_NOUN[role]
             return (
-                None, 0.0, 0.75,
-                f"left out: another {noun}-like id with many values ({used.name!r} is the "
-                f"{role})",
+                None,
+                0.0,
+                0.75,
+                f"left out: another {noun}-like id with many values ({used.name!r} is the {role})",
             )
     null_keep = 1.0 - 0.7 * (p.null_ratio if p is not None else 0.0)
     hint = ev.hint
@@ -648,14 +661,18 @@ def _feature_of(
     if c.base == "string":
         if ev.id_like and p is not None and d > id_limit and (p.est_rows_per_value or 1) < 50:
             return (
-                None, 0.0, 0.7,
+                None,
+                0.0,
+                0.7,
                 f"left out: an identifier ('{ev.core[-1] if ev.core else c.name}') with many "
                 "distinct values, not a useful feature",
             )
         if p is not None and d > MAX_CATEGORY_VALUES and (p.est_rows_per_value or 1) < 20:
             kind = "an identifier" if ev.id_like or ev.user or ev.item else "a string"
             return (
-                None, 0.0, 0.7,
+                None,
+                0.0,
+                0.7,
                 f"left out: {kind} with too many distinct values to be a useful category",
             )
         head = f"name matches {word}" if hint == "categorical" else "a small set of labels"
@@ -671,7 +688,9 @@ def _feature_of(
     if hint == "categorical" and integral:
         if p is not None and d > id_limit and (p.est_rows_per_value or 1) < 50:
             return (
-                None, 0.0, 0.7,
+                None,
+                0.0,
+                0.7,
                 "left out: an identifier with many distinct values, not a useful feature",
             )
         return cat, 0.8 * null_keep * _card_use(d), 0.85, f"name matches {word} (integer codes)"

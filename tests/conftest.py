@@ -63,6 +63,17 @@ def boto3_session(aws: str) -> boto3.Session:
     )
 
 
+@pytest.fixture
+def glue(boto3_session: boto3.Session) -> boto3.Session:
+    """The form tests' AWS: moto with their interactions table catalogued (``form_helpers.
+    make_glue_table``) and their service role created (``form_helpers.make_roles``)."""
+    from form_helpers import make_glue_table, make_roles
+
+    make_glue_table(boto3_session)
+    make_roles(boto3_session)
+    return boto3_session
+
+
 # --- Clean Rooms ML (H4): the local emulator over HTTP ---------------------------------------
 
 
@@ -85,6 +96,7 @@ def cleanrooms(
     at moto. Yields the :class:`cleanroom_nb.CleanRoomsMLEmulator` (``.url``, ``.datasets``,
     ``.calls``, ``.throttle(n)``, ``.inject_error(...)``, ``.deny_pass_role(arn)``).
     """
+
     def fresh() -> None:
         cleanrooms_emulator.reset()
         cleanrooms_emulator.activation_delay = 0.0

@@ -51,8 +51,9 @@ def interactions_frame(n_rows: int = 400, n_users: int = 60, seed: int = 0) -> p
         {
             "user_id": [hashlib.sha256(f"user{u}".encode()).hexdigest() for u in users],
             "item_id": rng.integers(1000, 1200, n_rows).astype("int64"),
-            "event_time": (1_700_000_000 + np.sort(rng.integers(0, 86_400 * 30, n_rows)))
-            .astype("int64"),
+            "event_time": (1_700_000_000 + np.sort(rng.integers(0, 86_400 * 30, n_rows))).astype(
+                "int64"
+            ),
             "event_type": rng.choice(["view", "click", "purchase"], n_rows),
             "price": rng.uniform(1, 100, n_rows).round(2),
             "device": rng.choice(["ios", "android", "web"], n_rows),
@@ -69,8 +70,9 @@ def ready_frame(n_rows: int = 1_000_000, n_users: int = 200_000, seed: int = 1) 
             "user_id": rng.integers(0, n_users, n_rows).astype("int64"),
             "item_id": rng.integers(0, 5_000, n_rows).astype("int64"),
             "event_time": (1_700_000_000 + rng.integers(0, 10**7, n_rows)).astype("int64"),
-            "device": pd.Categorical.from_codes(rng.integers(0, 3, n_rows),
-                                                ["ios", "android", "web"]).astype(str),
+            "device": pd.Categorical.from_codes(
+                rng.integers(0, 3, n_rows), ["ios", "android", "web"]
+            ).astype(str),
         }
     )
 
@@ -125,8 +127,9 @@ def ensure_roles(state: FormState) -> None:
 
 def offline_schema(ts_unit: str | None = None) -> TrainingSchema:
     """A Glue-named schema built by hand (no inference), optionally with epoch-ms times."""
-    ts_profile = ColumnProfile("int64", 10, 0.0, 10, 1.0, 1.0, time_unit=ts_unit,
-                               examples=("1700000000000",))
+    ts_profile = ColumnProfile(
+        "int64", 10, 0.0, 10, 1.0, 1.0, time_unit=ts_unit, examples=("1700000000000",)
+    )
     return TrainingSchema.from_columns(
         [
             ColumnSchema("user_id", "string", "USER_ID", 0.9, "by hand"),

@@ -72,9 +72,7 @@ def _free_port() -> int:
 
 
 @pytest.fixture
-def voila(
-    boto3_session: boto3.Session, cleanrooms: Any, tmp_path: Path
-) -> Iterator[str]:
+def voila(boto3_session: boto3.Session, cleanrooms: Any, tmp_path: Path) -> Iterator[str]:
     """Voilà serving the form notebook; its kernel sees moto and the emulator through env vars."""
     make_glue_table(boto3_session)
     make_roles(boto3_session)
@@ -92,9 +90,20 @@ def voila(
         env.pop(name, None)
     log = (tmp_path / "voila.log").open("w")
     proc = subprocess.Popen(
-        [sys.executable, "-m", "voila", str(NOTEBOOK), "--no-browser", f"--port={port}",
-         "--Voila.ip=127.0.0.1", "--show_tracebacks=True"],
-        env=env, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT,
+        [
+            sys.executable,
+            "-m",
+            "voila",
+            str(NOTEBOOK),
+            "--no-browser",
+            f"--port={port}",
+            "--Voila.ip=127.0.0.1",
+            "--show_tracebacks=True",
+        ],
+        env=env,
+        cwd=tmp_path,
+        stdout=log,
+        stderr=subprocess.STDOUT,
     )
     try:
         deadline = time.monotonic() + 60
@@ -106,8 +115,9 @@ def voila(
                     break
             except OSError:
                 if time.monotonic() > deadline:
-                    raise AssertionError("voila did not start:\n"
-                                         + (tmp_path / "voila.log").read_text()) from None
+                    raise AssertionError(
+                        "voila did not start:\n" + (tmp_path / "voila.log").read_text()
+                    ) from None
                 time.sleep(0.2)
         yield f"http://127.0.0.1:{port}/"
     finally:
@@ -187,8 +197,12 @@ def test_form_in_chromium(browser: Any, voila: str, cleanrooms: Any) -> None:
         new_label = "CATEGORICAL_FEATURE" if suggested == "(leave out)" else "(leave out)"
         device.select_option(label=new_label)
         expect(page.get_by_text("set by hand").first).to_be_visible()
-        for column, label in (("user_id", "USER_ID"), ("item_id", "ITEM_ID"),
-                              ("event_time", "TIMESTAMP"), ("email", "(leave out)")):
+        for column, label in (
+            ("user_id", "USER_ID"),
+            ("item_id", "ITEM_ID"),
+            ("event_time", "TIMESTAMP"),
+            ("email", "(leave out)"),
+        ):
             select = page.locator(f".crn-role-{column} select")
             if select.input_value() != label:
                 select.select_option(label=label)
@@ -196,11 +210,13 @@ def test_form_in_chromium(browser: Any, voila: str, cleanrooms: Any) -> None:
         _shot(page, "02_role_changed")
 
         # 3. fill in the name and the role ARN
-        name = page.locator(".widget-text", has=page.locator("label", has_text=re.compile(
-            "^Name$"))).locator("input")
+        name = page.locator(
+            ".widget-text", has=page.locator("label", has_text=re.compile("^Name$"))
+        ).locator("input")
         name.fill("browser-dataset")
-        arn_input = page.locator(".widget-text", has=page.locator("label", has_text=re.compile(
-            "^Role ARN$"))).locator("input")
+        arn_input = page.locator(
+            ".widget-text", has=page.locator("label", has_text=re.compile("^Role ARN$"))
+        ).locator("input")
         expect(arn_input).to_have_value("arn:aws:iam::123456789012:role/")
         arn_input.fill(ROLE_ARN)
         _submit_ready(page)
@@ -214,8 +230,10 @@ def test_form_in_chromium(browser: Any, voila: str, cleanrooms: Any) -> None:
         assert arn.startswith("arn:aws:cleanrooms-ml:us-east-1:123456789012:training-dataset/")
         assert arn in cleanrooms.datasets
         sent = cleanrooms.datasets[arn]
-        roles = {c["columnName"]: c["columnTypes"][0]
-                 for c in sent["trainingData"][0]["inputConfig"]["schema"]}
+        roles = {
+            c["columnName"]: c["columnTypes"][0]
+            for c in sent["trainingData"][0]["inputConfig"]["schema"]
+        }
         if new_label == "(leave out)":
             assert "device" not in roles
         else:

@@ -16,16 +16,22 @@ ARN = "arn:aws:cleanrooms-ml:eu-west-1:123456789012:training-dataset/abc"
 
 
 def request() -> crn.TrainingDatasetRequest:
-    schema = TrainingSchema.from_columns([
-        ColumnSchema("user_id", "string", "USER_ID", 1.0, ""),
-        ColumnSchema("item_id", "bigint", "ITEM_ID", 1.0, ""),
-        ColumnSchema("event_time", "bigint", "TIMESTAMP", 1.0, ""),
-        ColumnSchema("price", "double", "NUMERICAL_FEATURE", 1.0, ""),
-    ])
+    schema = TrainingSchema.from_columns(
+        [
+            ColumnSchema("user_id", "string", "USER_ID", 1.0, ""),
+            ColumnSchema("item_id", "bigint", "ITEM_ID", 1.0, ""),
+            ColumnSchema("event_time", "bigint", "TIMESTAMP", 1.0, ""),
+            ColumnSchema("price", "double", "NUMERICAL_FEATURE", 1.0, ""),
+        ]
+    )
     return crn.build_request(
-        name="shoppers 'q\"", role_arn="arn:aws:iam::123456789012:role/cleanrooms-ml-r",
-        database="sales", table="interactions", schema=schema,
-        description="line 1\nline 2 — ünïcode\t", tags={"team": "growth", "cost-center": "42"},
+        name="shoppers 'q\"",
+        role_arn="arn:aws:iam::123456789012:role/cleanrooms-ml-r",
+        database="sales",
+        table="interactions",
+        schema=schema,
+        description="line 1\nline 2 — ünïcode\t",
+        tags={"team": "growth", "cost-center": "42"},
         catalog_id="123456789012",
     )
 
@@ -112,8 +118,13 @@ def test_no_credentials_in_the_code(monkeypatch: pytest.MonkeyPatch) -> None:
     for v in secrets.values():
         assert v not in code
     lowered = code.lower()
-    for word in ("aws_access_key_id", "aws_secret_access_key", "aws_session_token", "profile_name",
-                 "endpoint_url"):
+    for word in (
+        "aws_access_key_id",
+        "aws_secret_access_key",
+        "aws_session_token",
+        "profile_name",
+        "endpoint_url",
+    ):
         assert word not in lowered
 
 

@@ -60,8 +60,15 @@ def _descendants(pid: int) -> list[int]:
 def test_served_demo_serves_the_form_and_stops_cleanly_on_ctrl_c() -> None:
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "cleanroom_nb", "demo", f"--port={port}",
-         "--rows=20000", "--users=4000"],
+        [
+            sys.executable,
+            "-m",
+            "cleanroom_nb",
+            "demo",
+            f"--port={port}",
+            "--rows=20000",
+            "--users=4000",
+        ],
         cwd=ROOT,
         env=_clean_env(),
         stdout=subprocess.PIPE,

@@ -28,8 +28,12 @@ T0 = 1_700_000_000  # 2023-11-14T22:13:20Z
         (pd.Series(["2023-11-14T23:13:20+01:00", "2023-11-14T22:14:20.5Z"]), None),
         (pd.Series(pd.to_datetime([T0, T0 + 60], unit="s")), None),
         (pd.Series(pd.to_datetime([T0, T0 + 60], unit="s", utc=True)), None),
-        (pd.Series(pd.to_datetime([T0, T0 + 60], unit="s", utc=True).tz_convert(
-            "America/New_York")), None),
+        (
+            pd.Series(
+                pd.to_datetime([T0, T0 + 60], unit="s", utc=True).tz_convert("America/New_York")
+            ),
+            None,
+        ),
         (pd.Series(pd.to_datetime([T0, T0 + 60], unit="s").astype("datetime64[ms]")), None),
         (pd.Series([T0, T0 + 60], dtype="int64[pyarrow]"), "seconds"),
     ],
@@ -89,8 +93,11 @@ def test_hash_identifier_known_values() -> None:
 
 
 def test_hash_identifier_normalises_emails_and_phones() -> None:
-    s = pd.Series(["  Alice@Example.COM ", "alice@example.com", "+1 (415) 555-0101", None, "ID-7"],
-                  name="who", index=[5, 6, 7, 8, 9])
+    s = pd.Series(
+        ["  Alice@Example.COM ", "alice@example.com", "+1 (415) 555-0101", None, "ID-7"],
+        name="who",
+        index=[5, 6, 7, 8, 9],
+    )
     out = crn.hash_identifier(s)
     assert out.iloc[0] == out.iloc[1] == _sha("alice@example.com")
     assert out.iloc[2] == _sha("+14155550101")
@@ -109,11 +116,13 @@ def test_hash_identifier_normalises_emails_and_phones() -> None:
 def test_hashed_ids_are_not_raw_pii_any_more() -> None:
     r = np.random.default_rng(0)
     n = 500
-    df = pd.DataFrame({
-        "user_id": [f"person{x}@example.com" for x in r.integers(0, 100, n)],
-        "item_id": r.integers(0, 200, n),
-        "ts": T0 + r.integers(0, 10**6, n),
-    })
+    df = pd.DataFrame(
+        {
+            "user_id": [f"person{x}@example.com" for x in r.integers(0, 100, n)],
+            "item_id": r.integers(0, 200, n),
+            "ts": T0 + r.integers(0, 10**6, n),
+        }
+    )
     assert any(f.code == "raw_pii" for f in crn.infer_schema(df).findings)
     df["user_id"] = crn.hash_identifier(df["user_id"])
     schema = crn.infer_schema(df)

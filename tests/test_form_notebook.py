@@ -44,13 +44,18 @@ def test_form_notebook_runs_in_a_kernel_and_submits(
     n_cells = len(nb.cells)
     nb.cells.append(nbformat.v4.new_code_cell(DRIVE))
     # the kernel inherits this process's environment: moto and the emulator's endpoints
-    NotebookClient(nb, kernel_name="python3", timeout=120,
-                   resources={"metadata": {"path": str(NOTEBOOK.parent)}}).execute()
+    NotebookClient(
+        nb,
+        kernel_name="python3",
+        timeout=120,
+        resources={"metadata": {"path": str(NOTEBOOK.parent)}},
+    ).execute()
 
     form_outputs = [o for c in nb.cells[:n_cells] if c.cell_type == "code" for o in c.outputs]
     assert any(o.get("output_type") == "error" for o in form_outputs) is False
-    views = [o for o in form_outputs
-             if "application/vnd.jupyter.widget-view+json" in o.get("data", {})]
+    views = [
+        o for o in form_outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
+    ]
     assert len(views) == 1, form_outputs  # the cell's last line displays the form
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
     result = json.loads(text.strip().splitlines()[-1])

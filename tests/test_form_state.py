@@ -15,7 +15,6 @@ from form_helpers import (
     TABLE,
     ensure_roles,
     interactions_frame,
-    make_glue_table,
     make_roles,
     offline_schema,
     ready_frame,
@@ -24,14 +23,6 @@ from form_helpers import (
 import cleanroom_nb as crn
 from cleanroom_nb import _aws, _form_state
 from cleanroom_nb._form_state import LEAVE_OUT, FormState, trusts_cleanrooms_ml
-
-
-@pytest.fixture
-def glue(boto3_session: boto3.Session) -> boto3.Session:
-    """moto with the interactions table catalogued and the service role created."""
-    make_glue_table(boto3_session)
-    make_roles(boto3_session)
-    return boto3_session
 
 
 def ready_state(session: boto3.Session, name: str = "form-dataset") -> FormState:
@@ -97,11 +88,13 @@ def test_iam_denied_falls_back_quietly_with_reason(
     def client(service: str, boto3_session: Any = None, **kw: Any) -> Any:
         c = real_client(service, boto3_session, **kw)
         if service == "iam":
+
             def deny(*_a: Any, **_k: Any) -> Any:
                 raise botocore.exceptions.ClientError(
                     {"Error": {"Code": "AccessDenied", "Message": "not allowed: iam:ListRoles"}},
                     "ListRoles",
                 )
+
             c.get_paginator = lambda _name: type("P", (), {"paginate": deny})()
         return c
 
@@ -116,9 +109,15 @@ def test_iam_denied_falls_back_quietly_with_reason(
 
 
 def test_trust_policy_reading() -> None:
-    doc = {"Statement": [{"Effect": "Allow", "Action": ["sts:AssumeRole"],
-                          "Principal": {"Service": ["ec2.amazonaws.com",
-                                                    "cleanrooms-ml.amazonaws.com"]}}]}
+    doc = {
+        "Statement": [
+            {
+                "Effect": "Allow",
+                "Action": ["sts:AssumeRole"],
+                "Principal": {"Service": ["ec2.amazonaws.com", "cleanrooms-ml.amazonaws.com"]},
+            }
+        ]
+    }
     assert trusts_cleanrooms_ml(doc)
     assert trusts_cleanrooms_ml(json.dumps(doc).replace('"', "%22"))  # URL-encoded text
     deny = {"Statement": [{**doc["Statement"][0], "Effect": "Deny"}]}
@@ -176,7 +175,10 @@ def test_schema_edit_keeps_everything_else_and_reports_unknown_columns() -> None
     assert not state.set_role("nope", "USER_ID")
     assert isinstance(state.last_error, crn.SchemaError) and "nope" in state.error_message
     assert (state.name, state.description, state.role_arn) == (
-        "offline", "clicks of 2024", ROLE_ARN)
+        "offline",
+        "clicks of 2024",
+        ROLE_ARN,
+    )
     api = state.request["trainingData"][0]["inputConfig"]["schema"]  # type: ignore[index]
     assert {"columnName": "note", "columnTypes": ["CATEGORICAL_FEATURE"]} in api
 
@@ -203,7 +205,9 @@ def test_preview_holds_request_json_and_boto3_code() -> None:
     request = json.loads(state.request_json)
     assert request == state.request
     assert request["trainingData"][0]["inputConfig"]["dataSource"]["glueDataSource"] == {
-        "databaseName": DATABASE, "tableName": TABLE}
+        "databaseName": DATABASE,
+        "tableName": TABLE,
+    }
     assert "create_training_dataset" in state.boto3_code
     assert "offline" in state.boto3_code
 
@@ -258,8 +262,9 @@ def test_conflict_with_other_definition_offers_no_reuse(
     state = ready_state(glue)
     assert state.submit() is not None
     state.set_description("a different definition")
-    state.set_role("device", LEAVE_OUT if state.role_of("device") != LEAVE_OUT else
-                   "CATEGORICAL_FEATURE")
+    state.set_role(
+        "device", LEAVE_OUT if state.role_of("device") != LEAVE_OUT else "CATEGORICAL_FEATURE"
+    )
     if state.findings.warnings:
         state.acknowledge_warnings()
     assert state.submit() is None
@@ -296,7 +301,8 @@ def test_failure_keeps_values_and_the_error_with_its_fix(
     def denied(request: dict[str, Any], **kw: Any) -> str:
         raise crn.AccessDeniedError(
             "creating the training dataset: access denied. Add iam:PassRole on the role.",
-            code="AccessDeniedException")
+            code="AccessDeniedException",
+        )
 
     monkeypatch.setattr(crn, "create_training_dataset", denied)
     assert state.submit() is None
@@ -304,7 +310,10 @@ def test_failure_keeps_values_and_the_error_with_its_fix(
     assert "iam:PassRole" in state.error_message
     assert state.result_arn is None and not state.busy
     assert (state.name, state.role_arn, state.tag_dict()) == (
-        "form-dataset", ROLE_ARN, {"team": "ml"})
+        "form-dataset",
+        ROLE_ARN,
+        {"team": "ml"},
+    )
 
     def bug(request: dict[str, Any], **kw: Any) -> str:
         raise RuntimeError("unexpected")
@@ -320,8 +329,12 @@ def test_service_findings_are_shown_at_their_field_until_edited(
     glue: boto3.Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state = ready_state(glue)
-    finding = crn.Finding("error", "roleArn", "account_mismatch",
-                          "the role belongs to account 999999999999; use one of 123456789012")
+    finding = crn.Finding(
+        "error",
+        "roleArn",
+        "account_mismatch",
+        "the role belongs to account 999999999999; use one of 123456789012",
+    )
 
     def invalid(request: dict[str, Any], **kw: Any) -> str:
         raise crn.RequestInvalidError("the request has 1 error", [finding])
@@ -335,8 +348,9 @@ def test_service_findings_are_shown_at_their_field_until_edited(
 
 
 def test_check_with_aws_shows_glue_findings_at_the_column(glue: boto3.Session) -> None:
-    state = FormState(database=DATABASE, table=TABLE, schema=offline_schema(), load=False,
-                      boto3_session=glue)
+    state = FormState(
+        database=DATABASE, table=TABLE, schema=offline_schema(), load=False, boto3_session=glue
+    )
     state.set_name("checked")
     state.set_role_arn(ROLE_ARN)
     state.set_role("note", "CATEGORICAL_FEATURE")  # the Glue table has no column 'note'
@@ -391,8 +405,16 @@ def test_glue_readiness_on_demand_is_shown_and_errors_kept(
     glue: boto3.Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     state = ready_state(glue)
-    report = type("Report", (), {"findings": crn.Findings([crn.Finding(
-        "warning", "rows", "min_rows", "only 400 rows; add data")]), "rows": 400})()
+    report = type(
+        "Report",
+        (),
+        {
+            "findings": crn.Findings(
+                [crn.Finding("warning", "rows", "min_rows", "only 400 rows; add data")]
+            ),
+            "rows": 400,
+        },
+    )()
     calls: list[tuple[str, str]] = []
 
     def counted(database: str, table: str, schema: Any, **kw: Any) -> Any:
@@ -434,8 +456,10 @@ def test_dataframe_source_registers_then_submits(
     assert not state.needs_registration and state.registered_as == ("frames_db", "clicks")
     assert state.schema is not None and state.schema.column("device").role is None
     assert state.schema.column("user_id").role == "USER_ID"
-    assert "clicks" in wr.catalog.tables(database="frames_db",
-                                         boto3_session=boto3_session)["Table"].tolist()
+    assert (
+        "clicks"
+        in wr.catalog.tables(database="frames_db", boto3_session=boto3_session)["Table"].tolist()
+    )
     assert state.readiness is not None and state.readiness.rows == 1_000_000
     state.set_name("from-frame")
     state.set_role_arn(ROLE_ARN)

@@ -6,14 +6,12 @@ import html
 from typing import Any
 
 import boto3
-import pytest
 from form_helpers import (
     DATABASE,
     ROLE_ARN,
     TABLE,
     ensure_roles,
     interactions_frame,
-    make_glue_table,
     make_roles,
     offline_schema,
     ready_frame,
@@ -22,13 +20,6 @@ from form_helpers import (
 import cleanroom_nb as crn
 from cleanroom_nb._form import TrainingDatasetForm
 from cleanroom_nb._form_state import LEAVE_OUT, FormState
-
-
-@pytest.fixture
-def glue(boto3_session: boto3.Session) -> boto3.Session:
-    make_glue_table(boto3_session)
-    make_roles(boto3_session)
-    return boto3_session
 
 
 def acknowledge_if_needed(form: TrainingDatasetForm) -> None:
@@ -54,8 +45,9 @@ def test_choose_table_edit_role_fill_submit_conflict_reuse(
     assert form.role_dropdowns["email"].value == LEAVE_OUT
 
     # change one suggested role through its dropdown
-    new_role = LEAVE_OUT if form.role_dropdowns["device"].value != LEAVE_OUT else (
-        "CATEGORICAL_FEATURE")
+    new_role = (
+        LEAVE_OUT if form.role_dropdowns["device"].value != LEAVE_OUT else ("CATEGORICAL_FEATURE")
+    )
     form.role_dropdowns["device"].value = new_role
     assert state.role_of("device") == new_role
     assert "set by hand" in form.reason_cells["device"].value
@@ -94,9 +86,7 @@ def test_choose_table_edit_role_fill_submit_conflict_reuse(
     assert len(cleanrooms.datasets) == 1
 
 
-def test_invalid_name_disables_submit_and_shows_why(
-    glue: boto3.Session, cleanrooms: Any
-) -> None:
+def test_invalid_name_disables_submit_and_shows_why(glue: boto3.Session, cleanrooms: Any) -> None:
     form = TrainingDatasetForm(database=DATABASE, table=TABLE, boto3_session=glue)
     ensure_roles(form.state)
     form.name.value = "ok"
@@ -173,8 +163,9 @@ def test_dataframe_form_registers_before_submitting(
 
 
 def test_check_with_aws_button_shows_glue_findings_in_the_grid(glue: boto3.Session) -> None:
-    state = FormState(database=DATABASE, table=TABLE, schema=offline_schema(), load=False,
-                      boto3_session=glue)
+    state = FormState(
+        database=DATABASE, table=TABLE, schema=offline_schema(), load=False, boto3_session=glue
+    )
     form = TrainingDatasetForm(state=state)
     form.role_dropdowns["note"].value = "CATEGORICAL_FEATURE"  # not a column of the Glue table
     form.name.value = "checked"

@@ -16,13 +16,15 @@ from cleanroom_nb._suggest import suggest_schema
 
 def _basic(n: int = 600) -> pd.DataFrame:
     r = np.random.default_rng(1)
-    return pd.DataFrame({
-        "user_id": [f"u{x}" for x in r.integers(0, 120, n)],
-        "item_id": r.integers(0, 300, n),
-        "event_time": 1_700_000_000 + r.integers(0, 10**6, n),
-        "price": np.round(r.gamma(2, 5, n), 2),
-        "device": r.choice(["ios", "web"], n),
-    })
+    return pd.DataFrame(
+        {
+            "user_id": [f"u{x}" for x in r.integers(0, 120, n)],
+            "item_id": r.integers(0, 300, n),
+            "event_time": 1_700_000_000 + r.integers(0, 10**6, n),
+            "price": np.round(r.gamma(2, 5, n), 2),
+            "device": r.choice(["ios", "web"], n),
+        }
+    )
 
 
 # --------------------------------------------------------------------------- bad frames
@@ -33,8 +35,10 @@ def _basic(n: int = 600) -> pd.DataFrame:
         (pd.DataFrame(index=range(3)), "no columns"),
         (pd.DataFrame([[1, 2]], columns=["a", "a"]), "'a' appears 2 times"),
         (pd.DataFrame({0: [1], "b": [2]}), "must be strings"),
-        (pd.DataFrame(np.zeros((1, 2)), columns=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)])),
-         "flatten"),
+        (
+            pd.DataFrame(np.zeros((1, 2)), columns=pd.MultiIndex.from_tuples([("a", 1), ("b", 2)])),
+            "flatten",
+        ),
     ],
 )
 def test_frames_that_cannot_be_tables(df: pd.DataFrame, words: str) -> None:
@@ -57,8 +61,10 @@ def test_odd_columns_are_left_out_with_reasons() -> None:
         "lists": ([[1, 2]] * n, "list"),
         "dicts": ([{"a": i} for i in range(n)], "dict"),
         "raw_bytes": ([b"\x00\x01"] * n, "bytes"),
-        "tz_dt": (pd.date_range("2024-01-01", periods=n, freq="h", tz="Asia/Tokyo"),
-                  "second time column"),
+        "tz_dt": (
+            pd.date_range("2024-01-01", periods=n, freq="h", tz="Asia/Tokyo"),
+            "second time column",
+        ),
         "wait": (pd.to_timedelta(r.integers(0, 100, n), unit="s"), "total_seconds"),
         "big": (r.integers(0, 2**63, n).astype(np.uint64), "uint64"),
         "constant": (["x"] * n, "one value"),
@@ -82,15 +88,18 @@ def test_odd_columns_are_left_out_with_reasons() -> None:
 def test_supported_odd_dtypes_are_used() -> None:
     n = 400
     r = np.random.default_rng(2)
-    df = pd.DataFrame({
-        "CustomerId": pd.array(r.integers(0, 80, n), dtype="Int64"),
-        "sku": pd.array([f"s{x}" for x in r.integers(0, 90, n)], dtype="string[pyarrow]"),
-        "created_at": pd.to_datetime(1_700_000_000 + r.integers(0, 10**6, n), unit="s",
-                                     utc=True),
-        "channel": pd.Categorical(r.choice(["a", "b", "c"], n)),
-        "amount": pd.array(r.random(n), dtype="double[pyarrow]"),
-        "flag": pd.array(r.random(n) < 0.5, dtype="boolean"),
-    })
+    df = pd.DataFrame(
+        {
+            "CustomerId": pd.array(r.integers(0, 80, n), dtype="Int64"),
+            "sku": pd.array([f"s{x}" for x in r.integers(0, 90, n)], dtype="string[pyarrow]"),
+            "created_at": pd.to_datetime(
+                1_700_000_000 + r.integers(0, 10**6, n), unit="s", utc=True
+            ),
+            "channel": pd.Categorical(r.choice(["a", "b", "c"], n)),
+            "amount": pd.array(r.random(n), dtype="double[pyarrow]"),
+            "flag": pd.array(r.random(n) < 0.5, dtype="boolean"),
+        }
+    )
     schema = crn.infer_schema(df)
     assert schema.roles == {
         "CustomerId": "USER_ID",
@@ -119,11 +128,13 @@ def test_joint_assignment_gives_each_column_one_role() -> None:
     # TIMESTAMP and leaves USER_ID to 'account'.
     n = 500
     r = np.random.default_rng(3)
-    df = pd.DataFrame({
-        "account": r.integers(0, 90, n),
-        "user_ts": 1_650_000_000 + r.integers(0, 10**6, n),
-        "product": r.integers(0, 200, n),
-    })
+    df = pd.DataFrame(
+        {
+            "account": r.integers(0, 90, n),
+            "user_ts": 1_650_000_000 + r.integers(0, 10**6, n),
+            "product": r.integers(0, 200, n),
+        }
+    )
     schema = crn.infer_schema(df)
     assert schema.roles == {"account": "USER_ID", "user_ts": "TIMESTAMP", "product": "ITEM_ID"}
 
@@ -131,14 +142,16 @@ def test_joint_assignment_gives_each_column_one_role() -> None:
 def test_session_beside_user_and_traps() -> None:
     n = 800
     r = np.random.default_rng(4)
-    df = pd.DataFrame({
-        "session_id": r.integers(0, 400, n),
-        "customer": [f"c{x}" for x in r.integers(0, 100, n)],
-        "article_id": r.integers(0, 300, n),
-        "t_dat": pd.to_datetime(1_600_000_000 + r.integers(0, 10**7, n), unit="s"),
-        "duration_ms": r.integers(0, 10**6, n),
-        "timezoneOffset": r.choice([-3600, 0, 7200], n),
-    })
+    df = pd.DataFrame(
+        {
+            "session_id": r.integers(0, 400, n),
+            "customer": [f"c{x}" for x in r.integers(0, 100, n)],
+            "article_id": r.integers(0, 300, n),
+            "t_dat": pd.to_datetime(1_600_000_000 + r.integers(0, 10**7, n), unit="s"),
+            "duration_ms": r.integers(0, 10**6, n),
+            "timezoneOffset": r.choice([-3600, 0, 7200], n),
+        }
+    )
     schema = crn.infer_schema(df)
     assert schema.user_id.name == "customer"  # type: ignore[union-attr]
     assert schema.item_id.name == "article_id"  # type: ignore[union-attr]
@@ -151,11 +164,13 @@ def test_session_beside_user_and_traps() -> None:
 def test_name_without_values_is_never_guessed() -> None:
     n = 300
     r = np.random.default_rng(5)
-    df = pd.DataFrame({
-        "user_id": r.integers(0, 50, n),
-        "item_id": r.integers(0, 70, n),
-        "timestamp": r.integers(0, 1000, n),  # not Unix time
-    })
+    df = pd.DataFrame(
+        {
+            "user_id": r.integers(0, 50, n),
+            "item_id": r.integers(0, 70, n),
+            "timestamp": r.integers(0, 1000, n),  # not Unix time
+        }
+    )
     schema = crn.infer_schema(df)
     assert "TIMESTAMP" in schema.missing
     assert "not Unix epoch" in schema.missing["TIMESTAMP"]
@@ -275,7 +290,11 @@ def test_suggest_schema_from_glue_types_and_a_small_sample() -> None:
         "dt": "string",
     }
     schema = suggest_schema(
-        sample, types, partition_keys=["dt"], total_rows=10**7, glue_names=True,
+        sample,
+        types,
+        partition_keys=["dt"],
+        total_rows=10**7,
+        glue_names=True,
         nullable={"user_id": False},
     )
     assert [c.name for c in schema.columns] == list(types)
@@ -366,20 +385,20 @@ def test_a_better_named_column_of_the_wrong_type_is_not_replaced_by_a_guess() ->
     n = 500
     users = r.integers(0, 50, n).astype(float)
     users[::10] = np.nan  # pandas turns ids with gaps into float64
-    df = pd.DataFrame({
-        "user_id": users,
-        "session_id": r.integers(0, 200, n),
-        "item_id": r.integers(0, 99, n),
-        "ts": 1.7e9 + r.integers(0, 10**6, n).astype(float),
-    })
+    df = pd.DataFrame(
+        {
+            "user_id": users,
+            "session_id": r.integers(0, 200, n),
+            "item_id": r.integers(0, 99, n),
+            "ts": 1.7e9 + r.integers(0, 10**6, n).astype(float),
+        }
+    )
     schema = crn.infer_schema(df)
     assert schema.user_id is None and schema.timestamp is None
     assert "'user_id'" in schema.missing["USER_ID"] and "Int64" in schema.missing["USER_ID"]
     assert "double" in schema.missing["TIMESTAMP"]
     assert "to_epoch_seconds(df['ts'])" in schema.missing["TIMESTAMP"]
-    fixed = df.assign(
-        user_id=df["user_id"].astype("Int64"), ts=crn.to_epoch_seconds(df["ts"])
-    )
+    fixed = df.assign(user_id=df["user_id"].astype("Int64"), ts=crn.to_epoch_seconds(df["ts"]))
     good = crn.infer_schema(fixed)
     assert good.roles["user_id"] == "USER_ID" and good.roles["ts"] == "TIMESTAMP"
     assert good.roles["session_id"] is None
@@ -400,12 +419,14 @@ def test_check_schema_name_clash_and_length() -> None:
 def test_few_valued_columns_are_never_ids() -> None:
     r = np.random.default_rng(8)
     n = 400
-    df = pd.DataFrame({
-        "device": r.choice(["ios", "android", "web"], n),
-        "user_segment": r.choice(["a", "b"], n),
-        "item_id": r.integers(0, 90, n),
-        "ts": 1_700_000_000 + r.integers(0, 10**6, n),
-    })
+    df = pd.DataFrame(
+        {
+            "device": r.choice(["ios", "android", "web"], n),
+            "user_segment": r.choice(["a", "b"], n),
+            "item_id": r.integers(0, 90, n),
+            "ts": 1_700_000_000 + r.integers(0, 10**6, n),
+        }
+    )
     schema = crn.infer_schema(df)
     assert schema.user_id is None
     assert schema.roles["device"] == "CATEGORICAL_FEATURE"
@@ -415,11 +436,13 @@ def test_few_valued_columns_are_never_ids() -> None:
 def test_yyyymmdd_integers_get_a_conversion_hint() -> None:
     r = np.random.default_rng(9)
     n = 300
-    df = pd.DataFrame({
-        "user_id": r.integers(0, 60, n),
-        "item_id": r.integers(0, 90, n),
-        "date": r.choice([20240101, 20240102, 20240215], n),
-    })
+    df = pd.DataFrame(
+        {
+            "user_id": r.integers(0, 60, n),
+            "item_id": r.integers(0, 90, n),
+            "date": r.choice([20240101, 20240102, 20240215], n),
+        }
+    )
     schema = crn.infer_schema(df)
     assert "YYYYMMDD" in schema.missing["TIMESTAMP"]
     fixed = df.assign(date=crn.to_epoch_seconds(df["date"]))

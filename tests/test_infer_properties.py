@@ -17,9 +17,7 @@ from hypothesis import strategies as st
 import cleanroom_nb as crn
 from cleanroom_nb import _roles, _service_model
 
-SETTINGS = settings(
-    max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow]
-)
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 names = st.one_of(
     st.text(min_size=0, max_size=12),
@@ -58,11 +56,11 @@ def _typed_column(kind: str, n: int, seed: int) -> Any:
     if kind == "epoch_ms":
         return 1_600_000_000_000 + r.integers(0, 10**10, n)
     if kind == "Int64":
-        return pd.array([None if v % 3 == 0 else int(v) for v in r.integers(0, 50, n)],
-                        dtype="Int64")
+        return pd.array(
+            [None if v % 3 == 0 else int(v) for v in r.integers(0, 50, n)], dtype="Int64"
+        )
     if kind == "boolean":
-        return pd.array([None if v == 2 else bool(v) for v in r.integers(0, 3, n)],
-                        dtype="boolean")
+        return pd.array([None if v == 2 else bool(v) for v in r.integers(0, 3, n)], dtype="boolean")
     if kind == "pyarrow_int":
         return pd.array(r.integers(0, 50, n), dtype="int64[pyarrow]")
     if kind == "pyarrow_str":
@@ -84,9 +82,25 @@ def _typed_column(kind: str, n: int, seed: int) -> Any:
     raise AssertionError(kind)
 
 
-KINDS = ["int64", "uint64", "int8", "int16", "float", "epoch_ms", "Int64", "boolean",
-         "pyarrow_int", "pyarrow_str", "category", "datetime_tz", "datetime", "timedelta",
-         "all_null", "str", "email"]
+KINDS = [
+    "int64",
+    "uint64",
+    "int8",
+    "int16",
+    "float",
+    "epoch_ms",
+    "Int64",
+    "boolean",
+    "pyarrow_int",
+    "pyarrow_str",
+    "category",
+    "datetime_tz",
+    "datetime",
+    "timedelta",
+    "all_null",
+    "str",
+    "email",
+]
 
 
 @st.composite

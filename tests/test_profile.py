@@ -45,16 +45,19 @@ def test_small_numbers_are_not_epochs() -> None:
         (["2024-01-05 10:00:00", "2023-12-31 23:59"] * 10, S.ISO_DATETIME),
         (["2024-01-05", "2023-12-31", "1999-1-2"] * 10, S.DATE_STRING),
         (["12/1/2010 8:26", "1/13/2011 14:05"] * 10, S.DATE_STRING),
-        (["Mon Aug 21 10:17:03 -0700 2017"] * 3 + ["Tue Aug 22 10:17:03 -0700 2017"],
-         S.DATE_STRING),
+        (
+            ["Mon Aug 21 10:17:03 -0700 2017"] * 3 + ["Tue Aug 22 10:17:03 -0700 2017"],
+            S.DATE_STRING,
+        ),
         ([str(uuid.UUID(int=i * 7919)) for i in range(30)], S.UUID),
         ([f"{i * 982451653:064x}"[-64:] for i in range(1, 30)], S.HEX_HASH),
         ([f"user{i}@mail.example.com" for i in range(30)], S.EMAIL),
-        (["+1 415-555-0101", "(212) 555 0199", "+44 20 7946 0958", "030 1234567"] * 5,
-         S.PHONE),
+        (["+1 415-555-0101", "(212) 555 0199", "+44 20 7946 0958", "030 1234567"] * 5, S.PHONE),
         (["John Smith", "Mary Jones", "Ana-Maria Lopez", "Li Wei"] * 5, S.PERSON_NAME),
-        ([" ".join(["the", "service", "was", "slow", "but", str(i)]) for i in range(30)],
-         S.FREE_TEXT),
+        (
+            [" ".join(["the", "service", "was", "slow", "but", str(i)]) for i in range(30)],
+            S.FREE_TEXT,
+        ),
     ],
 )
 def test_string_patterns(values: list[str], pattern: str) -> None:

@@ -26,34 +26,48 @@ from cleanroom_nb._readiness import (
 from cleanroom_nb._sample_data import sample_interactions
 from cleanroom_nb._schema import ColumnSchema, TrainingSchema
 
-FIGURES = ("rows", "distinct_users", "users_with_2plus", "null_user_ids", "null_item_ids",
-           "null_timestamps", "ts_min", "ts_max", "ts_unit")
+FIGURES = (
+    "rows",
+    "distinct_users",
+    "users_with_2plus",
+    "null_user_ids",
+    "null_item_ids",
+    "null_timestamps",
+    "ts_min",
+    "ts_max",
+    "ts_unit",
+)
 
 
-def _schema(user: str = "customer_id", item: str = "product_id",
-            ts: str = "event_time") -> TrainingSchema:
-    return TrainingSchema.from_columns([
-        ColumnSchema(user, "string", crn.USER_ID, 1.0, "test"),
-        ColumnSchema(item, "bigint", crn.ITEM_ID, 1.0, "test"),
-        ColumnSchema(ts, "bigint", crn.TIMESTAMP, 1.0, "test"),
-    ])
+def _schema(
+    user: str = "customer_id", item: str = "product_id", ts: str = "event_time"
+) -> TrainingSchema:
+    return TrainingSchema.from_columns(
+        [
+            ColumnSchema(user, "string", crn.USER_ID, 1.0, "test"),
+            ColumnSchema(item, "bigint", crn.ITEM_ID, 1.0, "test"),
+            ColumnSchema(ts, "bigint", crn.TIMESTAMP, 1.0, "test"),
+        ]
+    )
 
 
-def _duckdb_report(con: duckdb.DuckDBPyConnection, database: str, table: str, user: str,
-                   item: str, ts: str) -> ReadinessReport:
+def _duckdb_report(
+    con: duckdb.DuckDBPyConnection, database: str, table: str, user: str, item: str, ts: str
+) -> ReadinessReport:
     row = con.execute(readiness_sql(database, table, user, item, ts)).df().iloc[0].to_dict()
     return report_from_row(row, source="duckdb", user_col=user, item_col=item, ts_col=ts)
 
 
 def _frame(seed: int = 0, n: int = 20_000) -> pd.DataFrame:
-    df = sample_interactions(n, 3_000, 400, seed=seed)[["customer_id", "product_id",
-                                                         "event_time", "device"]]
+    df = sample_interactions(n, 3_000, 400, seed=seed)[
+        ["customer_id", "product_id", "event_time", "device"]
+    ]
     rng = np.random.default_rng(seed)
     df.loc[100 + rng.choice(n - 100, 37, replace=False), "customer_id"] = None
     df["product_id"] = df["product_id"].astype("Int64")
     df.loc[rng.choice(n, 11, replace=False), "product_id"] = pd.NA
     # Users seen once: the >=2 count must differ from the distinct count.
-    df.loc[: 99, "customer_id"] = [f"once-{i}" for i in range(100)]
+    df.loc[:99, "customer_id"] = [f"once-{i}" for i in range(100)]
     return df
 
 
@@ -66,7 +80,8 @@ def test_readiness_equals_duckdb_on_the_same_frame(variant: str) -> None:
     elif variant == "int":
         df["customer_id"] = pd.array(
             [None if v is None or v != v else hash(v) % 10**12 for v in df["customer_id"]],
-            dtype="Int64")
+            dtype="Int64",
+        )
     elif variant == "category":
         df["customer_id"] = df["customer_id"].astype("category")
     elif variant == "uuid-like":  # 36 characters: not a multiple of 8
@@ -88,7 +103,10 @@ def test_readiness_equals_duckdb_on_the_same_frame(variant: str) -> None:
     assert ours.ts_unit == "ms"
     assert ours.users_with_2plus < ours.distinct_users
     assert [f.code for f in ours.findings if f.level == "error"] == [
-        "min_rows", "min_users_with_2_interactions", "timestamp_unit"]
+        "min_rows",
+        "min_users_with_2_interactions",
+        "timestamp_unit",
+    ]
 
 
 def test_readiness_sql_on_the_glue_tables_parquet_files(
@@ -98,9 +116,16 @@ def test_readiness_sql_on_the_glue_tables_parquet_files(
     df = _frame(seed=7)
     boto3_session.client("s3").create_bucket(Bucket="lake")
     wr.catalog.create_database("shop", boto3_session=boto3_session)
-    wr.s3.to_parquet(df, "s3://lake/events/", dataset=True, database="shop", table="events",
-                     partition_cols=["device"], max_rows_by_file=4_000,
-                     boto3_session=boto3_session)
+    wr.s3.to_parquet(
+        df,
+        "s3://lake/events/",
+        dataset=True,
+        database="shop",
+        table="events",
+        partition_cols=["device"],
+        max_rows_by_file=4_000,
+        boto3_session=boto3_session,
+    )
     files = wr.s3.list_objects("s3://lake/events/", boto3_session=boto3_session)
     assert len(files) >= 5
     for i, uri in enumerate(files):
@@ -150,8 +175,13 @@ def test_user_counts_edge_cases() -> None:
 
 
 def test_timestamp_units_and_findings() -> None:
-    df = pd.DataFrame({"u": ["a", "a", "b"], "i": [1, 2, 3],
-                       "t": pd.to_datetime(["2024-01-01", "2024-02-01", None])})
+    df = pd.DataFrame(
+        {
+            "u": ["a", "a", "b"],
+            "i": [1, 2, 3],
+            "t": pd.to_datetime(["2024-01-01", "2024-02-01", None]),
+        }
+    )
     r = crn.readiness(df, _schema("u", "i", "t"))
     assert r.ts_unit == "datetime" and r.null_timestamps == 1
     assert r.ts_min == pd.Timestamp("2024-01-01")
@@ -176,15 +206,25 @@ def test_readiness_finds_columns_by_glue_name_and_reports_missing_roles() -> Non
     r = crn.readiness(df, partial)
     assert r.distinct_users is None and r.null_item_ids == 0
     assert [f.message.split(" column")[0] for f in r.findings if f.code == "missing_role"] == [
-        "the schema has no single USER_ID", "the schema has no single TIMESTAMP"]
+        "the schema has no single USER_ID",
+        "the schema has no single TIMESTAMP",
+    ]
     with pytest.raises(crn.SchemaError, match="not in the DataFrame"):
         crn.readiness(df.drop(columns=["TS"]), _schema("customer_id", "item", "ts"))
 
 
 def test_rule_findings_thresholds() -> None:
-    base: dict[str, Any] = dict(rows=1_000_000, distinct_users=100_000, users_with_2plus=100_000,
-                                null_user_ids=0, null_item_ids=0, null_timestamps=0,
-                                ts_min=1_700_000_000, ts_max=1_700_000_100, ts_unit="s")
+    base: dict[str, Any] = dict(
+        rows=1_000_000,
+        distinct_users=100_000,
+        users_with_2plus=100_000,
+        null_user_ids=0,
+        null_item_ids=0,
+        null_timestamps=0,
+        ts_min=1_700_000_000,
+        ts_max=1_700_000_100,
+        ts_unit="s",
+    )
     assert rule_findings(ReadinessReport(**base)) == []
     short = ReadinessReport(**{**base, "rows": 999_999, "users_with_2plus": 99_999})
     found = rule_findings(short)
@@ -197,8 +237,9 @@ def test_readiness_sql_reads_only_the_role_columns() -> None:
     assert 'FROM "my db"."we""ird"' in sql and 'GROUP BY "user id"' in sql
     con = duckdb.connect()
     con.execute('CREATE SCHEMA "my db"')
-    con.execute('CREATE TABLE "my db"."we""ird" ("user id" VARCHAR, item BIGINT, ts BIGINT, '
-                "other VARCHAR)")
+    con.execute(
+        'CREATE TABLE "my db"."we""ird" ("user id" VARCHAR, item BIGINT, ts BIGINT, other VARCHAR)'
+    )
     con.execute("""INSERT INTO "my db"."we""ird" VALUES ('a', 1, 10, 'x'), ('a', NULL, 20, 'y'),
                    (NULL, 3, NULL, 'z'), ('b', 4, 5, 'w')""")
     plan = " ".join(r[1] for r in con.execute("EXPLAIN " + sql).fetchall())
@@ -206,21 +247,48 @@ def test_readiness_sql_reads_only_the_role_columns() -> None:
     row = con.execute(sql).df().iloc[0].to_dict()
     assert list(row) == list(RESULT_COLUMNS)
     assert {k: int(v) for k, v in row.items()} == {
-        "rows": 4, "distinct_users": 2, "users_with_2plus": 1, "null_user_ids": 1,
-        "null_item_ids": 1, "null_timestamps": 1, "ts_min": 5, "ts_max": 20}
+        "rows": 4,
+        "distinct_users": 2,
+        "users_with_2plus": 1,
+        "null_user_ids": 1,
+        "null_item_ids": 1,
+        "null_timestamps": 1,
+        "ts_min": 5,
+        "ts_max": 20,
+    }
 
 
 # ------------------------------------------------------------------------------- Athena
 def _queue_athena_result(moto_url: str, values: dict[str, str]) -> None:
     cols = list(RESULT_COLUMNS)
-    rows = [{"Data": [{"VarCharValue": c} for c in cols]},
-            {"Data": [{"VarCharValue": values[c]} for c in cols]}]
-    info = [{"CatalogName": "hive", "SchemaName": "", "TableName": "", "Name": c, "Label": c,
-             "Type": "bigint", "Precision": 19, "Scale": 0, "Nullable": "UNKNOWN",
-             "CaseSensitive": False} for c in cols]
-    resp = requests.post(f"{moto_url}/moto-api/static/athena/query-results", json={
-        "account_id": "123456789012", "region": "us-east-1",
-        "results": [{"rows": rows, "column_info": info}]}, timeout=10)
+    rows = [
+        {"Data": [{"VarCharValue": c} for c in cols]},
+        {"Data": [{"VarCharValue": values[c]} for c in cols]},
+    ]
+    info = [
+        {
+            "CatalogName": "hive",
+            "SchemaName": "",
+            "TableName": "",
+            "Name": c,
+            "Label": c,
+            "Type": "bigint",
+            "Precision": 19,
+            "Scale": 0,
+            "Nullable": "UNKNOWN",
+            "CaseSensitive": False,
+        }
+        for c in cols
+    ]
+    resp = requests.post(
+        f"{moto_url}/moto-api/static/athena/query-results",
+        json={
+            "account_id": "123456789012",
+            "region": "us-east-1",
+            "results": [{"rows": rows, "column_info": info}],
+        },
+        timeout=10,
+    )
     assert resp.status_code == 201
 
 
@@ -229,26 +297,42 @@ def test_readiness_from_athena_plumbing(
 ) -> None:
     boto3_session.client("s3").create_bucket(Bucket="athena-out")
     wr.catalog.create_database("shop", boto3_session=boto3_session)
-    _queue_athena_result(aws, {
-        "rows": "2500000", "distinct_users": "150000", "users_with_2plus": "90000",
-        "null_user_ids": "12", "null_item_ids": "0", "null_timestamps": "0",
-        "ts_min": "1704067200000", "ts_max": "1711843197000"})
+    _queue_athena_result(
+        aws,
+        {
+            "rows": "2500000",
+            "distinct_users": "150000",
+            "users_with_2plus": "90000",
+            "null_user_ids": "12",
+            "null_item_ids": "0",
+            "null_timestamps": "0",
+            "ts_min": "1704067200000",
+            "ts_max": "1711843197000",
+        },
+    )
 
     def scanned(parsed: dict[str, Any], **_: Any) -> None:  # moto always says 0 bytes
         parsed.setdefault("QueryExecution", {}).setdefault("Statistics", {})[
-            "DataScannedInBytes"] = 123_456_789
+            "DataScannedInBytes"
+        ] = 123_456_789
 
     boto3_session.events.register("after-call.athena.GetQueryExecution", scanned)
     schema = _schema()
-    report = crn.readiness_from_athena("shop", "events", schema, s3_output="s3://athena-out/q/",
-                                       boto3_session=boto3_session)
+    report = crn.readiness_from_athena(
+        "shop", "events", schema, s3_output="s3://athena-out/q/", boto3_session=boto3_session
+    )
 
     assert (report.rows, report.distinct_users, report.users_with_2plus) == (
-        2_500_000, 150_000, 90_000)
+        2_500_000,
+        150_000,
+        90_000,
+    )
     assert report.null_user_ids == 12 and report.ts_unit == "ms"
     assert report.bytes_scanned == 123_456_789
     assert [f.code for f in report.findings if f.level == "error"] == [
-        "min_users_with_2_interactions", "timestamp_unit"]
+        "min_users_with_2_interactions",
+        "timestamp_unit",
+    ]
     assert "null_user_id" in {f.code for f in report.findings}
     assert [c[3] for c in report.checks()] == ["ok", "fail", "fail", "warn"]
     # ONE query, and it is readiness_sql's text.
@@ -268,12 +352,20 @@ def test_readiness_from_athena_plumbing(
 def test_readiness_from_athena_errors(boto3_session: boto3.Session) -> None:
     with pytest.raises(crn.SchemaError, match="USER_ID"):
         crn.readiness_from_athena(
-            "shop", "events",
+            "shop",
+            "events",
             TrainingSchema.from_columns([ColumnSchema("i", "bigint", crn.ITEM_ID, 1, "")]),
-            boto3_session=boto3_session)
+            boto3_session=boto3_session,
+        )
     with pytest.raises(crn.NotFoundError) as err:
-        crn.readiness_from_athena("shop", "events", _schema(), workgroup="no-such-workgroup",
-                                  progress=False, boto3_session=boto3_session)
+        crn.readiness_from_athena(
+            "shop",
+            "events",
+            _schema(),
+            workgroup="no-such-workgroup",
+            progress=False,
+            boto3_session=boto3_session,
+        )
     assert "'no-such-workgroup'" in str(err.value) and "primary" in str(err.value)
 
 
@@ -284,12 +376,19 @@ def test_readiness_from_athena_failed_query(boto3_session: boto3.Session) -> Non
         parsed["QueryExecution"]["Status"] = {
             "State": "FAILED",
             "StateChangeReason": "TABLE_NOT_FOUND: line 12:8: Table 'awsdatacatalog.shop.events' "
-                                 "does not exist"}
+            "does not exist",
+        }
 
     boto3_session.events.register("after-call.athena.GetQueryExecution", fail)
     with pytest.raises(crn.AwsError) as err:
-        crn.readiness_from_athena("shop", "events", _schema(), s3_output="s3://athena-out/q/",
-                                  progress=False, boto3_session=boto3_session)
+        crn.readiness_from_athena(
+            "shop",
+            "events",
+            _schema(),
+            s3_output="s3://athena-out/q/",
+            progress=False,
+            boto3_session=boto3_session,
+        )
     msg = str(err.value)
     assert "TABLE_NOT_FOUND" in msg and "Check the database and table names" in msg
     assert err.value.code == "QueryFailed"

@@ -32,12 +32,21 @@ def frame() -> pd.DataFrame:
 
 
 def test_register_writes_a_ready_table(s3: boto3.Session, frame: pd.DataFrame) -> None:
-    schema = crn.register_dataframe(frame, f"s3://{BUCKET}/events", "newdb", "events",
-                                    boto3_session=s3)
+    schema = crn.register_dataframe(
+        frame, f"s3://{BUCKET}/events", "newdb", "events", boto3_session=s3
+    )
     # The database was created; the table holds Glue's names and accepted types.
     types = wr.catalog.get_table_types("newdb", "events", boto3_session=s3)
-    assert list(types) == ["customer_id", "product_id", "event_time", "event_type", "price",
-                           "quantity", "device_type", "email"]
+    assert list(types) == [
+        "customer_id",
+        "product_id",
+        "event_time",
+        "event_type",
+        "price",
+        "quantity",
+        "device_type",
+        "email",
+    ]
     assert types["event_time"] == "bigint" and types["quantity"] == "int"
     assert [c.name for c in schema.columns] == list(types)
     assert {c.name: c.glue_type for c in schema.columns} == types
@@ -49,13 +58,13 @@ def test_register_writes_a_ready_table(s3: boto3.Session, frame: pd.DataFrame) -
     assert schema.column("quantity").role == crn.NUMERICAL_FEATURE  # usable once cast
     assert schema.ok, schema.findings
     assert {"glue_rename", "timestamp_unit", "small_int"}.isdisjoint(
-        f.code for f in schema.findings)
+        f.code for f in schema.findings
+    )
     # The files: snappy (never ZSTD), the timestamp in epoch seconds.
     files = wr.s3.list_objects(f"s3://{BUCKET}/events/", boto3_session=s3)
     body = s3.client("s3").get_object(Bucket=BUCKET, Key=files[0].split("/", 3)[3])["Body"]
     meta = pq.ParquetFile(io.BytesIO(body.read())).metadata
-    assert {meta.row_group(0).column(i).compression for i in range(meta.num_columns)} == {
-        "SNAPPY"}
+    assert {meta.row_group(0).column(i).compression for i in range(meta.num_columns)} == {"SNAPPY"}
     back = wr.s3.read_parquet(f"s3://{BUCKET}/events/", boto3_session=s3)
     assert sorted(back["event_time"].tolist()) == sorted((frame["Event Time"] // 1000).tolist())
     # What Glue now says agrees with the returned schema.
@@ -64,10 +73,12 @@ def test_register_writes_a_ready_table(s3: boto3.Session, frame: pd.DataFrame) -
 
 
 def test_register_keeps_roles_set_by_hand(s3: boto3.Session, frame: pd.DataFrame) -> None:
-    schema = crn.infer_schema(frame).with_roles({"Device-Type": None, "price": None,
-                                                 "quantity": crn.CATEGORICAL_FEATURE})
-    out = crn.register_dataframe(frame, f"s3://{BUCKET}/hand/", "shop", "hand", schema=schema,
-                                 boto3_session=s3)
+    schema = crn.infer_schema(frame).with_roles(
+        {"Device-Type": None, "price": None, "quantity": crn.CATEGORICAL_FEATURE}
+    )
+    out = crn.register_dataframe(
+        frame, f"s3://{BUCKET}/hand/", "shop", "hand", schema=schema, boto3_session=s3
+    )
     assert out.column("device_type").role is None and out.column("price").role is None
     q = out.column("quantity")
     assert (q.role, q.glue_type, q.edited) == (crn.CATEGORICAL_FEATURE, "int", True)
@@ -75,9 +86,15 @@ def test_register_keeps_roles_set_by_hand(s3: boto3.Session, frame: pd.DataFrame
     assert ts.glue_type == "bigint" and ts.profile is not None and ts.profile.time_unit == "s"
     assert "epoch seconds" in ts.reason
     assert out.to_api() == [
-        {"columnName": c.name, "columnTypes": [c.role]} for c in out.columns if c.role]
-    request = crn.build_request(name="ds", role_arn="arn:aws:iam::123456789012:role/cleanrooms-ml",
-                                database="shop", table="hand", schema=out)
+        {"columnName": c.name, "columnTypes": [c.role]} for c in out.columns if c.role
+    ]
+    request = crn.build_request(
+        name="ds",
+        role_arn="arn:aws:iam::123456789012:role/cleanrooms-ml",
+        database="shop",
+        table="hand",
+        schema=out,
+    )
     names = [c["columnName"] for c in request["trainingData"][0]["inputConfig"]["schema"]]
     assert names == [c["columnName"] for c in out.to_api()]
 
@@ -85,19 +102,18 @@ def test_register_keeps_roles_set_by_hand(s3: boto3.Session, frame: pd.DataFrame
 def test_register_refuses_to_overwrite(s3: boto3.Session, frame: pd.DataFrame) -> None:
     crn.register_dataframe(frame, f"s3://{BUCKET}/t/", "shop", "t", boto3_session=s3)
     with pytest.raises(crn.TableExistsError) as err:
-        crn.register_dataframe(frame.head(10), f"s3://{BUCKET}/t/", "shop", "t",
-                               boto3_session=s3)
+        crn.register_dataframe(frame.head(10), f"s3://{BUCKET}/t/", "shop", "t", boto3_session=s3)
     assert "shop.t" in str(err.value) and "mode='overwrite'" in str(err.value)
     assert (err.value.database, err.value.table) == ("shop", "t")
     assert len(wr.s3.read_parquet(f"s3://{BUCKET}/t/", boto3_session=s3)) == len(frame)
 
-    crn.register_dataframe(frame.head(10), f"s3://{BUCKET}/t/", "shop", "t", mode="overwrite",
-                           boto3_session=s3)
+    crn.register_dataframe(
+        frame.head(10), f"s3://{BUCKET}/t/", "shop", "t", mode="overwrite", boto3_session=s3
+    )
     assert len(wr.s3.read_parquet(f"s3://{BUCKET}/t/", boto3_session=s3)) == 10
 
 
-def test_register_refuses_a_path_that_holds_files(s3: boto3.Session,
-                                                   frame: pd.DataFrame) -> None:
+def test_register_refuses_a_path_that_holds_files(s3: boto3.Session, frame: pd.DataFrame) -> None:
     s3.client("s3").put_object(Bucket=BUCKET, Key="old/part.parquet", Body=b"x")
     with pytest.raises(crn.TableExistsError, match="already holds files"):
         crn.register_dataframe(frame, f"s3://{BUCKET}/old/", "shop", "old", boto3_session=s3)
@@ -110,18 +126,27 @@ def test_register_rejects_names_glue_would_merge(s3: boto3.Session) -> None:
     with pytest.raises(crn.InvalidFrameError, match="same name"):
         crn.register_dataframe(df, f"s3://{BUCKET}/m/", "shop", "m", boto3_session=s3)
     with pytest.raises(ValueError, match="mode"):
-        crn.register_dataframe(df, f"s3://{BUCKET}/m/", "shop", "m", mode="append",  # type: ignore[arg-type]
-                               boto3_session=s3)
+        crn.register_dataframe(
+            df,
+            f"s3://{BUCKET}/m/",
+            "shop",
+            "m",
+            mode="append",  # type: ignore[arg-type]
+            boto3_session=s3,
+        )
 
 
 def test_cast_for_role() -> None:
     s8 = pd.Series([1, 2, None], dtype="Int8")
     assert str(cast_for_role(s8, crn.CATEGORICAL_FEATURE).dtype) == "Int32"
     assert str(cast_for_role(pd.Series([1, 2], dtype="uint16"), None).dtype) == "int32"
-    assert str(cast_for_role(pd.Series([1], dtype="uint64"), crn.NUMERICAL_FEATURE).dtype) == \
-        "int64"
-    assert str(cast_for_role(pd.Series([1.5], dtype="float16"), crn.NUMERICAL_FEATURE).dtype) \
+    assert (
+        str(cast_for_role(pd.Series([1], dtype="uint64"), crn.NUMERICAL_FEATURE).dtype) == "int64"
+    )
+    assert (
+        str(cast_for_role(pd.Series([1.5], dtype="float16"), crn.NUMERICAL_FEATURE).dtype)
         == "float32"
+    )
     assert cast_for_role(pd.Series([True, False]), crn.NUMERICAL_FEATURE).tolist() == [1, 0]
     assert str(cast_for_role(pd.Series([1, 2], dtype="int16"), crn.USER_ID).dtype) == "int64"
     assert cast_for_role(pd.Series([1.5, 2.0]), crn.ITEM_ID).tolist() == ["1.5", "2.0"]

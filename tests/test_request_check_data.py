@@ -16,12 +16,19 @@ T0 = 1_704_067_200  # 2024-01-01 in epoch seconds
 
 
 def schema_for(df: pd.DataFrame) -> TrainingSchema:
-    return TrainingSchema.from_columns([
-        ColumnSchema("user_id", "string" if df["user_id"].dtype != "int64" else "bigint",
-                     "USER_ID", 1.0, ""),
-        ColumnSchema("item_id", "bigint", "ITEM_ID", 1.0, ""),
-        ColumnSchema("ts", "bigint", "TIMESTAMP", 1.0, ""),
-    ])
+    return TrainingSchema.from_columns(
+        [
+            ColumnSchema(
+                "user_id",
+                "string" if df["user_id"].dtype != "int64" else "bigint",
+                "USER_ID",
+                1.0,
+                "",
+            ),
+            ColumnSchema("item_id", "bigint", "ITEM_ID", 1.0, ""),
+            ColumnSchema("ts", "bigint", "TIMESTAMP", 1.0, ""),
+        ]
+    )
 
 
 @pytest.fixture(scope="module")
@@ -29,11 +36,13 @@ def ready() -> pd.DataFrame:
     """1,000,000 rows, 200,000 users with 5 interactions each: passes every data rule."""
     rng = np.random.default_rng(0)
     n = 1_000_000
-    return pd.DataFrame({
-        "user_id": np.repeat(np.arange(200_000, dtype="int64"), 5),
-        "item_id": rng.integers(0, 5_000, n),
-        "ts": T0 + rng.integers(0, 90 * 86_400, n),
-    })
+    return pd.DataFrame(
+        {
+            "user_id": np.repeat(np.arange(200_000, dtype="int64"), 5),
+            "item_id": rng.integers(0, 5_000, n),
+            "ts": T0 + rng.integers(0, 90 * 86_400, n),
+        }
+    )
 
 
 def codes(findings: crn.Findings) -> set[str]:
@@ -78,8 +87,7 @@ def test_null_ids(ready: pd.DataFrame) -> None:
 
 def small(user_ids: list[str]) -> pd.DataFrame:
     n = len(user_ids)
-    return pd.DataFrame({"user_id": user_ids, "item_id": np.arange(n) % 3,
-                         "ts": T0 + np.arange(n)})
+    return pd.DataFrame({"user_id": user_ids, "item_id": np.arange(n) % 3, "ts": T0 + np.arange(n)})
 
 
 @pytest.mark.parametrize(
@@ -110,8 +118,10 @@ def test_pii_read_from_the_schema_profile() -> None:
     )
     assert "raw_pii" in codes(crn.check_data(df, with_pii))
     clean = TrainingSchema.from_columns(
-        [replace(c, profile=replace(profile, patterns=(HEX_HASH,))) if c.role == "USER_ID" else c
-         for c in s.columns]
+        [
+            replace(c, profile=replace(profile, patterns=(HEX_HASH,))) if c.role == "USER_ID" else c
+            for c in s.columns
+        ]
     )
     assert "raw_pii" not in codes(crn.check_data(df, clean))
 

@@ -42,8 +42,9 @@ def base_request() -> dict[str, Any]:
                         {"columnName": "price", "columnTypes": ["NUMERICAL_FEATURE"]},
                         {"columnName": "device", "columnTypes": ["CATEGORICAL_FEATURE"]},
                     ],
-                    "dataSource": {"glueDataSource": {"tableName": "interactions",
-                                                      "databaseName": "sales"}},
+                    "dataSource": {
+                        "glueDataSource": {"tableName": "interactions", "databaseName": "sales"}
+                    },
                 },
             }
         ],
@@ -121,101 +122,152 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], set[tuple[str, str]]]] 
     ("desc-emoji", with_value("description", "\U0001f600"), {("description", "pattern")}),
     # --- roleArn: 20-2048 characters, arn:aws[-a-z]*:iam::<12 digits>:role/.+
     ("role-2048", with_value("roleArn", ARN_PREFIX + "r" * (2048 - len(ARN_PREFIX))), set()),
-    ("role-2049", with_value("roleArn", ARN_PREFIX + "r" * (2049 - len(ARN_PREFIX))),
-     {("roleArn", "max_length")}),
-    ("role-19", with_value("roleArn", "arn:aws:iam::1:role"),
-     {("roleArn", "min_length"), ("roleArn", "pattern")}),
-    ("role-cn", with_value("roleArn", "arn:aws-cn:iam::123456789012:role/cleanrooms-ml-r"),
-     set()),
-    ("role-path", with_value("roleArn", "arn:aws:iam::123456789012:role/svc/cleanrooms-ml-r"),
-     set()),
-    ("role-11-digits", with_value("roleArn", "arn:aws:iam::12345678901:role/cleanrooms-ml-r"),
-     {("roleArn", "pattern")}),
-    ("role-user", with_value("roleArn", "arn:aws:iam::123456789012:user/cleanrooms-ml"),
-     {("roleArn", "pattern")}),
-    ("role-assumed", with_value("roleArn", "arn:aws:sts::123456789012:assumed-role/r/s"),
-     {("roleArn", "pattern")}),
+    (
+        "role-2049",
+        with_value("roleArn", ARN_PREFIX + "r" * (2049 - len(ARN_PREFIX))),
+        {("roleArn", "max_length")},
+    ),
+    (
+        "role-19",
+        with_value("roleArn", "arn:aws:iam::1:role"),
+        {("roleArn", "min_length"), ("roleArn", "pattern")},
+    ),
+    ("role-cn", with_value("roleArn", "arn:aws-cn:iam::123456789012:role/cleanrooms-ml-r"), set()),
+    (
+        "role-path",
+        with_value("roleArn", "arn:aws:iam::123456789012:role/svc/cleanrooms-ml-r"),
+        set(),
+    ),
+    (
+        "role-11-digits",
+        with_value("roleArn", "arn:aws:iam::12345678901:role/cleanrooms-ml-r"),
+        {("roleArn", "pattern")},
+    ),
+    (
+        "role-user",
+        with_value("roleArn", "arn:aws:iam::123456789012:user/cleanrooms-ml"),
+        {("roleArn", "pattern")},
+    ),
+    (
+        "role-assumed",
+        with_value("roleArn", "arn:aws:sts::123456789012:assumed-role/r/s"),
+        {("roleArn", "pattern")},
+    ),
     ("role-newline", with_value("roleArn", ARN_PREFIX + "a\nb"), {("roleArn", "pattern")}),
-    ("role-empty-name", with_value("roleArn", "arn:aws:iam::123456789012:role/"),
-     {("roleArn", "pattern")}),
-    ("role-not-passable", with_value("roleArn", "arn:aws:iam::123456789012:role/analytics"),
-     {("roleArn", "role_name")}),
+    (
+        "role-empty-name",
+        with_value("roleArn", "arn:aws:iam::123456789012:role/"),
+        {("roleArn", "pattern")},
+    ),
+    (
+        "role-not-passable",
+        with_value("roleArn", "arn:aws:iam::123456789012:role/analytics"),
+        {("roleArn", "role_name")},
+    ),
     ("role-missing", with_value("roleArn", ...), {("roleArn", "required")}),
     # --- trainingData: exactly one INTERACTIONS dataset
     ("td-empty", with_value("trainingData", []), {("trainingData", "min_count")}),
     ("td-missing", with_value("trainingData", ...), {("trainingData", "required")}),
-    ("td-not-list", with_value("trainingData", {"type": "INTERACTIONS"}),
-     {("trainingData", "type")}),
-    ("type-lower", with_value(TY, "interactions"),
-     {(TY, "enum")}),
+    (
+        "td-not-list",
+        with_value("trainingData", {"type": "INTERACTIONS"}),
+        {("trainingData", "type")},
+    ),
+    ("type-lower", with_value(TY, "interactions"), {(TY, "enum")}),
     ("type-missing", with_value(TY, ...), {(TY, "required")}),
-    ("input-missing", with_value("trainingData[0].inputConfig", ...),
-     {("trainingData[0].inputConfig", "required")}),
-    ("glue-missing", with_value("trainingData[0].inputConfig.dataSource", {}),
-     {("trainingData[0].inputConfig.dataSource.glueDataSource", "required")}),
+    (
+        "input-missing",
+        with_value("trainingData[0].inputConfig", ...),
+        {("trainingData[0].inputConfig", "required")},
+    ),
+    (
+        "glue-missing",
+        with_value("trainingData[0].inputConfig.dataSource", {}),
+        {("trainingData[0].inputConfig.dataSource.glueDataSource", "required")},
+    ),
     # --- schema: 1-100 columns
     ("schema-empty", with_value(S, []), {(S, "min_count"), (S, "missing_role")}),
     ("schema-missing", with_value(S, ...), {(S, "required")}),
     ("schema-100", with_value(S, schema_of(*CORE, *features(97))), {(S, "too_many_features")}),
-    ("schema-101", with_value(S, schema_of(*CORE, *features(98))),
-     {(S, "max_count"), (S, "too_many_features")}),
+    (
+        "schema-101",
+        with_value(S, schema_of(*CORE, *features(98))),
+        {(S, "max_count"), (S, "too_many_features")},
+    ),
     # --- columnName: 1-128, [a-zA-Z0-9_](([a-zA-Z0-9_ ]+-)*([a-zA-Z0-9_ ]+))?
     ("col-128", with_value(C3, "c" * 128), set()),
     ("col-129", with_value(C3, "c" * 129), {(C3, "max_length")}),
-    ("col-empty", with_value(C3, ""),
-     {(C3, "min_length"), (C3, "pattern")}),
+    ("col-empty", with_value(C3, ""), {(C3, "min_length"), (C3, "pattern")}),
     ("col-single", with_value(C3, "_"), set()),
     ("col-upper", with_value(C3, "Price"), set()),
     ("col-inner-hyphen", with_value(C3, "unit-price"), set()),
     ("col-spaced-hyphen", with_value(C3, "unit - price"), set()),
     ("col-inner-space", with_value(C3, "unit price"), set()),
     ("col-trailing-space", with_value(C3, "price "), set()),
-    ("col-leading-space", with_value(C3, " price"),
-     {(C3, "pattern")}),
-    ("col-leading-hyphen", with_value(C3, "-price"),
-     {(C3, "pattern")}),
-    ("col-trailing-hyphen", with_value(C3, "price-"),
-     {(C3, "pattern")}),
-    ("col-double-hyphen", with_value(C3, "unit--price"),
-     {(C3, "pattern")}),
+    ("col-leading-space", with_value(C3, " price"), {(C3, "pattern")}),
+    ("col-leading-hyphen", with_value(C3, "-price"), {(C3, "pattern")}),
+    ("col-trailing-hyphen", with_value(C3, "price-"), {(C3, "pattern")}),
+    ("col-double-hyphen", with_value(C3, "unit--price"), {(C3, "pattern")}),
     ("col-dot", with_value(C3, "unit.price"), {(C3, "pattern")}),
     ("col-unicode", with_value(C3, "preis_€"), {(C3, "pattern")}),
     ("col-newline", with_value(C3, "price\n"), {(C3, "pattern")}),
     ("col-missing", with_value(C3, ...), {(C3, "required")}),
-    ("col-unknown-member", with_value(f"{S}[3].columnType", ["USER_ID"]),
-     {(f"{S}[3].columnType", "unknown_member")}),
+    (
+        "col-unknown-member",
+        with_value(f"{S}[3].columnType", ["USER_ID"]),
+        {(f"{S}[3].columnType", "unknown_member")},
+    ),
     # --- columnTypes: exactly one of the five roles
     ("types-empty", with_value(f"{S}[3].columnTypes", []), {(f"{S}[3].columnTypes", "min_count")}),
-    ("types-two", with_value(f"{S}[3].columnTypes", ["NUMERICAL_FEATURE", "CATEGORICAL_FEATURE"]),
-     {(f"{S}[3].columnTypes", "max_count")}),
-    ("types-lower", with_value(f"{S}[3].columnTypes", ["numerical_feature"]),
-     {(f"{S}[3].columnTypes[0]", "enum")}),
-    ("types-unknown", with_value(f"{S}[3].columnTypes", ["FEATURE"]),
-     {(f"{S}[3].columnTypes[0]", "enum")}),
-    ("types-string", with_value(f"{S}[3].columnTypes", "NUMERICAL_FEATURE"),
-     {(f"{S}[3].columnTypes", "type")}),
+    (
+        "types-two",
+        with_value(f"{S}[3].columnTypes", ["NUMERICAL_FEATURE", "CATEGORICAL_FEATURE"]),
+        {(f"{S}[3].columnTypes", "max_count")},
+    ),
+    (
+        "types-lower",
+        with_value(f"{S}[3].columnTypes", ["numerical_feature"]),
+        {(f"{S}[3].columnTypes[0]", "enum")},
+    ),
+    (
+        "types-unknown",
+        with_value(f"{S}[3].columnTypes", ["FEATURE"]),
+        {(f"{S}[3].columnTypes[0]", "enum")},
+    ),
+    (
+        "types-string",
+        with_value(f"{S}[3].columnTypes", "NUMERICAL_FEATURE"),
+        {(f"{S}[3].columnTypes", "type")},
+    ),
     # --- Glue names: table like columnName (spaces allowed), database without spaces
     ("table-128", with_value(f"{G}.tableName", "t" * 128), set()),
     ("table-129", with_value(f"{G}.tableName", "t" * 129), {(f"{G}.tableName", "max_length")}),
     ("table-space", with_value(f"{G}.tableName", "my table"), set()),
     ("table-hyphen", with_value(f"{G}.tableName", "my-table"), set()),
-    ("table-trailing-hyphen", with_value(f"{G}.tableName", "table-"),
-     {(f"{G}.tableName", "pattern")}),
-    ("table-empty", with_value(f"{G}.tableName", ""),
-     {(f"{G}.tableName", "min_length"), (f"{G}.tableName", "pattern")}),
+    (
+        "table-trailing-hyphen",
+        with_value(f"{G}.tableName", "table-"),
+        {(f"{G}.tableName", "pattern")},
+    ),
+    (
+        "table-empty",
+        with_value(f"{G}.tableName", ""),
+        {(f"{G}.tableName", "min_length"), (f"{G}.tableName", "pattern")},
+    ),
     ("db-128", with_value(f"{G}.databaseName", "d" * 128), set()),
     ("db-129", with_value(f"{G}.databaseName", "d" * 129), {(f"{G}.databaseName", "max_length")}),
     ("db-hyphen", with_value(f"{G}.databaseName", "my-db"), set()),
     ("db-space", with_value(f"{G}.databaseName", "my db"), {(f"{G}.databaseName", "pattern")}),
-    ("db-leading-hyphen", with_value(f"{G}.databaseName", "-db"),
-     {(f"{G}.databaseName", "pattern")}),
+    (
+        "db-leading-hyphen",
+        with_value(f"{G}.databaseName", "-db"),
+        {(f"{G}.databaseName", "pattern")},
+    ),
     ("db-missing", with_value(f"{G}.databaseName", ...), {(f"{G}.databaseName", "required")}),
     # --- catalogId: 12 digits
     ("catalog-12", with_value(CAT, "123456789012"), set()),
-    ("catalog-11", with_value(CAT, "12345678901"),
-     {(CAT, "min_length"), (CAT, "pattern")}),
-    ("catalog-13", with_value(CAT, "1234567890123"),
-     {(CAT, "max_length"), (CAT, "pattern")}),
+    ("catalog-11", with_value(CAT, "12345678901"), {(CAT, "min_length"), (CAT, "pattern")}),
+    ("catalog-13", with_value(CAT, "1234567890123"), {(CAT, "max_length"), (CAT, "pattern")}),
     ("catalog-letter", with_value(CAT, "12345678901a"), {(CAT, "pattern")}),
     ("catalog-int", with_value(CAT, 123456789012), {(CAT, "type")}),
     # --- tags: at most 50 (documented; the model says 200), key 1-128, value 0-256, no aws:
@@ -224,8 +276,11 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], set[tuple[str, str]]]] 
     ("tags-201", with_value("tags", tags(201)), {("tags", "too_many_tags")}),
     ("tags-empty", with_value("tags", {}), set()),
     ("tag-key-128", with_value("tags", {"k" * 128: "v"}), set()),
-    ("tag-key-129", with_value("tags", {"k" * 129: "v"}),
-     {("tags." + "k" * 129, "key_max_length")}),
+    (
+        "tag-key-129",
+        with_value("tags", {"k" * 129: "v"}),
+        {("tags." + "k" * 129, "key_max_length")},
+    ),
     ("tag-key-empty", with_value("tags", {"": "v"}), {("tags.", "key_min_length")}),
     ("tag-value-256", with_value("tags", {"k": "v" * 256}), set()),
     ("tag-value-257", with_value("tags", {"k": "v" * 257}), {("tags.k", "max_length")}),
@@ -238,24 +293,41 @@ CASES: list[tuple[str, Callable[[dict[str, Any]], None], set[tuple[str, str]]]] 
     ("tags-list", with_value("tags", [{"Key": "k", "Value": "v"}]), {("tags", "type")}),
     # --- unknown members anywhere
     ("unknown-top", with_value("Name", "x"), {("Name", "unknown_member")}),
-    ("unknown-nested", with_value("trainingData[0].inputConfig.format", "PARQUET"),
-     {("trainingData[0].inputConfig.format", "unknown_member")}),
+    (
+        "unknown-nested",
+        with_value("trainingData[0].inputConfig.format", "PARQUET"),
+        {("trainingData[0].inputConfig.format", "unknown_member")},
+    ),
     # --- Clean Rooms ML rules on the roles
     ("no-user-id", with_value(S, schema_of(*CORE[1:])), {(S, "missing_role")}),
     ("no-item-id", with_value(S, schema_of(CORE[0], CORE[2])), {(S, "missing_role")}),
     ("no-timestamp", with_value(S, schema_of(*CORE[:2])), {(S, "missing_role")}),
-    ("two-timestamps", with_value(S, schema_of(*CORE, ("ts2", "TIMESTAMP"))),
-     {(S, "duplicate_role")}),
+    (
+        "two-timestamps",
+        with_value(S, schema_of(*CORE, ("ts2", "TIMESTAMP"))),
+        {(S, "duplicate_role")},
+    ),
     ("two-user-ids", with_value(S, schema_of(*CORE, ("uid2", "USER_ID"))), {(S, "duplicate_role")}),
-    ("features-10-unique", with_value(S, schema_of(*CORE, *[(f"g{i}", "CATEGORICAL_FEATURE")
-                                                            for i in range(10)])), set()),
+    (
+        "features-10-unique",
+        with_value(S, schema_of(*CORE, *[(f"g{i}", "CATEGORICAL_FEATURE") for i in range(10)])),
+        set(),
+    ),
     ("features-11", with_value(S, schema_of(*CORE, *features(11))), {(S, "too_many_features")}),
-    ("dup-column", with_value(S, schema_of(*CORE, ("price", "NUMERICAL_FEATURE"),
-                                           ("price", "CATEGORICAL_FEATURE"))),
-     {(f"{S}[4].columnName", "duplicate_column")}),
-    ("dup-column-case", with_value(S, schema_of(*CORE, ("price", "NUMERICAL_FEATURE"),
-                                                ("Price", "CATEGORICAL_FEATURE"))),
-     {(f"{S}[4].columnName", "duplicate_column")}),
+    (
+        "dup-column",
+        with_value(
+            S, schema_of(*CORE, ("price", "NUMERICAL_FEATURE"), ("price", "CATEGORICAL_FEATURE"))
+        ),
+        {(f"{S}[4].columnName", "duplicate_column")},
+    ),
+    (
+        "dup-column-case",
+        with_value(
+            S, schema_of(*CORE, ("price", "NUMERICAL_FEATURE"), ("Price", "CATEGORICAL_FEATURE"))
+        ),
+        {(f"{S}[4].columnName", "duplicate_column")},
+    ),
 ]
 
 
@@ -290,10 +362,18 @@ def test_corpus_covers_every_constraint_in_the_model() -> None:
         "trainingData.inputConfig.schema.columnTypes": {"min", "max", "enum", "required"},
         "trainingData.inputConfig.dataSource": {"required"},
         "trainingData.inputConfig.dataSource.glueDataSource": {"required"},
-        "trainingData.inputConfig.dataSource.glueDataSource.tableName":
-            {"min", "max", "pattern", "required"},
-        "trainingData.inputConfig.dataSource.glueDataSource.databaseName":
-            {"min", "max", "pattern", "required"},
+        "trainingData.inputConfig.dataSource.glueDataSource.tableName": {
+            "min",
+            "max",
+            "pattern",
+            "required",
+        },
+        "trainingData.inputConfig.dataSource.glueDataSource.databaseName": {
+            "min",
+            "max",
+            "pattern",
+            "required",
+        },
         "trainingData.inputConfig.dataSource.glueDataSource.catalogId": {"min", "max", "pattern"},
         "tags": {"min", "max", "key.min", "key.max", "value.min", "value.max"},
         "description": {"min", "max", "pattern"},
@@ -308,44 +388,64 @@ def test_corpus_covers_every_constraint_in_the_model() -> None:
 
 
 def training_schema(**types: str) -> TrainingSchema:
-    glue = {"user_id": "string", "item_id": "bigint", "event_time": "bigint", "price": "double",
-            "device": "string", "note": "string"}
+    glue = {
+        "user_id": "string",
+        "item_id": "bigint",
+        "event_time": "bigint",
+        "price": "double",
+        "device": "string",
+        "note": "string",
+    }
     glue.update(types)
-    roles = {"user_id": "USER_ID", "item_id": "ITEM_ID", "event_time": "TIMESTAMP",
-             "price": "NUMERICAL_FEATURE", "device": "CATEGORICAL_FEATURE", "note": None}
+    roles = {
+        "user_id": "USER_ID",
+        "item_id": "ITEM_ID",
+        "event_time": "TIMESTAMP",
+        "price": "NUMERICAL_FEATURE",
+        "device": "CATEGORICAL_FEATURE",
+        "note": None,
+    }
     return TrainingSchema.from_columns(
         ColumnSchema(n, glue[n], roles[n], 0.9, "test") for n in glue
     )
 
 
 def built(schema: TrainingSchema, **kw: Any) -> crn.TrainingDatasetRequest:
-    args: dict[str, Any] = dict(name="shoppers", role_arn=ROLE, database="sales",
-                                table="interactions", schema=schema)
+    args: dict[str, Any] = dict(
+        name="shoppers", role_arn=ROLE, database="sales", table="interactions", schema=schema
+    )
     args.update(kw)
     return crn.build_request(**args)
 
 
 def test_build_request_is_exactly_the_kwargs() -> None:
-    req = built(training_schema(), description="d", tags={"team": "growth"},
-                catalog_id="123456789012")
+    req = built(
+        training_schema(), description="d", tags={"team": "growth"}, catalog_id="123456789012"
+    )
     assert dict(req) == {
         "name": "shoppers",
         "roleArn": ROLE,
-        "trainingData": [{
-            "type": "INTERACTIONS",
-            "inputConfig": {
-                "schema": [
-                    {"columnName": "user_id", "columnTypes": ["USER_ID"]},
-                    {"columnName": "item_id", "columnTypes": ["ITEM_ID"]},
-                    {"columnName": "event_time", "columnTypes": ["TIMESTAMP"]},
-                    {"columnName": "price", "columnTypes": ["NUMERICAL_FEATURE"]},
-                    {"columnName": "device", "columnTypes": ["CATEGORICAL_FEATURE"]},
-                ],
-                "dataSource": {"glueDataSource": {"tableName": "interactions",
-                                                  "databaseName": "sales",
-                                                  "catalogId": "123456789012"}},
-            },
-        }],
+        "trainingData": [
+            {
+                "type": "INTERACTIONS",
+                "inputConfig": {
+                    "schema": [
+                        {"columnName": "user_id", "columnTypes": ["USER_ID"]},
+                        {"columnName": "item_id", "columnTypes": ["ITEM_ID"]},
+                        {"columnName": "event_time", "columnTypes": ["TIMESTAMP"]},
+                        {"columnName": "price", "columnTypes": ["NUMERICAL_FEATURE"]},
+                        {"columnName": "device", "columnTypes": ["CATEGORICAL_FEATURE"]},
+                    ],
+                    "dataSource": {
+                        "glueDataSource": {
+                            "tableName": "interactions",
+                            "databaseName": "sales",
+                            "catalogId": "123456789012",
+                        }
+                    },
+                },
+            }
+        ],
         "tags": {"team": "growth"},
         "description": "d",
     }
@@ -374,9 +474,15 @@ def test_build_request_leaves_out_none_and_copies_inputs() -> None:
 
 @pytest.mark.parametrize(
     ("column", "glue_type", "path_index"),
-    [("item_id", "double", 1), ("event_time", "string", 2), ("event_time", "date", 2),
-     ("price", "smallint", 3), ("price", "decimal(10,2)", 3), ("user_id", "tinyint", 0),
-     ("device", "map<string,int>", 4)],
+    [
+        ("item_id", "double", 1),
+        ("event_time", "string", 2),
+        ("event_time", "date", 2),
+        ("price", "smallint", 3),
+        ("price", "decimal(10,2)", 3),
+        ("user_id", "tinyint", 0),
+        ("device", "map<string,int>", 4),
+    ],
 )
 def test_glue_type_per_role_from_the_schema(column: str, glue_type: str, path_index: int) -> None:
     findings = crn.validate_request(built(training_schema(**{column: glue_type})))
@@ -388,8 +494,15 @@ def test_glue_type_per_role_from_the_schema(column: str, glue_type: str, path_in
 
 @pytest.mark.parametrize(
     ("column", "glue_type"),
-    [("item_id", "int"), ("event_time", "timestamp"), ("event_time", "int"),
-     ("price", "float"), ("device", "array<string>"), ("device", "boolean"), ("user_id", "bigint")],
+    [
+        ("item_id", "int"),
+        ("event_time", "timestamp"),
+        ("event_time", "int"),
+        ("price", "float"),
+        ("device", "array<string>"),
+        ("device", "boolean"),
+        ("user_id", "bigint"),
+    ],
 )
 def test_accepted_glue_types_raise_no_error(column: str, glue_type: str) -> None:
     assert crn.validate_request(built(training_schema(**{column: glue_type}))).errors == []
@@ -426,9 +539,13 @@ def test_messages_say_how_to_fix() -> None:
 
 def test_every_problem_at_once() -> None:
     req = base_request()
-    for path, value in [("name", "n" * 64), ("description", "d" * 256),
-                        (f"{S}[3].columnName", "p-"), ("tags", tags(51)),
-                        (f"{G}.databaseName", "a b")]:
+    for path, value in [
+        ("name", "n" * 64),
+        ("description", "d" * 256),
+        (f"{S}[3].columnName", "p-"),
+        ("tags", tags(51)),
+        (f"{G}.databaseName", "a b"),
+    ]:
         with_value(path, value)(req)
     assert len(crn.validate_request(req).errors) == 5
 
@@ -440,16 +557,24 @@ def test_not_a_mapping() -> None:
 
 # ----------------------------------------------------------------- with a session (moto)
 
-GLUE_TYPES = {"user_id": "string", "item_id": "bigint", "event_time": "bigint",
-              "price": "double", "device": "string"}
+GLUE_TYPES = {
+    "user_id": "string",
+    "item_id": "bigint",
+    "event_time": "bigint",
+    "price": "double",
+    "device": "string",
+}
 
 
 @pytest.fixture
 def glue_table(boto3_session: boto3.Session) -> boto3.Session:
     wr.catalog.create_database("sales", boto3_session=boto3_session)
     wr.catalog.create_parquet_table(
-        database="sales", table="interactions", path="s3://bucket/interactions/",
-        columns_types=GLUE_TYPES, partitions_types={"day": "string"},
+        database="sales",
+        table="interactions",
+        path="s3://bucket/interactions/",
+        columns_types=GLUE_TYPES,
+        partitions_types={"day": "string"},
         boto3_session=boto3_session,
     )
     return boto3_session
@@ -527,13 +652,19 @@ def test_session_other_catalog_warns(glue_table: boto3.Session) -> None:
 def test_session_without_credentials_gives_findings_not_exceptions(
     glue_table: boto3.Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    for var in ("AWS_ACCESS_KEY_ID", "AWS_SECRET_ACCESS_KEY", "AWS_SESSION_TOKEN",
-                "AWS_SECURITY_TOKEN"):
+    for var in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+    ):
         monkeypatch.delenv(var, raising=False)
-    findings = crn.validate_request(base_request(), boto3_session=boto3.Session(
-        region_name="us-east-1"))
+    findings = crn.validate_request(
+        base_request(), boto3_session=boto3.Session(region_name="us-east-1")
+    )
     assert {(f.level, f.path, f.code) for f in findings} == {
-        ("error", G, "aws_unchecked"), ("error", "roleArn", "aws_unchecked")
+        ("error", G, "aws_unchecked"),
+        ("error", "roleArn", "aws_unchecked"),
     }
     assert all("credentials" in f.message for f in findings)
 
@@ -542,16 +673,32 @@ def test_session_without_credentials_gives_findings_not_exceptions(
 
 _json = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats(allow_nan=False) | st.text(max_size=8),
-    lambda inner: st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner,
-                                                                max_size=3),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=6), inner, max_size=3)
+    ),
     max_leaves=8,
 )
-_paths = st.sampled_from([
-    "name", "roleArn", "description", "tags", "trainingData", "trainingData[0]",
-    "trainingData[0].type", "trainingData[0].inputConfig", f"{S}", f"{S}[0]", f"{S}[0].columnName",
-    f"{S}[0].columnTypes", f"{S}[1].columnTypes[0]", f"{G}", f"{G}.tableName", f"{G}.catalogId",
-    "trainingData[0].inputConfig.dataSource",
-])
+_paths = st.sampled_from(
+    [
+        "name",
+        "roleArn",
+        "description",
+        "tags",
+        "trainingData",
+        "trainingData[0]",
+        "trainingData[0].type",
+        "trainingData[0].inputConfig",
+        f"{S}",
+        f"{S}[0]",
+        f"{S}[0].columnName",
+        f"{S}[0].columnTypes",
+        f"{S}[1].columnTypes[0]",
+        f"{G}",
+        f"{G}.tableName",
+        f"{G}.catalogId",
+        "trainingData[0].inputConfig.dataSource",
+    ]
+)
 
 
 @settings(max_examples=300, deadline=None)
@@ -572,24 +719,34 @@ def test_catalog_id_defaults_to_the_schemas_source() -> None:
     assert req["trainingData"][0]["inputConfig"]["dataSource"]["glueDataSource"]["catalogId"] == (
         "210987654321"
     )
-    assert built(s, catalog_id="123456789012")["trainingData"][0]["inputConfig"]["dataSource"][
-        "glueDataSource"]["catalogId"] == "123456789012"
+    assert (
+        built(s, catalog_id="123456789012")["trainingData"][0]["inputConfig"]["dataSource"][
+            "glueDataSource"
+        ]["catalogId"]
+        == "123456789012"
+    )
     assert crn.validate_request(req) == []
 
 
 def test_session_judges_the_table_itself(boto3_session: boto3.Session) -> None:
     """Bucket region and ZSTD Parquet: the same table rules as infer_schema_from_glue."""
     s3 = boto3_session.client("s3", region_name="eu-west-1")
-    s3.create_bucket(Bucket="far-away", CreateBucketConfiguration={
-        "LocationConstraint": "eu-west-1"})
+    s3.create_bucket(
+        Bucket="far-away", CreateBucketConfiguration={"LocationConstraint": "eu-west-1"}
+    )
     wr.catalog.create_database("sales", boto3_session=boto3_session)
     wr.catalog.create_parquet_table(
-        database="sales", table="interactions", path="s3://far-away/interactions/",
-        columns_types=GLUE_TYPES, compression="zstd", boto3_session=boto3_session,
+        database="sales",
+        table="interactions",
+        path="s3://far-away/interactions/",
+        columns_types=GLUE_TYPES,
+        compression="zstd",
+        boto3_session=boto3_session,
     )
     findings = crn.validate_request(base_request(), boto3_session=boto3_session)
     assert {(f.level, f.path, f.code) for f in findings} == {
-        ("error", G, "bucket_region"), ("error", G, "zstd_parquet"),
+        ("error", G, "bucket_region"),
+        ("error", G, "zstd_parquet"),
     }
     assert "eu-west-1" in next(f for f in findings if f.code == "bucket_region").message
 
@@ -598,11 +755,23 @@ def test_glue_schema_findings_are_not_repeated(boto3_session: boto3.Session) -> 
     import pandas as pd
 
     boto3_session.client("s3").create_bucket(Bucket="data")
-    df = pd.DataFrame({"user_id": [f"u{i % 7}" for i in range(50)], "item_id": range(50),
-                       "event_time": [1_700_000_000 + i for i in range(50)]})
+    df = pd.DataFrame(
+        {
+            "user_id": [f"u{i % 7}" for i in range(50)],
+            "item_id": range(50),
+            "event_time": [1_700_000_000 + i for i in range(50)],
+        }
+    )
     wr.catalog.create_database("sales", boto3_session=boto3_session)
-    wr.s3.to_parquet(df, "s3://data/t/", dataset=True, database="sales", table="t",
-                     compression="zstd", boto3_session=boto3_session)
+    wr.s3.to_parquet(
+        df,
+        "s3://data/t/",
+        dataset=True,
+        database="sales",
+        table="t",
+        compression="zstd",
+        boto3_session=boto3_session,
+    )
     schema = crn.infer_schema_from_glue("sales", "t", boto3_session=boto3_session)
     assert "zstd_parquet" in {f.code for f in schema.findings}
     req = crn.build_request(name="n", role_arn=ROLE, database="sales", table="t", schema=schema)
@@ -614,8 +783,9 @@ def test_glue_schema_findings_are_not_repeated(boto3_session: boto3.Session) -> 
 def test_session_with_an_unknown_region_uses_the_callers_partition(
     glue_table: boto3.Session,
 ) -> None:
-    odd = boto3.Session(aws_access_key_id="testing", aws_secret_access_key="testing",
-                        region_name="local-1")
+    odd = boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="local-1"
+    )
     req = base_request()
     with_value("roleArn", "arn:aws-cn:iam::123456789012:role/cleanrooms-ml-reader")(req)
     codes = {f.code for f in crn.validate_request(req, boto3_session=odd)}

@@ -25,11 +25,17 @@ from cleanroom_nb._service_model import (
 # Every (member path, metadata key) the request validator and its corpus rely on. If botocore's
 # model stops exposing one of these, validation would silently stop checking it: fail instead.
 DEPENDS: list[tuple[str, str]] = [
-    ("name", "min"), ("name", "max"), ("name", "pattern"),
-    ("roleArn", "min"), ("roleArn", "max"), ("roleArn", "pattern"),
-    ("trainingData", "min"), ("trainingData", "max"),
+    ("name", "min"),
+    ("name", "max"),
+    ("name", "pattern"),
+    ("roleArn", "min"),
+    ("roleArn", "max"),
+    ("roleArn", "pattern"),
+    ("trainingData", "min"),
+    ("trainingData", "max"),
     ("trainingData.type", "enum"),
-    ("trainingData.inputConfig.schema", "min"), ("trainingData.inputConfig.schema", "max"),
+    ("trainingData.inputConfig.schema", "min"),
+    ("trainingData.inputConfig.schema", "max"),
     ("trainingData.inputConfig.schema.columnName", "min"),
     ("trainingData.inputConfig.schema.columnName", "max"),
     ("trainingData.inputConfig.schema.columnName", "pattern"),
@@ -45,11 +51,18 @@ DEPENDS: list[tuple[str, str]] = [
     ("trainingData.inputConfig.dataSource.glueDataSource.catalogId", "min"),
     ("trainingData.inputConfig.dataSource.glueDataSource.catalogId", "max"),
     ("trainingData.inputConfig.dataSource.glueDataSource.catalogId", "pattern"),
-    ("tags", "max"), ("tags", "key.min"), ("tags", "key.max"), ("tags", "value.max"),
-    ("description", "max"), ("description", "pattern"),
+    ("tags", "max"),
+    ("tags", "key.min"),
+    ("tags", "key.max"),
+    ("tags", "value.max"),
+    ("description", "max"),
+    ("description", "pattern"),
     # required members
-    ("name", "required"), ("roleArn", "required"), ("trainingData", "required"),
-    ("trainingData.type", "required"), ("trainingData.inputConfig", "required"),
+    ("name", "required"),
+    ("roleArn", "required"),
+    ("trainingData", "required"),
+    ("trainingData.type", "required"),
+    ("trainingData.inputConfig", "required"),
     ("trainingData.inputConfig.schema", "required"),
     ("trainingData.inputConfig.dataSource", "required"),
     ("trainingData.inputConfig.dataSource.glueDataSource", "required"),
@@ -74,9 +87,7 @@ def test_model_is_the_clients_model() -> None:
     ours = _service_model.service_model().operation_model("CreateTrainingDataset")
     theirs = client.meta.service_model.operation_model("CreateTrainingDataset")
     assert ours.input_shape.members.keys() == theirs.input_shape.members.keys()
-    assert _service_model.metadata("name") == dict(
-        theirs.input_shape.members["name"].metadata
-    )
+    assert _service_model.metadata("name") == dict(theirs.input_shape.members["name"].metadata)
 
 
 def test_roles_and_dataset_type_match_the_model_enums() -> None:
@@ -102,10 +113,14 @@ def test_every_model_pattern_translates() -> None:
 def test_validator_follows_the_model_at_run_time(monkeypatch: pytest.MonkeyPatch) -> None:
     """No limit is copied: change the loaded model and the validator changes with it."""
     req = crn.build_request(
-        name="n" * 11, role_arn="arn:aws:iam::123456789012:role/cleanrooms-ml-r",
-        database="d", table="t",
-        schema=[{"columnName": c, "columnTypes": [r]} for c, r in
-                [("u", "USER_ID"), ("i", "ITEM_ID"), ("t", "TIMESTAMP")]],
+        name="n" * 11,
+        role_arn="arn:aws:iam::123456789012:role/cleanrooms-ml-r",
+        database="d",
+        table="t",
+        schema=[
+            {"columnName": c, "columnTypes": [r]}
+            for c, r in [("u", "USER_ID"), ("i", "ITEM_ID"), ("t", "TIMESTAMP")]
+        ],
     )
     assert crn.validate_request(req) == []
     # a "new botocore": the same service description with other limits
@@ -199,14 +214,53 @@ public class Match {
 """
 
 _ALPHABET = [
-    "a", "Z", "0", "_", " ", "-", ".", ":", "/", "\t", "\n", "\r", "\x0b", "\x0c", "\x00",
-    "\x07", "é", "\u0085", "\u00a0", "\u2028", "\u2029", "\u3000", "\ud7ff", "\ue000",
-    "\ufffd", "\ufffe", "\U0001f600", "\U00010000", "\ud800", "\udbff", "\udc00", "\udfff",
+    "a",
+    "Z",
+    "0",
+    "_",
+    " ",
+    "-",
+    ".",
+    ":",
+    "/",
+    "\t",
+    "\n",
+    "\r",
+    "\x0b",
+    "\x0c",
+    "\x00",
+    "\x07",
+    "é",
+    "\u0085",
+    "\u00a0",
+    "\u2028",
+    "\u2029",
+    "\u3000",
+    "\ud7ff",
+    "\ue000",
+    "\ufffd",
+    "\ufffe",
+    "\U0001f600",
+    "\U00010000",
+    "\ud800",
+    "\udbff",
+    "\udc00",
+    "\udfff",
     "\udc01",
 ]
 _EXTRA_PATTERNS = [
-    "a.b", "(?!\\s*$).*", "\\Q.*\\E", "\\p{Alpha}+[\\p{Digit}_]?", "[\\uD83D\\uDE00x]+", "a$",
-    "a\\Z", "a\\z", "\\x{1F600}\\x41", "[^a-z]*", "(?<w>\\w+)\\s\\d", "[\\uD800\\uDBFF-\\uDC00]",
+    "a.b",
+    "(?!\\s*$).*",
+    "\\Q.*\\E",
+    "\\p{Alpha}+[\\p{Digit}_]?",
+    "[\\uD83D\\uDE00x]+",
+    "a$",
+    "a\\Z",
+    "a\\z",
+    "\\x{1F600}\\x41",
+    "[^a-z]*",
+    "(?<w>\\w+)\\s\\d",
+    "[\\uD800\\uDBFF-\\uDC00]",
 ]
 
 
@@ -221,18 +275,51 @@ def test_patterns_agree_with_javas_regex_engine(tmp_path: Any) -> None:
 
     rng = random.Random(0)
     model = _service_model.service_model()
-    patterns = sorted({
-        p for name in model.shape_names
-        if (p := model.shape_for(name).metadata.get("pattern")) is not None
-    }) + _EXTRA_PATTERNS
-    fixed = ["", " ", "a", "a-b", "a--b", "a-", "-a", "a b", " a", "a ", "\u3000", "\u2028",
-             "a\u2028", "x\r\n", "\r\n", "arn:aws:iam::123456789012:role/x",
-             "arn:aws-cn:iam::123456789012:role/a\nb", "123456789012", "\U0001f600", "a.b",
-             "a\nb", ".*", "abc1", "é_", "a\u0085", "a\n", "a\r", "w 1"]
+    patterns = (
+        sorted(
+            {
+                p
+                for name in model.shape_names
+                if (p := model.shape_for(name).metadata.get("pattern")) is not None
+            }
+        )
+        + _EXTRA_PATTERNS
+    )
+    fixed = [
+        "",
+        " ",
+        "a",
+        "a-b",
+        "a--b",
+        "a-",
+        "-a",
+        "a b",
+        " a",
+        "a ",
+        "\u3000",
+        "\u2028",
+        "a\u2028",
+        "x\r\n",
+        "\r\n",
+        "arn:aws:iam::123456789012:role/x",
+        "arn:aws-cn:iam::123456789012:role/a\nb",
+        "123456789012",
+        "\U0001f600",
+        "a.b",
+        "a\nb",
+        ".*",
+        "abc1",
+        "é_",
+        "a\u0085",
+        "a\n",
+        "a\r",
+        "w 1",
+    ]
     cases: list[tuple[str, str]] = []
     for p in patterns:
-        values = fixed + ["".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 5)))
-                          for _ in range(150)]
+        values = fixed + [
+            "".join(rng.choice(_ALPHABET) for _ in range(rng.randint(0, 5))) for _ in range(150)
+        ]
         cases.extend((p, v) for v in values)
     lines = []
     last = None
@@ -243,9 +330,18 @@ def test_patterns_agree_with_javas_regex_engine(tmp_path: Any) -> None:
         lines.append("S" + _utf16_hex(v))
     src = tmp_path / "Match.java"
     src.write_text(_JAVA_MATCH)
-    out = subprocess.run(["java", str(src)], input="\n".join(lines) + "\n", text=True,
-                         capture_output=True, timeout=120, check=True).stdout.split()
+    out = subprocess.run(
+        ["java", str(src)],
+        input="\n".join(lines) + "\n",
+        text=True,
+        capture_output=True,
+        timeout=120,
+        check=True,
+    ).stdout.split()
     assert len(out) == len(cases)
-    wrong = [(p, v, o) for (p, v), o in zip(cases, out, strict=True)
-             if pattern_matches(p, v) != (o == "1")]
+    wrong = [
+        (p, v, o)
+        for (p, v), o in zip(cases, out, strict=True)
+        if pattern_matches(p, v) != (o == "1")
+    ]
     assert not wrong, wrong[:10]
