@@ -279,7 +279,9 @@ def _catalog_columns(
             database=database, table=table, catalog_id=catalog_id, boto3_session=session
         )
     except _aws.call_errors() as exc:
-        raise _aws.translate(exc, what=f"reading the columns of Glue table {database}.{table}")
+        raise _aws.translate(
+            exc, what=f"reading the columns of Glue table {database}.{table}"
+        ) from exc
     return [
         (str(name), str(glue_type), bool(part))
         for name, glue_type, part in zip(
