@@ -17,20 +17,11 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from cleanroom_nb._readiness import readiness, readiness_sql, report_from_row
+from cleanroom_nb._readiness import RESULT_COLUMNS, readiness, readiness_sql, report_from_row
 from cleanroom_nb._sample_data import sample_interactions
 from cleanroom_nb._schema import ColumnSchema, TrainingSchema
 
-FIGURES = (
-    "rows",
-    "distinct_users",
-    "users_with_2plus",
-    "null_user_ids",
-    "null_item_ids",
-    "null_timestamps",
-    "ts_min",
-    "ts_max",
-)
+FIGURES = RESULT_COLUMNS
 
 
 def schema_for(user: str) -> TrainingSchema:

@@ -9,6 +9,8 @@ True
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING, Any
+
 from cleanroom_nb._check_data import check_data
 from cleanroom_nb._codegen import to_boto3_code
 from cleanroom_nb._emulator import CleanRoomsMLEmulator
@@ -31,7 +33,6 @@ from cleanroom_nb._errors import (
 )
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb._fix import hash_identifier, to_epoch_seconds
-from cleanroom_nb._form import TrainingDatasetForm
 from cleanroom_nb._form_state import FormState
 from cleanroom_nb._glue import GlueTableInfo, infer_schema_from_glue
 from cleanroom_nb._infer import infer_schema
@@ -124,3 +125,15 @@ __all__ = [
     "validate_request",
 ]
 # Each feature module adds its import above and its names to __all__ (keep both sorted).
+
+if TYPE_CHECKING:
+    from cleanroom_nb._form import TrainingDatasetForm
+
+
+def __getattr__(name: str) -> Any:
+    # The form (and ipywidgets with it) loads on first use, not at `import cleanroom_nb`.
+    if name == "TrainingDatasetForm":
+        from cleanroom_nb._form import TrainingDatasetForm
+
+        return TrainingDatasetForm
+    raise AttributeError(f"module 'cleanroom_nb' has no attribute {name!r}")

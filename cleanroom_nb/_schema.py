@@ -421,23 +421,8 @@ def check_schema(schema: TrainingSchema) -> list[Finding]:
             )
         small_int_known = _small_int_known(schema, c)
         if c.role is None:
-            p = c.profile
-            if (
-                p is not None
-                and p.dtype in ("int8", "int16", "Int8", "Int16")
-                and not c.edited
-                and not small_int_known
-            ):
-                out.append(
-                    Finding(
-                        "warning",
-                        path,
-                        "small_int",
-                        f"column {c.name!r} is {p.dtype}, which Glue stores as "
-                        f"{'tinyint' if '8' in p.dtype else 'smallint'} that no role accepts, "
-                        "so it is left out; cast it to int32 or int64 before writing to use it.",
-                    )
-                )
+            if not c.edited and not small_int_known:
+                out.extend(_small_int_finding(c, path))
             continue
         api_name = schema.api_name(c)
         limits = _service_model.metadata(_service_model.COLUMN_NAME_PATH)
@@ -554,20 +539,28 @@ def _data_findings(c: ColumnSchema, path: str, *, small_int_known: bool = False)
                     "lowercased value).",
                 )
             )
-    if (
-        p is not None
-        and c.role is not None
-        and p.dtype in ("int8", "int16", "Int8", "Int16")
-        and not small_int_known
-    ):
-        out.append(
-            Finding(
-                "warning",
-                path,
-                "small_int",
-                f"column {c.name!r} is {p.dtype}, which Glue stores as "
-                f"{'tinyint' if '8' in p.dtype else 'smallint'} that no role accepts; "
-                "cast it to int32 or int64 before writing.",
-            )
-        )
+    if c.role is not None and not small_int_known:
+        out.extend(_small_int_finding(c, path))
     return out
+
+
+def _small_int_finding(c: ColumnSchema, path: str) -> list[Finding]:
+    """The ``small_int`` warning when the column's pandas dtype is int8/int16 (else none)."""
+    p = c.profile
+    if p is None or p.dtype not in ("int8", "int16", "Int8", "Int16"):
+        return []
+    fix = (
+        "so it is left out; cast it to int32 or int64 before writing to use it."
+        if c.role is None
+        else "cast it to int32 or int64 before writing."
+    )
+    return [
+        Finding(
+            "warning",
+            path,
+            "small_int",
+            f"column {c.name!r} is {p.dtype}, which Glue stores as "
+            f"{'tinyint' if '8' in p.dtype else 'smallint'} that no role accepts"
+            f"{', ' if c.role is None else '; '}{fix}",
+        )
+    ]
