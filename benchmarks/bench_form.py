@@ -52,7 +52,7 @@ def main() -> None:
     import boto3
 
     import cleanroom_nb as crn
-    from cleanroom_nb._form_state import LEAVE_OUT, FormState
+    from cleanroom_nb.form._state import LEAVE_OUT, FormState
 
     df = wide_frame()
     with crn.local_aws():

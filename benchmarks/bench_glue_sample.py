@@ -236,7 +236,8 @@ def report(name: str, tally: Tally, seconds: float) -> int:
 
 def wide_table(tally: Tally, session: boto3.Session, wr: Any, crn: Any) -> None:
     """A 100-column table: the requests no longer grow with the columns (issue 5's form)."""
-    from cleanroom_nb import _aws, _s3_sample
+    from cleanroom_nb.aws import _client
+    from cleanroom_nb.glue import _s3_sample
 
     table = wide_frame(5_000, 100)
     buf = io.BytesIO()
@@ -274,7 +275,7 @@ def wide_table(tally: Tally, session: boto3.Session, wr: Any, crn: Any) -> None:
         f"fetched {got / MB:.2f} MB"
     )
     obj = _s3_sample.S3Object(BUCKET, "wide/part-0.snappy.parquet", len(data))
-    client = _aws.client("s3", session)
+    client = _client.client("s3", session)
     seconds_pages, _ = measure(
         tally, lambda: _s3_sample.read_parquet_sample(client, obj, prefetch_bytes=0)
     )

@@ -27,7 +27,7 @@ import pandas as pd
 import pyarrow as pa
 
 import cleanroom_nb as crn
-from cleanroom_nb._sample_data import sample_interactions
+from cleanroom_nb.local._sample_data import sample_interactions
 
 _REVIEW_TEXT = (
     "great fast delivery love it poor quality would buy again works as described "

@@ -11,9 +11,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from cleanroom_nb._check_data import check_data
-from cleanroom_nb._codegen import to_boto3_code
-from cleanroom_nb._emulator import CleanRoomsMLEmulator
 from cleanroom_nb._errors import (
     AccessDeniedError,
     AwsError,
@@ -32,14 +29,6 @@ from cleanroom_nb._errors import (
     WaitTimeoutError,
 )
 from cleanroom_nb._findings import Finding, Findings
-from cleanroom_nb._fix import hash_identifier, to_epoch_seconds
-from cleanroom_nb._form_state import FormState
-from cleanroom_nb._glue import GlueTableInfo, infer_schema_from_glue
-from cleanroom_nb._infer import infer_schema
-from cleanroom_nb._local import LocalAws, local_aws
-from cleanroom_nb._readiness import ReadinessReport, readiness, readiness_from_athena
-from cleanroom_nb._register import register_dataframe
-from cleanroom_nb._request import TrainingDatasetRequest, build_request, validate_request
 from cleanroom_nb._roles import (
     ACCEPTED_GLUE_TYPES,
     CATEGORICAL_FEATURE,
@@ -49,14 +38,25 @@ from cleanroom_nb._roles import (
     TIMESTAMP,
     USER_ID,
 )
-from cleanroom_nb._schema import ColumnProfile, ColumnSchema, TrainingSchema
-from cleanroom_nb._service_role import (
-    check_role,
-    create_role,
-    permissions_policy,
-    trust_policy,
+from cleanroom_nb.aws import check_role, create_role, permissions_policy, trust_policy
+from cleanroom_nb.form import FormState
+from cleanroom_nb.glue import GlueTableInfo, infer_schema_from_glue, register_dataframe
+from cleanroom_nb.infer import (
+    ColumnProfile,
+    ColumnSchema,
+    TrainingSchema,
+    hash_identifier,
+    infer_schema,
+    to_epoch_seconds,
 )
-from cleanroom_nb._submit import (
+from cleanroom_nb.readiness import ReadinessReport, check_data, readiness, readiness_from_athena
+from cleanroom_nb.request import (
+    TrainingDatasetRequest,
+    build_request,
+    to_boto3_code,
+    validate_request,
+)
+from cleanroom_nb.submit import (
     create_training_dataset,
     delete_training_dataset,
     find_training_dataset,
@@ -124,16 +124,25 @@ __all__ = [
     "trust_policy",
     "validate_request",
 ]
-# Each feature module adds its import above and its names to __all__ (keep both sorted).
+# Each stage's package lists its public names in its own __all__; add them here too (sorted).
 
 if TYPE_CHECKING:
-    from cleanroom_nb._form import TrainingDatasetForm
+    from cleanroom_nb.form import TrainingDatasetForm
+    from cleanroom_nb.local import CleanRoomsMLEmulator, LocalAws, local_aws
+
+# Loaded on first use, not at `import cleanroom_nb`: the form (and ipywidgets with it), and the
+# local emulation, which the library itself never imports.
+_LAZY = {
+    "TrainingDatasetForm": "cleanroom_nb.form",
+    "CleanRoomsMLEmulator": "cleanroom_nb.local",
+    "LocalAws": "cleanroom_nb.local",
+    "local_aws": "cleanroom_nb.local",
+}
 
 
 def __getattr__(name: str) -> Any:
-    # The form (and ipywidgets with it) loads on first use, not at `import cleanroom_nb`.
-    if name == "TrainingDatasetForm":
-        from cleanroom_nb._form import TrainingDatasetForm
+    if name in _LAZY:
+        import importlib
 
-        return TrainingDatasetForm
+        return getattr(importlib.import_module(_LAZY[name]), name)
     raise AttributeError(f"module 'cleanroom_nb' has no attribute {name!r}")

@@ -35,8 +35,8 @@ def _say(msg: str) -> None:
 def prepare_demo_data(*, n_rows: int, n_users: int, boto3_session: Any = None) -> Any:
     """Register the sample interactions in the local Glue catalog; return the Glue schema."""
     import cleanroom_nb as crn
-    from cleanroom_nb import _aws
-    from cleanroom_nb._sample_data import sample_interactions
+    from cleanroom_nb.aws import _client
+    from cleanroom_nb.local._sample_data import sample_interactions
 
     t0 = time.perf_counter()
     df = sample_interactions(n_rows=n_rows, n_users=n_users, seed=0)
@@ -46,7 +46,7 @@ def prepare_demo_data(*, n_rows: int, n_users: int, boto3_session: Any = None) -
     # Only the columns with a role go to S3: left-out raw PII (the e-mail) never leaves memory.
     used = [c.name for c in schema.columns if c.role is not None]
     df = df[used]
-    s3 = _aws.client("s3", boto3_session)
+    s3 = _client.client("s3", boto3_session)
     s3.create_bucket(Bucket=DEMO_BUCKET)
     t0 = time.perf_counter()
     glue_schema = crn.register_dataframe(
@@ -174,7 +174,7 @@ def main(argv: list[str] | None = None) -> int:
     args, rest = parser.parse_known_args(argv)
     try:
         if args.command == "local":
-            from cleanroom_nb._local import main_local
+            from cleanroom_nb.local._stack import main_local
 
             return main_local(rest)
         if rest:

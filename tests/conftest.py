@@ -80,7 +80,7 @@ def glue(boto3_session: boto3.Session) -> boto3.Session:
 @pytest.fixture(scope="session")
 def cleanrooms_emulator() -> Iterator[object]:
     """The Clean Rooms ML emulator on 127.0.0.1, started once per test session."""
-    from cleanroom_nb._emulator import CleanRoomsMLEmulator
+    from cleanroom_nb.local._emulator import CleanRoomsMLEmulator
 
     with CleanRoomsMLEmulator(account_id=ACCOUNT_ID, region=REGION) as emu:
         yield emu

@@ -1,0 +1,11 @@
+"""AWS plumbing shared by every stage: sessions and clients, botocore's service model, the role.
+
+Every function here that calls AWS takes a keyword-only ``boto3_session`` (awswrangler's
+convention); clients are made only by :func:`cleanroom_nb.aws._client.client`.
+"""
+
+from __future__ import annotations
+
+from cleanroom_nb.aws._service_role import check_role, create_role, permissions_policy, trust_policy
+
+__all__ = ["check_role", "create_role", "permissions_policy", "trust_policy"]

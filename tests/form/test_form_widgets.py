@@ -1,0 +1,192 @@
+"""TrainingDatasetForm's widgets driven like a user would: set ``.value``, call ``.click()``."""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+import boto3
+from form_helpers import (
+    DATABASE,
+    ROLE_ARN,
+    TABLE,
+    ensure_roles,
+    interactions_frame,
+    make_roles,
+    offline_schema,
+    ready_frame,
+)
+
+import cleanroom_nb as crn
+from cleanroom_nb.form._state import LEAVE_OUT, FormState
+from cleanroom_nb.form._view import TrainingDatasetForm
+
+
+def acknowledge_if_needed(form: TrainingDatasetForm) -> None:
+    if not form.acknowledge.disabled and not form.acknowledge.value:
+        form.acknowledge.value = True
+
+
+def test_choose_table_edit_role_fill_submit_conflict_reuse(
+    glue: boto3.Session, cleanrooms: Any
+) -> None:
+    form = crn.TrainingDatasetForm(boto3_session=glue)
+    assert DATABASE in form.database.options
+    assert form.table.disabled  # no database chosen yet
+    form.database.value = DATABASE
+    assert list(form.table.options) == ["", TABLE]
+    form.table.value = TABLE
+    state = form.state
+    assert state.schema is not None
+    assert set(form.role_dropdowns) == set(interactions_frame().columns)
+    for c in state.schema.columns:
+        assert form.role_dropdowns[c.name].value == (c.role or LEAVE_OUT)
+    ensure_roles(state)
+    assert form.role_dropdowns["email"].value == LEAVE_OUT
+
+    # change one suggested role through its dropdown
+    new_role = (
+        LEAVE_OUT if form.role_dropdowns["device"].value != LEAVE_OUT else ("CATEGORICAL_FEATURE")
+    )
+    form.role_dropdowns["device"].value = new_role
+    assert state.role_of("device") == new_role
+    assert "set by hand" in form.reason_cells["device"].value
+
+    # the role ARN offers the Clean Rooms ML role and is pre-filled with the account
+    assert ROLE_ARN in form.role_arn.options
+    assert form.role_arn.value == "arn:aws:iam::123456789012:role/"
+    assert form.submit.disabled
+    form.name.value = "widget-dataset"
+    form.role_arn.value = ROLE_ARN
+    acknowledge_if_needed(form)
+    assert not form.submit.disabled, state.blockers
+    assert '"widget-dataset"' in html.unescape(form.request_preview.value)
+    assert "create_training_dataset" in form.code_preview.value
+
+    form.submit.click()
+    arn = state.result_arn
+    assert arn is not None and arn in cleanrooms.datasets
+    assert arn in form.result.value
+    assert form.error.value == ""
+    assert form.reuse.layout.display == "none"
+
+    # the same name again: the conflict is shown, with an offer to reuse
+    form.submit.click()
+    assert isinstance(state.last_error, crn.TrainingDatasetExistsError)
+    assert "widget-dataset" in form.error.value
+    assert form.result.value == ""
+    assert form.reuse.layout.display is None and not form.reuse.disabled
+    assert form.name.value == "widget-dataset" and form.role_arn.value == ROLE_ARN
+    form.description.value = "changed after the conflict"
+    assert form.reuse.layout.display == "none"  # another definition: no reuse offer
+    form.description.value = ""
+    assert form.reuse.layout.display is None
+    form.reuse.click()
+    assert state.result_arn == arn and arn in form.result.value
+    assert len(cleanrooms.datasets) == 1
+
+
+def test_invalid_name_disables_submit_and_shows_why(glue: boto3.Session, cleanrooms: Any) -> None:
+    form = TrainingDatasetForm(database=DATABASE, table=TABLE, boto3_session=glue)
+    ensure_roles(form.state)
+    form.name.value = "ok"
+    form.role_arn.value = ROLE_ARN
+    acknowledge_if_needed(form)
+    assert not form.submit.disabled
+    form.name.value = "n" * 64
+    assert form.submit.disabled
+    assert "63" in form.name_findings.value
+    assert "Submit is disabled" in form.progress.value
+    form.submit.click()  # a click on a disabled button (e.g. from code) sends nothing
+    assert cleanrooms.datasets == {}
+    assert "Not sent" in form.progress.value
+
+
+def test_grid_flags_duplicate_and_missing_roles_and_shows_samples(
+    glue: boto3.Session,
+) -> None:
+    form = TrainingDatasetForm(database=DATABASE, table=TABLE, boto3_session=glue)
+    ensure_roles(form.state)
+    form.role_dropdowns["device"].value = "USER_ID"
+    assert "USER_ID given 2 times" in form.flag_cells["device"].value
+    assert "USER_ID given 2 times" in form.flag_cells["user_id"].value
+    assert "USER_ID is given twice" in form.schema_flags.value
+    form.role_dropdowns["device"].value = LEAVE_OUT
+    form.role_dropdowns["item_id"].value = LEAVE_OUT
+    assert "missing ITEM_ID" in form.schema_flags.value
+    assert form.flag_cells["device"].value == ""
+    assert "samples" not in form.flag_cells["event_type"].value
+    form.sample_buttons["event_type"].value = True
+    shown = form.flag_cells["event_type"].value
+    assert "samples:" in shown and any(v in shown for v in ("view", "click", "purchase"))
+
+
+def test_tags_editor_adds_edits_and_removes_rows(glue: boto3.Session) -> None:
+    form = TrainingDatasetForm(database=DATABASE, table=TABLE, boto3_session=glue)
+    form.tag_add.click()
+    form.tag_add.click()
+    assert len(form.tags_box.children) == 2
+    (k0, v0, _), (k1, v1, rm1) = form.tag_rows
+    k0.value, v0.value = "team", "ml"
+    k1.value, v1.value = "team", "dup"
+    assert "team" in form.tags_findings.value and "one row per key" in form.tags_findings.value
+    rm1.click()
+    assert len(form.tags_box.children) == 1 and form.tags_findings.value == ""
+    assert form.state.request is not None and form.state.request["tags"] == {"team": "ml"}
+    assert '"team": "ml"' in html.unescape(form.request_preview.value)
+
+
+def test_dataframe_form_registers_before_submitting(
+    boto3_session: boto3.Session, cleanrooms: Any
+) -> None:
+    import awswrangler as wr
+
+    make_roles(boto3_session)
+    boto3_session.client("s3").create_bucket(Bucket="frames")
+    wr.catalog.create_database("frames_db", boto3_session=boto3_session)
+    form = TrainingDatasetForm(df=ready_frame(), boto3_session=boto3_session)
+    assert "1,000,000 rows" in form.frame_info.value
+    assert "not a Glue table yet" in form.source_findings.value
+    ensure_roles(form.state)
+    form.register_path.value = "s3://frames/clicks/"
+    form.database.value = "frames_db"
+    form.table.value = "clicks"
+    form.register.click()
+    assert "registered as" in form.frame_info.value, form.state.error_message
+    assert form.source_findings.value == ""
+    form.name.value = "frame-dataset"
+    form.role_arn.value = ROLE_ARN
+    acknowledge_if_needed(form)
+    assert not form.submit.disabled, form.state.blockers
+    form.submit.click()
+    assert form.state.result_arn in cleanrooms.datasets
+
+
+def test_check_with_aws_button_shows_glue_findings_in_the_grid(glue: boto3.Session) -> None:
+    state = FormState(
+        database=DATABASE, table=TABLE, schema=offline_schema(), load=False, boto3_session=glue
+    )
+    form = TrainingDatasetForm(state=state)
+    form.role_dropdowns["note"].value = "CATEGORICAL_FEATURE"  # not a column of the Glue table
+    form.name.value = "checked"
+    form.role_arn.value = ROLE_ARN
+    assert not form.submit.disabled and not form.check.disabled
+    form.check.click()
+    assert "has no column &#x27;note&#x27;" in form.flag_cells["note"].value
+    assert form.submit.disabled and form.state.last_error is None
+
+
+def test_errors_are_shown_in_the_form(glue: boto3.Session) -> None:
+    form = TrainingDatasetForm(boto3_session=glue)
+    form.state.select_database("missing_db")
+    assert "missing_db" in form.error.value
+    assert form.state.last_error is not None
+
+
+def test_displaying_the_form_shows_the_widget() -> None:
+    df = interactions_frame(20, 5)
+    form = TrainingDatasetForm(state=FormState(df, load=False))
+    bundle = form._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
+    assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == form.widget.model_id
+    assert "TrainingDatasetForm(" in repr(form)

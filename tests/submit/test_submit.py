@@ -1,0 +1,442 @@
+"""create_training_dataset and its helpers, through the emulator over HTTP (botocore end to end).
+
+Glue and STS are moto's server (the ``aws`` fixture, pulled in by ``cleanrooms``); Clean Rooms
+ML is the emulator. Every error path goes through botocore's real serializer, retry handler and
+error parser.
+"""
+
+from __future__ import annotations
+
+import json
+import socket
+from typing import Any
+
+import boto3
+import pytest
+
+import cleanroom_nb as crn
+from cleanroom_nb._findings import Findings
+from cleanroom_nb.local._emulator import EXPIRED_SESSION_TOKEN, CleanRoomsMLEmulator
+from cleanroom_nb.submit import _submit
+
+ACCOUNT = "123456789012"
+ROLE = f"arn:aws:iam::{ACCOUNT}:role/cleanrooms-ml-reader"
+CREATE = "CreateTrainingDataset"
+
+
+@pytest.fixture(autouse=True)
+def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Keep botocore's standard retries (attempt counting, quota) but without the sleeps."""
+    from botocore.retries import standard
+
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, ctx: 0)
+
+
+@pytest.fixture
+def glue_table(cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session) -> None:
+    glue = boto3_session.client("glue")
+    glue.create_database(DatabaseInput={"Name": "sales"})
+    glue.create_table(
+        DatabaseName="sales",
+        TableInput={
+            "Name": "events",
+            "StorageDescriptor": {
+                "Columns": [
+                    {"Name": "user_id", "Type": "string"},
+                    {"Name": "item_id", "Type": "bigint"},
+                    {"Name": "ts", "Type": "bigint"},
+                    {"Name": "price", "Type": "double"},
+                ],
+                "Location": "s3://bucket/events/",
+                "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
+                "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
+                "SerdeInfo": {
+                    "SerializationLibrary": (
+                        "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
+                    )
+                },
+            },
+            "TableType": "EXTERNAL_TABLE",
+            "Parameters": {"classification": "parquet"},
+        },
+    )
+
+
+def _request(name: str = "shoppers", **kw: Any) -> dict[str, Any]:
+    schema = [
+        {"columnName": "user_id", "columnTypes": ["USER_ID"]},
+        {"columnName": "item_id", "columnTypes": ["ITEM_ID"]},
+        {"columnName": "ts", "columnTypes": ["TIMESTAMP"]},
+        {"columnName": "price", "columnTypes": ["NUMERICAL_FEATURE"]},
+    ]
+    req = crn.build_request(
+        name=name,
+        role_arn=kw.pop("role_arn", ROLE),
+        database="sales",
+        table="events",
+        schema=kw.pop("schema", schema),
+        description=kw.pop("description", "test data"),
+        tags=kw.pop("tags", {"team": "ads"}),
+    )
+    return dict(req)
+
+
+pytestmark = pytest.mark.usefixtures("glue_table")
+
+
+def test_create_returns_arn_and_stores_the_request(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    arn = crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    assert arn.startswith(f"arn:aws:cleanrooms-ml:us-east-1:{ACCOUNT}:training-dataset/")
+    stored = cleanrooms.datasets[arn]
+    assert stored["roleArn"] == ROLE and stored["tags"] == {"team": "ads"}
+    assert stored["trainingData"] == _request()["trainingData"]
+    # helpers
+    got = crn.get_training_dataset(arn, boto3_session=boto3_session)
+    assert got["name"] == "shoppers" and "ResponseMetadata" not in got
+    view = got._repr_html_()
+    assert "sales.events" in view and "user_id (USER_ID)" in view and "team=ads" in view
+    listed = crn.list_training_datasets(boto3_session=boto3_session)
+    assert arn in listed._repr_html_() and "ACTIVE" in listed._repr_html_()
+    assert (
+        crn.find_training_dataset("shoppers", boto3_session=boto3_session)["trainingDatasetArn"]
+        == arn
+    )
+    assert crn.find_training_dataset("nope", boto3_session=boto3_session) is None
+    crn.delete_training_dataset(arn, boto3_session=boto3_session)
+    assert cleanrooms.datasets == {}
+    with pytest.raises(crn.NotFoundError, match="not found"):
+        crn.get_training_dataset(arn, boto3_session=boto3_session)
+    with pytest.raises(crn.NotFoundError):
+        crn.delete_training_dataset(arn, boto3_session=boto3_session)
+
+
+def test_default_session_uses_environment(cleanrooms: CleanRoomsMLEmulator) -> None:
+    arn = crn.create_training_dataset(_request())
+    assert arn in cleanrooms.datasets
+
+
+def test_invalid_request_is_refused_and_nothing_sent(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    bad = _request(name="x" * 64, tags={"aws:owner": "me"})
+    bad["trainingData"][0]["inputConfig"]["schema"][0]["columnName"] = "USER_ID"  # Glue: user_id
+    with pytest.raises(crn.RequestInvalidError) as info:
+        crn.create_training_dataset(bad, boto3_session=boto3_session)
+    paths = {f.path for f in info.value.findings if f.level == "error"}
+    assert "name" in paths
+    assert any(p.startswith("tags") for p in paths)
+    assert "trainingData[0].inputConfig.schema[0].columnName" in paths
+    assert "not sent" in str(info.value)
+    assert cleanrooms.call_count(CREATE) == 0
+
+
+def test_list_helper_reads_every_page(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    cleanrooms.default_page_size = 2
+    try:
+        arns = [
+            crn.create_training_dataset(_request(name=f"ds{i}"), boto3_session=boto3_session)
+            for i in range(5)
+        ]
+        listed = crn.list_training_datasets(boto3_session=boto3_session)
+        assert [d["trainingDatasetArn"] for d in listed] == arns
+        assert cleanrooms.call_count("ListTrainingDatasets") == 3
+        # find pages through too: the last one is on the third page
+        assert (
+            crn.find_training_dataset("ds4", boto3_session=boto3_session)["trainingDatasetArn"]
+            == arns[4]
+        )
+    finally:
+        cleanrooms.default_page_size = 100
+
+
+# --------------------------------------------------------------------------- conflicts
+
+
+def test_conflict_with_equal_definition(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    arn = crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    # same definition, columns in another order: still equal
+    again = _request()
+    again["trainingData"][0]["inputConfig"]["schema"].reverse()
+    with pytest.raises(crn.TrainingDatasetExistsError) as info:
+        crn.create_training_dataset(again, boto3_session=boto3_session)
+    err = info.value
+    assert err.existing_arn == arn and err.same_definition is True
+    assert arn in str(err) and "equals" in str(err) and "if_exists='reuse'" in str(err)
+    assert err.code == "ConflictException"
+    assert crn.create_training_dataset(again, if_exists="reuse", boto3_session=boto3_session) == arn
+    assert cleanrooms.call_count(CREATE) == 3  # one call per invocation, never more
+    assert len(cleanrooms.datasets) == 1
+
+
+def test_conflict_with_different_definition(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    arn = crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    other = _request(
+        tags={"team": "ml"},
+        description="other",
+        schema=[
+            {"columnName": "user_id", "columnTypes": ["USER_ID"]},
+            {"columnName": "item_id", "columnTypes": ["ITEM_ID"]},
+            {"columnName": "ts", "columnTypes": ["TIMESTAMP"]},
+        ],
+    )
+    for mode in ("error", "reuse"):
+        with pytest.raises(crn.TrainingDatasetExistsError) as info:
+            crn.create_training_dataset(other, if_exists=mode, boto3_session=boto3_session)  # type: ignore[arg-type]
+        err = info.value
+        assert err.existing_arn == arn and err.same_definition is False
+        text = str(err)
+        assert "differs" in text and "tags" in text and "description" in text
+        assert "columns only in the existing dataset: price" in text
+        assert "delete_training_dataset" in text
+
+
+def test_definition_differences_role_and_types() -> None:
+    a = _request()
+    b = _request(role_arn=f"arn:aws:iam::{ACCOUNT}:role/cleanrooms-ml-other")
+    b["trainingData"][0]["inputConfig"]["schema"][3]["columnTypes"] = ["CATEGORICAL_FEATURE"]
+    diffs = _submit.definition_differences(a, b)
+    assert any(d.startswith("roleArn") for d in diffs)
+    assert any("column price" in d and "CATEGORICAL_FEATURE" in d for d in diffs)
+    assert _submit.definition_differences(a, dict(a, tags=None, description="test data")) == [
+        "tags: the existing dataset has {'team': 'ads'}, this request has none"
+    ]
+
+
+def test_if_exists_must_be_known(boto3_session: boto3.Session) -> None:
+    with pytest.raises(ValueError, match="if_exists"):
+        crn.create_training_dataset(_request(), if_exists="replace", boto3_session=boto3_session)  # type: ignore[arg-type]
+
+
+# --------------------------------------------------------------------------- service errors
+
+
+def test_service_validation_error_passes_the_message_on(
+    cleanrooms: CleanRoomsMLEmulator,
+    boto3_session: boto3.Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import cleanroom_nb.request._request as request_module
+
+    # Bypass our own validator to prove the emulator (like AWS) rejects it, and that we pass
+    # the service's words on.
+    monkeypatch.setattr(request_module, "validate_request", lambda *a, **k: Findings())
+    bad = _request(description="d" * 256)
+    with pytest.raises(crn.ServiceValidationError) as info:
+        crn.create_training_dataset(bad, boto3_session=boto3_session)
+    assert "Value at 'description' failed to satisfy constraint" in str(info.value)
+    assert info.value.code == "ValidationException"
+    assert isinstance(info.value, ValueError)
+    assert cleanrooms.call_count(CREATE) == 1
+
+
+def test_access_denied_without_pass_role(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    role = f"arn:aws:iam::{ACCOUNT}:role/my-reader"
+    cleanrooms.deny_pass_role(role)
+    with pytest.raises(crn.AccessDeniedError) as info:
+        crn.create_training_dataset(_request(role_arn=role), boto3_session=boto3_session)
+    text = str(info.value)
+    assert "iam:PassRole" in text and "AWSCleanRoomsMLFullAccess" in text
+    assert "'my-reader'" in text  # the name the managed policy will not pass
+    assert "cleanrooms-ml.amazonaws.com" in text and "same" not in text.split("Check")[0]
+    assert info.value.code == "AccessDeniedException"
+    assert cleanrooms.call_count(CREATE) == 1
+
+
+def test_access_denied_for_role_of_another_account(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    # The emulator believes the caller is in another account than STS says: the service
+    # refuses the role as it refuses a role of another account.
+    cleanrooms.account_id = "210987654321"
+    try:
+        with pytest.raises(crn.AccessDeniedError) as info:
+            crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    finally:
+        cleanrooms.account_id = ACCOUNT
+    text = str(info.value)
+    assert "Cross-account" in text and "caller's account" in text
+
+
+def test_role_the_service_cannot_assume(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session, aws: str
+) -> None:
+    from cleanroom_nb.local._emulator import iam_role_checker
+
+    cleanrooms.role_checker = iam_role_checker(aws)
+    trust = crn.trust_policy()
+    trust["Statement"][0]["Principal"]["Service"] = "cleanrooms.amazonaws.com"
+    boto3_session.client("iam").create_role(
+        RoleName="cleanrooms-ml-reader", AssumeRolePolicyDocument=json.dumps(trust)
+    )
+    with pytest.raises(crn.AccessDeniedError) as info:
+        crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    text = str(info.value)
+    assert "could not assume the role" in text and "check_role" in text
+    findings = crn.check_role(ROLE, boto3_session=boto3_session)
+    assert "wrong_trust_principal" in {f.code for f in findings.errors}
+    crn.create_role(
+        "reader",
+        database="sales",
+        table="events",
+        s3_location="s3://b/events/",
+        if_exists="update",
+        boto3_session=boto3_session,
+    )
+    assert crn.create_training_dataset(_request(), boto3_session=boto3_session).startswith("arn:")
+
+
+def test_role_of_another_account_is_caught_before_sending(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    with pytest.raises(crn.RequestInvalidError) as info:
+        crn.create_training_dataset(
+            _request(role_arn="arn:aws:iam::210987654321:role/cleanrooms-ml-x"),
+            boto3_session=boto3_session,
+        )
+    assert any(f.path == "roleArn" for f in info.value.findings.errors)
+    assert cleanrooms.call_count(CREATE) == 0
+
+
+def test_throttling_is_retried_by_botocore_then_succeeds(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    cleanrooms.throttle(3, operation=CREATE)
+    arn = crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    assert arn in cleanrooms.datasets
+    assert [c.status for c in cleanrooms.calls if c.operation == CREATE] == [429, 429, 429, 200]
+
+
+def test_persistent_throttling_raises_throttled_error(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    cleanrooms.throttle(100, operation=CREATE)
+    with pytest.raises(crn.ThrottledError) as info:
+        crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    attempts = cleanrooms.call_count(CREATE)
+    assert attempts == 6  # _aws's standard mode: 1 call + 5 retries
+    assert "5 retries" in str(info.value) and "not created" in str(info.value)
+    assert cleanrooms.datasets == {}
+
+
+def test_server_error_is_not_retried_for_create(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    # A 500 may come after the dataset was made: botocore would retry it for other calls,
+    # but a create is never sent twice.
+    cleanrooms.inject_error(
+        "InternalServerException", "oops", status=500, count=5, operation=CREATE
+    )
+    with pytest.raises(crn.AwsError) as info:
+        crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    assert "InternalServerException" in str(info.value)
+    assert cleanrooms.call_count(CREATE) == 1
+
+
+def test_unreachable_endpoint(
+    cleanrooms: CleanRoomsMLEmulator,
+    boto3_session: boto3.Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    monkeypatch.setenv("AWS_ENDPOINT_URL_CLEANROOMSML", f"http://127.0.0.1:{port}")
+    with pytest.raises(crn.EndpointUnreachableError) as info:
+        crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    assert str(port) in str(info.value) and "AWS_ENDPOINT_URL" in str(info.value)
+
+
+def test_connection_lost_after_sending_is_not_retried(
+    cleanrooms: CleanRoomsMLEmulator,
+    boto3_session: boto3.Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import botocore.exceptions
+
+    sent: list[int] = []
+
+    def lose_response(request: Any, **_: Any) -> None:
+        sent.append(1)
+        raise botocore.exceptions.ReadTimeoutError(endpoint_url=request.url)
+
+    session = boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
+    session.events.register("before-send.cleanroomsml.CreateTrainingDataset", lose_response)
+    with pytest.raises(crn.EndpointUnreachableError) as info:
+        crn.create_training_dataset(_request(), boto3_session=session)
+    assert sent == [1]
+    assert "may or may not have been created" in str(info.value)
+    assert "find_training_dataset('shoppers')" in str(info.value)
+
+
+def test_no_credentials(cleanrooms: CleanRoomsMLEmulator, monkeypatch: pytest.MonkeyPatch) -> None:
+    for var in (
+        "AWS_ACCESS_KEY_ID",
+        "AWS_SECRET_ACCESS_KEY",
+        "AWS_SESSION_TOKEN",
+        "AWS_SECURITY_TOKEN",
+    ):
+        monkeypatch.delenv(var, raising=False)
+    with pytest.raises(crn.CredentialsError) as info:
+        crn.create_training_dataset(
+            _request(), boto3_session=boto3.Session(region_name="us-east-1")
+        )
+    assert "credentials" in str(info.value) and "aws sso login" in str(info.value)
+    assert cleanrooms.call_count(CREATE) == 0
+
+
+def test_expired_credentials(cleanrooms: CleanRoomsMLEmulator) -> None:
+    session = boto3.Session(
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        aws_session_token=EXPIRED_SESSION_TOKEN,
+        region_name="us-east-1",
+    )
+    with pytest.raises(crn.CredentialsError) as info:
+        crn.create_training_dataset(_request(), boto3_session=session)
+    assert info.value.code == "ExpiredTokenException"
+    assert "Refresh" in str(info.value)
+    assert cleanrooms.call_count(CREATE) == 1
+
+
+# --------------------------------------------------------------------------- wait
+
+
+def test_wait_until_active(cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session) -> None:
+    cleanrooms.activation_delay = 0.3
+    arn = crn.create_training_dataset(
+        _request(), wait=True, poll_interval=0.05, timeout=10, boto3_session=boto3_session
+    )
+    assert crn.get_training_dataset(arn, boto3_session=boto3_session)["status"] == "ACTIVE"
+    assert cleanrooms.call_count("GetTrainingDataset") >= 3  # pending at least twice, then active
+
+
+def test_wait_timeout(cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session) -> None:
+    cleanrooms.activation_delay = 30
+    with pytest.raises(crn.WaitTimeoutError) as info:
+        crn.create_training_dataset(
+            _request(), wait=True, poll_interval=0.05, timeout=0.2, boto3_session=boto3_session
+        )
+    assert "CREATE_PENDING" in str(info.value) and "do not create it again" in str(info.value)
+    assert len(cleanrooms.datasets) == 1 and cleanrooms.call_count(CREATE) == 1
+
+
+def test_reuse_then_wait(cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session) -> None:
+    arn = crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    assert (
+        crn.create_training_dataset(
+            _request(), wait=True, if_exists="reuse", boto3_session=boto3_session
+        )
+        == arn
+    )
