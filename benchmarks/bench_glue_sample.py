@@ -237,7 +237,7 @@ def report(name: str, tally: Tally, seconds: float) -> int:
 def wide_table(tally: Tally, session: boto3.Session, wr: Any, crn: Any) -> None:
     """A 100-column table: the requests no longer grow with the columns (issue 5's form)."""
     from cleanroom_nb.aws import _client
-    from cleanroom_nb.glue import _s3_sample
+    from cleanroom_nb.glue import _parquet_sample, _s3_file
 
     table = wide_frame(5_000, 100)
     buf = io.BytesIO()
@@ -274,14 +274,14 @@ def wide_table(tally: Tally, session: boto3.Session, wr: Any, crn: Any) -> None:
         f"    sample: {schema.source.sample_rows:,} rows x {len(schema.columns)} columns; "
         f"fetched {got / MB:.2f} MB"
     )
-    obj = _s3_sample.S3Object(BUCKET, "wide/part-0.snappy.parquet", len(data))
+    obj = _s3_file.S3Object(BUCKET, "wide/part-0.snappy.parquet", len(data))
     client = _client.client("s3", session)
     seconds_pages, _ = measure(
-        tally, lambda: _s3_sample.read_parquet_sample(client, obj, prefetch_bytes=0)
+        tally, lambda: _parquet_sample.read_parquet_sample(client, obj, prefetch_bytes=0)
     )
     pages = len(tally.s3_object_reads())
     page_bytes = sum(n for _, _, n in tally.s3_object_reads())
-    seconds_one, _ = measure(tally, lambda: _s3_sample.read_parquet_sample(client, obj))
+    seconds_one, _ = measure(tally, lambda: _parquet_sample.read_parquet_sample(client, obj))
     print(
         f"    read_parquet_sample alone: {reads} GETs in {seconds_one:.3f} s with the row group "
         f"fetched in one read; page by page (prefetch_bytes=0, the old path): {pages} GETs, "

@@ -1,6 +1,6 @@
 """readiness(df) against DuckDB running the same aggregation on the same frame, at 1e7 rows.
 
-DuckDB runs :func:`cleanroom_nb.readiness._readiness.readiness_sql` (the very SQL sent to Athena) over a
+DuckDB runs :func:`cleanroom_nb.readiness._athena.readiness_sql` (the SQL sent to Athena) over a
 view on the DataFrame; both must give the same figures. Prints the best of ``--repeat`` runs
 and the ratio readiness / DuckDB (target: <= 1.5).
 
@@ -19,12 +19,8 @@ import pandas as pd
 
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 from cleanroom_nb.local._sample_data import sample_interactions
-from cleanroom_nb.readiness._readiness import (
-    RESULT_COLUMNS,
-    readiness,
-    readiness_sql,
-    report_from_row,
-)
+from cleanroom_nb.readiness import readiness
+from cleanroom_nb.readiness._athena import RESULT_COLUMNS, readiness_sql, report_from_row
 
 FIGURES = RESULT_COLUMNS
 

@@ -26,6 +26,7 @@ from cleanroom_nb._errors import (
     TableExistsError,
     ThrottledError,
     TrainingDatasetExistsError,
+    TrainingDatasetInUseError,
     WaitTimeoutError,
 )
 from cleanroom_nb._findings import Finding, Findings
@@ -40,13 +41,23 @@ from cleanroom_nb._roles import (
 )
 from cleanroom_nb.aws import check_role, create_role, permissions_policy, trust_policy
 from cleanroom_nb.form import FormState
-from cleanroom_nb.glue import GlueTableInfo, infer_schema_from_glue, register_dataframe
+from cleanroom_nb.glue import (
+    GlueTableInfo,
+    fix_glue_table,
+    fix_glue_table_sql,
+    infer_schema_from_glue,
+    register_dataframe,
+)
 from cleanroom_nb.infer import (
     ColumnProfile,
     ColumnSchema,
+    Fix,
     TrainingSchema,
+    apply_fix,
+    apply_fixes,
     hash_identifier,
     infer_schema,
+    preview_fix,
     to_epoch_seconds,
 )
 from cleanroom_nb.readiness import ReadinessReport, check_data, readiness, readiness_from_athena
@@ -57,11 +68,15 @@ from cleanroom_nb.request import (
     validate_request,
 )
 from cleanroom_nb.submit import (
+    TagsUpdatedWarning,
     create_training_dataset,
     delete_training_dataset,
     find_training_dataset,
     get_training_dataset,
+    list_training_dataset_tags,
     list_training_datasets,
+    tag_training_dataset,
+    untag_training_dataset,
 )
 
 __version__ = "0.1.0"
@@ -85,6 +100,7 @@ __all__ = [
     "Finding",
     "Findings",
     "FindingsError",
+    "Fix",
     "FormState",
     "GlueTableInfo",
     "InvalidFrameError",
@@ -95,13 +111,17 @@ __all__ = [
     "SchemaError",
     "ServiceValidationError",
     "TableExistsError",
+    "TagsUpdatedWarning",
     "ThrottledError",
     "TrainingDatasetExistsError",
     "TrainingDatasetForm",
+    "TrainingDatasetInUseError",
     "TrainingDatasetRequest",
     "TrainingSchema",
     "WaitTimeoutError",
     "__version__",
+    "apply_fix",
+    "apply_fixes",
     "build_request",
     "check_data",
     "check_role",
@@ -109,19 +129,25 @@ __all__ = [
     "create_training_dataset",
     "delete_training_dataset",
     "find_training_dataset",
+    "fix_glue_table",
+    "fix_glue_table_sql",
     "get_training_dataset",
     "hash_identifier",
     "infer_schema",
     "infer_schema_from_glue",
+    "list_training_dataset_tags",
     "list_training_datasets",
     "local_aws",
     "permissions_policy",
+    "preview_fix",
     "readiness",
     "readiness_from_athena",
     "register_dataframe",
+    "tag_training_dataset",
     "to_boto3_code",
     "to_epoch_seconds",
     "trust_policy",
+    "untag_training_dataset",
     "validate_request",
 ]
 # Each stage's package lists its public names in its own __all__; add them here too (sorted).

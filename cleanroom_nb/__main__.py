@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import http.client
 import os
 import shutil
 import signal
@@ -24,8 +25,10 @@ from typing import Any
 DEMO_BUCKET = "cleanroom-nb-demo"
 DEMO_DATABASE = "cleanroom_nb_demo"
 DEMO_TABLE = "interactions"
-DEMO_ROLE = "cleanrooms-ml-demo"
+DEMO_ROLE = "cleanrooms-ml-interactions"
+"""The role the demo creates: the name the form proposes for the table, so it is selected."""
 DEMO_NAME = "demo-lookalike-training"
+DEMO_ATHENA_OUTPUT = f"s3://{DEMO_BUCKET}/athena-results/"
 
 
 def _say(msg: str) -> None:
@@ -69,10 +72,18 @@ def run_headless(args: argparse.Namespace) -> int:
     import cleanroom_nb as crn
 
     with crn.local_aws() as local:
-        _say(f"local AWS emulation: moto {local.moto_url}, Clean Rooms ML {local.cleanrooms_url}")
+        _say(
+            f"local AWS emulation: moto {local.moto_url}, Clean Rooms ML {local.cleanrooms_url}, "
+            f"Athena {local.athena_url}"
+        )
         prepare_demo_data(n_rows=args.rows, n_users=args.users)
         schema = crn.infer_schema_from_glue(DEMO_DATABASE, DEMO_TABLE)
         _say(repr(schema))
+        # The same figures again, from ONE SQL query run by the local Athena on the Glue table.
+        report = crn.readiness_from_athena(
+            DEMO_DATABASE, DEMO_TABLE, schema, s3_output=DEMO_ATHENA_OUTPUT, progress=False
+        )
+        _say(str(report))
         role_arn = crn.create_role(
             DEMO_ROLE,
             database=DEMO_DATABASE,
@@ -96,6 +107,52 @@ def run_headless(args: argparse.Namespace) -> int:
     return 0
 
 
+def voila_command(voila: str, notebook: Path, port: int) -> list[str]:
+    """How the demo starts Voilà: on 127.0.0.1 only, with Jupyter's same-origin checks.
+
+    No ``allow_origin``: a web page of another origin visited while the demo runs cannot
+    drive the form's kernel (its websocket is refused).
+    """
+    return [voila, str(notebook), "--no-browser", f"--port={port}", "--Voila.ip=127.0.0.1"]
+
+
+def wait_until_answering(
+    port: int, proc: subprocess.Popen[Any], *, timeout: float = 300.0, stop: Any = None
+) -> bool:
+    """Wait until the server on ``port`` answers HTTP; False if ``proc`` exits or time runs out.
+
+    It asks ``HEAD /``, which Voilà answers without starting a kernel.
+    """
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and proc.poll() is None:
+        if stop is not None and stop.is_set():
+            return False
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
+        try:
+            conn.request("HEAD", "/")
+            conn.getresponse().read()
+            return True
+        except OSError:
+            time.sleep(0.25)
+        finally:
+            conn.close()
+    return False
+
+
+def create_demo_role(boto3_session: Any = None) -> str:
+    """The demo's service role for its table (so the form's role dropdown offers it)."""
+    import cleanroom_nb as crn
+
+    return crn.create_role(
+        DEMO_ROLE,
+        database=DEMO_DATABASE,
+        table=DEMO_TABLE,
+        s3_location=f"s3://{DEMO_BUCKET}/{DEMO_TABLE}/",
+        if_exists="update",
+        boto3_session=boto3_session,
+    )
+
+
 def run_served(args: argparse.Namespace) -> int:
     """Start the emulation, register the data and serve the form notebook with Voilà."""
     import cleanroom_nb as crn
@@ -116,28 +173,29 @@ def run_served(args: argparse.Namespace) -> int:
     signal.signal(signal.SIGTERM, _stop)
     with crn.local_aws() as local:
         prepare_demo_data(n_rows=args.rows, n_users=args.users)
+        _say(f"service role: {create_demo_role()}")
         env = {
             **os.environ,
             **local.env,
             "CLEANROOM_NB_DATABASE": DEMO_DATABASE,
             "CLEANROOM_NB_TABLE": DEMO_TABLE,
+            "CLEANROOM_NB_DEMO": "1",
+            "CLEANROOM_NB_ATHENA_OUTPUT": DEMO_ATHENA_OUTPUT,
         }
         proc = subprocess.Popen(
-            [
-                voila,
-                str(notebook),
-                "--no-browser",
-                f"--port={args.port}",
-                "--Voila.ip=127.0.0.1",
-                "--Voila.tornado_settings={'allow_origin': '*'}",
-            ],
-            env=env,
-            start_new_session=True,
+            voila_command(voila, notebook, args.port), env=env, start_new_session=True
         )
-        _say(f"\nThe form is served at http://127.0.0.1:{args.port}/  (Ctrl-C stops the demo)")
         try:
-            while not stop.is_set() and proc.poll() is None:
-                stop.wait(0.5)
+            _say("starting Voilà ...")
+            if wait_until_answering(args.port, proc, stop=stop):
+                _say(
+                    f"\nThe form is served at http://127.0.0.1:{args.port}/  (Ctrl-C stops the demo)"
+                )
+                while not stop.is_set() and proc.poll() is None:
+                    stop.wait(0.5)
+            elif not stop.is_set():
+                _say(f"Voilà did not answer on port {args.port} (exit code {proc.poll()})")
+                return 1
         except KeyboardInterrupt:
             pass
         finally:

@@ -115,3 +115,21 @@ class TableExistsError(CleanroomNbError, FileExistsError):
         super().__init__(message)
         self.database = database
         self.table = table
+
+
+class TrainingDatasetInUseError(AwsError):
+    """A training dataset cannot be deleted while audience models depend on it (ConflictException).
+
+    ``.audience_models`` lists them (ListAudienceModels summaries), or is None when they could
+    not be listed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        audience_models: list[dict[str, object]] | None,
+        code: str | None = "ConflictException",
+    ) -> None:
+        super().__init__(message, code=code)
+        self.audience_models = audience_models

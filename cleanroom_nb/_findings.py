@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import html
-from collections.abc import Iterable
-from dataclasses import dataclass
-from typing import Literal
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Literal
 
 Level = Literal["error", "warning"]
 
@@ -24,7 +24,10 @@ class Finding:
     code
         A stable, machine-readable code such as ``"pattern"`` or ``"timestamp_unit"``.
     message
-        What is wrong and how to fix it.
+        What is wrong and how to fix it, in words (never a raw regular expression).
+    details
+        Machine-readable facts for code users (e.g. the service model's ``pattern``); not shown
+        on screen and not part of equality.
 
     Examples
     --------
@@ -37,6 +40,7 @@ class Finding:
     path: str
     code: str
     message: str
+    details: Mapping[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __str__(self) -> str:
         return f"[{self.level}] {self.path}: {self.message} ({self.code})"

@@ -25,7 +25,7 @@ from collections.abc import Iterator
 
 import pytest
 
-from cleanroom_nb.local._emulator import ENDPOINT_ENV, CleanRoomsMLEmulator
+from cleanroom_nb.local.cleanroomsml import ENDPOINT_ENV, CleanRoomsMLEmulator
 
 
 @pytest.fixture(scope="session")

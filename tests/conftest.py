@@ -80,7 +80,7 @@ def glue(boto3_session: boto3.Session) -> boto3.Session:
 @pytest.fixture(scope="session")
 def cleanrooms_emulator() -> Iterator[object]:
     """The Clean Rooms ML emulator on 127.0.0.1, started once per test session."""
-    from cleanroom_nb.local._emulator import CleanRoomsMLEmulator
+    from cleanroom_nb.local.cleanroomsml import CleanRoomsMLEmulator
 
     with CleanRoomsMLEmulator(account_id=ACCOUNT_ID, region=REGION) as emu:
         yield emu
@@ -99,12 +99,41 @@ def cleanrooms(
 
     def fresh() -> None:
         cleanrooms_emulator.reset()
-        cleanrooms_emulator.activation_delay = 0.0
         cleanrooms_emulator.default_page_size = 100
         cleanrooms_emulator.account_id = ACCOUNT_ID
-        cleanrooms_emulator.role_checker = None
 
     fresh()
     monkeypatch.setenv("AWS_ENDPOINT_URL_CLEANROOMSML", cleanrooms_emulator.url)
     yield cleanrooms_emulator
+    fresh()
+
+
+# --- Athena: the local Athena (SQL on DuckDB over moto's Glue and S3) -----------------------
+
+
+@pytest.fixture(scope="session")
+def local_athena_server(moto_server: str) -> Iterator[Any]:
+    """The local Athena on 127.0.0.1, reading moto's Glue and S3; one per test session."""
+    from cleanroom_nb.local.athena import LocalAthena
+
+    with LocalAthena(moto_url=moto_server, region=REGION) as athena:
+        yield athena
+
+
+@pytest.fixture
+def local_athena(
+    aws: str, local_athena_server: Any, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[Any]:
+    """The local Athena, emptied, with ``AWS_ENDPOINT_URL_ATHENA`` pointing at it (moto for the
+    rest). Yields the :class:`cleanroom_nb.local.athena.LocalAthena` (``.url``,
+    ``.min_run_seconds``, ``.poll_wait``)."""
+
+    def fresh() -> None:
+        local_athena_server.reset()
+        local_athena_server.min_run_seconds = 0.0
+        local_athena_server.poll_wait = 0.5
+
+    fresh()
+    monkeypatch.setenv("AWS_ENDPOINT_URL_ATHENA", local_athena_server.url)
+    yield local_athena_server
     fresh()

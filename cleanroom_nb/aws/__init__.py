@@ -6,6 +6,8 @@ convention); clients are made only by :func:`cleanroom_nb.aws._client.client`.
 
 from __future__ import annotations
 
-from cleanroom_nb.aws._service_role import check_role, create_role, permissions_policy, trust_policy
+from cleanroom_nb.aws._role_check import check_role
+from cleanroom_nb.aws._role_create import create_role
+from cleanroom_nb.aws._service_role import permissions_policy, trust_policy
 
 __all__ = ["check_role", "create_role", "permissions_policy", "trust_policy"]

@@ -8,11 +8,15 @@ from __future__ import annotations
 
 import functools
 import re
-from dataclasses import dataclass
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 import botocore.session
 from botocore.model import ServiceModel, Shape
+
+from cleanroom_nb.aws._java_regex import UnsupportedPatternError as UnsupportedPatternError
+from cleanroom_nb.aws._java_regex import java_regex_to_python
 
 SERVICE_NAME = "cleanroomsml"
 OPERATION = "CreateTrainingDataset"
@@ -54,167 +58,6 @@ def shape_at(path: str, operation: str = OPERATION) -> Shape:
 def metadata(path: str, operation: str = OPERATION) -> dict[str, Any]:
     """The constraint metadata (``min``, ``max``, ``pattern``, ``enum``, ...) at ``path``."""
     return dict(shape_at(path, operation).metadata)
-
-
-class UnsupportedPatternError(ValueError):
-    """A service-model pattern uses Java regex syntax that Python's ``re`` cannot express."""
-
-
-_HEX = "0123456789abcdefABCDEF"
-_JAVA_LINE_TERMINATORS = "\\n\\r\\u0085\\u2028\\u2029"
-# Java's ``.`` (no DOTALL) matches anything but a line terminator.
-_JAVA_DOT = f"[^{_JAVA_LINE_TERMINATORS}]"
-# Java's ``$`` (no MULTILINE): end of input, or before a line terminator that ends the input
-# (never between ``\r`` and ``\n``).
-_JAVA_DOLLAR = "(?:\\Z|(?=\\r\\n\\Z)|(?<!\\r)(?=\\n\\Z)|(?=[\\r\\u0085\\u2028\\u2029]\\Z))"
-_POSIX_CLASSES = {
-    "Lower": "a-z",
-    "Upper": "A-Z",
-    "ASCII": "\\x00-\\x7F",
-    "Alpha": "a-zA-Z",
-    "Digit": "0-9",
-    "Alnum": "a-zA-Z0-9",
-    "Punct": "!-/:-@\\[-`{-~",
-    "Graph": "!-~",
-    "Print": " -~",
-    "Blank": " \\t",
-    "Cntrl": "\\x00-\\x1F\\x7F",
-    "XDigit": "0-9a-fA-F",
-    "Space": " \\t\\n\\x0B\\f\\r",
-}
-
-
-def _py_char(code: int) -> str:
-    return f"\\U{code:08X}" if code > 0xFFFF else f"\\u{code:04X}"
-
-
-def java_regex_to_python(pattern: str) -> str:
-    """Translate a Java regex (as AWS services evaluate the model's patterns) to Python ``re``.
-
-    Compile the result with ``re.ASCII`` (Java's ``\\s``, ``\\w``, ``\\d`` are ASCII-only).
-    What differs between the two engines is translated exactly:
-
-    - ``\\uXXXX`` escapes: a high surrogate escape directly followed by a low surrogate escape
-      is one supplementary code point (Java's ``Pattern.u()``); any other surrogate escape
-      stays a lone code unit, as in Java. The model's ``\\uD800\\uDBFF-\\uDC00\\uDFFF``
-      therefore adds only lone surrogates, so characters beyond U+FFFF do not match -- as in
-      Java, which matches strings by code point.
-    - ``.`` excludes every Java line terminator, ``$`` and ``\\Z`` also match before a final
-      ``\\r``, ``\\r\\n``, U+0085, U+2028 or U+2029; ``\\z`` is Python's ``\\Z``.
-    - ``\\x{h..h}``, ``\\e``, ``\\Q...\\E``, ``\\p{Alpha}``-style POSIX classes, ``(?<name>``.
-
-    Raises
-    ------
-    UnsupportedPatternError
-        For Java-only syntax with no exact Python form (Unicode ``\\p{L}``, nested classes,
-        class intersection ``&&``, ``\\G``, ``\\R``, ...).
-
-    Examples
-    --------
-    >>> java_regex_to_python("[\\\\uD83D\\\\uDE00a]")
-    '[\\\\U0001F600a]'
-    >>> re.fullmatch(java_regex_to_python("a.b"), "a\\u2028b") is None
-    True
-    """
-    out: list[str] = []
-    i, n = 0, len(pattern)
-    in_class = False
-    class_start = False
-
-    def hex_at(j: int, k: int) -> int | None:
-        s = pattern[j : j + k]
-        return int(s, 16) if len(s) == k and all(c in _HEX for c in s) else None
-
-    while i < n:
-        c = pattern[i]
-        if c == "\\":
-            if i + 1 >= n:
-                raise UnsupportedPatternError("pattern ends with a lone backslash")
-            e = pattern[i + 1]
-            if e == "u":
-                code = hex_at(i + 2, 4)
-                if code is None:
-                    raise UnsupportedPatternError(f"bad \\u escape at {i}")
-                i += 6
-                if 0xD800 <= code <= 0xDBFF and pattern[i : i + 2] == "\\u":
-                    low = hex_at(i + 2, 4)
-                    if low is not None and 0xDC00 <= low <= 0xDFFF:
-                        code = 0x10000 + ((code - 0xD800) << 10) + (low - 0xDC00)
-                        i += 6
-                out.append(_py_char(code))
-            elif e == "x":
-                if pattern[i + 2 : i + 3] == "{":
-                    end = pattern.find("}", i + 3)
-                    body = pattern[i + 3 : end] if end > 0 else ""
-                    if not body or any(ch not in _HEX for ch in body):
-                        raise UnsupportedPatternError(f"bad \\x{{...}} escape at {i}")
-                    out.append(_py_char(int(body, 16)))
-                    i = end + 1
-                else:
-                    code = hex_at(i + 2, 2)
-                    if code is None:
-                        raise UnsupportedPatternError(f"bad \\x escape at {i}")
-                    out.append(_py_char(code))
-                    i += 4
-            elif e == "e":
-                out.append("\\x1B")
-                i += 2
-            elif e == "Q":
-                end = pattern.find("\\E", i + 2)
-                end = n if end < 0 else end
-                out.append(re.escape(pattern[i + 2 : end]))
-                i = end + 2
-            elif e == "p" and pattern[i + 2 : i + 3] == "{":
-                end = pattern.find("}", i + 3)
-                name = pattern[i + 3 : end] if end > 0 else ""
-                name = name.removeprefix("Is")
-                if name not in _POSIX_CLASSES:
-                    raise UnsupportedPatternError(f"Java class \\p{{{name}}} has no re form")
-                out.append(_POSIX_CLASSES[name] if in_class else f"[{_POSIX_CLASSES[name]}]")
-                i = end + 1
-            elif e in "dDsSwWtnrfa" or (not e.isalnum()) or (not in_class and e in "bBA"):
-                out.append(pattern[i : i + 2])
-                i += 2
-            elif not in_class and e == "z":
-                out.append("\\Z")
-                i += 2
-            elif not in_class and e == "Z":
-                out.append(_JAVA_DOLLAR)
-                i += 2
-            else:
-                raise UnsupportedPatternError(f"Java escape \\{e} has no exact re form")
-            class_start = False
-            continue
-        if in_class:
-            if c == "[" or pattern.startswith("&&", i):
-                raise UnsupportedPatternError("nested character classes / && are Java-only")
-            if c == "]" and not class_start:
-                in_class = False
-            out.append(c)
-            class_start = False
-            i += 1
-            continue
-        if c == "[":
-            in_class = True
-            j = i + 1
-            if pattern[j : j + 1] == "^":
-                j += 1
-            out.append(pattern[i:j])
-            i = j
-            class_start = True
-            continue
-        if c == ".":
-            out.append(_JAVA_DOT)
-        elif c == "$":
-            out.append(_JAVA_DOLLAR)
-        elif pattern.startswith("(?<", i) and pattern[i + 3 : i + 4] not in ("=", "!"):
-            out.append("(?P<")
-            i += 3
-            continue
-        else:
-            out.append(c)
-        i += 1
-    return "".join(out)
 
 
 @functools.cache
@@ -279,12 +122,15 @@ class Violation:
     ``"trainingData[0].inputConfig.schema[3].columnName"``, ``"tags"`` or ``"tags.<key>"``;
     ``code`` is one of ``"required"``, ``"type"``, ``"unknown_member"``, ``"min_length"``,
     ``"max_length"``, ``"pattern"``, ``"enum"``, ``"min_count"``, ``"max_count"``,
-    ``"min_value"``, ``"max_value"``.
+    ``"min_value"``, ``"max_value"``. ``message`` is in words; ``details`` holds the
+    constraint itself (``{"pattern": ...}``, ``{"min": ..., "max": ...}``) for code users and
+    for the emulator's AWS-style messages.
     """
 
     path: str
     code: str
     message: str
+    details: Mapping[str, Any] = field(default_factory=dict, compare=False)
 
 
 def _join(path: str, member: str) -> str:
@@ -303,110 +149,138 @@ def check_shape(shape: Shape, value: Any, path: str = "") -> list[Violation]:
     >>> [v.code for v in check_shape(shape_at("name"), "x" * 64, "name")]
     ['max_length']
     """
-    out: list[Violation] = []
-    s: Any = shape
-    meta = s.metadata
     kind = shape.type_name
     where = path or "request"
-    if kind == "structure":
-        if not isinstance(value, dict):
-            return [
-                Violation(
-                    where, "type", f"{where} must be an object (dict), not {type(value).__name__}"
-                )
-            ]
-        members = s.members
-        for req in meta.get("required", []):
-            if value.get(req) is None:
-                out.append(
-                    Violation(
-                        _join(path, req), "required", f"{_join(path, req)} is required; add it"
-                    )
-                )
-        for key, item in value.items():
-            if key not in members:
-                out.append(
-                    Violation(
-                        _join(path, key),
-                        "unknown_member",
-                        f"{_join(path, key)} is not a member of {shape.name}; "
-                        f"use one of {', '.join(members)}",
-                    )
-                )
-            elif item is not None:
-                out.extend(check_shape(members[key], item, _join(path, key)))
-        return out
-    if kind == "list":
-        if not isinstance(value, list | tuple):
-            return [Violation(where, "type", f"{where} must be a list, not {type(value).__name__}")]
-        out.extend(_count(meta, len(value), where, "item"))
-        member: Any = s.member
-        for i, item in enumerate(value):
-            out.extend(check_shape(member, item, f"{path}[{i}]"))
-        return out
-    if kind == "map":
-        if not isinstance(value, dict):
-            return [
-                Violation(
-                    where, "type", f"{where} must be a map (dict), not {type(value).__name__}"
-                )
-            ]
-        out.extend(_count(meta, len(value), where, "entry", "entries"))
-        key_shape: Any = s.key
-        value_shape: Any = s.value
-        for k, v in value.items():
-            for viol in check_shape(key_shape, k, f"{where}.{k}"):
-                out.append(Violation(viol.path, viol.code, "key " + viol.message))
-            out.extend(check_shape(value_shape, v, f"{where}.{k}"))
-        return out
-    if kind == "string":
-        if not isinstance(value, str):
-            return [
-                Violation(where, "type", f"{where} must be a string, not {type(value).__name__}")
-            ]
-        n = len(value)
-        if "min" in meta and n < meta["min"]:
+    check = _CHECKS.get("number" if kind in ("integer", "long", "float", "double") else kind)
+    if check is None:
+        return []
+    return check(shape, value, path, where)
+
+
+def _wrong_type(where: str, what: str, value: Any) -> list[Violation]:
+    return [Violation(where, "type", f"{where} must be {what}, not {type(value).__name__}")]
+
+
+def _check_structure(shape: Any, value: Any, path: str, where: str) -> list[Violation]:
+    if not isinstance(value, dict):
+        return _wrong_type(where, "an object (dict)", value)
+    out: list[Violation] = []
+    members = shape.members
+    for req in shape.metadata.get("required", []):
+        if value.get(req) is None:
+            out.append(
+                Violation(_join(path, req), "required", f"{_join(path, req)} is required; add it")
+            )
+    for key, item in value.items():
+        if key not in members:
             out.append(
                 Violation(
-                    where, "min_length", f"{where} has {n} characters; use at least {meta['min']}"
+                    _join(path, key),
+                    "unknown_member",
+                    f"{_join(path, key)} is not a member of {shape.name}; "
+                    f"use one of {', '.join(members)}",
                 )
             )
-        if "max" in meta and n > meta["max"]:
-            out.append(
-                Violation(
-                    where, "max_length", f"{where} has {n} characters; use at most {meta['max']}"
-                )
-            )
-        pattern = meta.get("pattern")
-        if pattern is not None and not pattern_matches(pattern, value):
-            out.append(
-                Violation(
-                    where, "pattern", f"{where} {value!r} does not match the pattern {pattern}"
-                )
-            )
-        enum = meta.get("enum")
-        if enum is not None and value not in enum:
-            out.append(
-                Violation(where, "enum", f"{where} {value!r} is not one of {', '.join(enum)}")
-            )
-        return out
-    if kind in ("integer", "long", "float", "double"):
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            return [
-                Violation(where, "type", f"{where} must be a number, not {type(value).__name__}")
-            ]
-        if "min" in meta and value < meta["min"]:
-            out.append(
-                Violation(where, "min_value", f"{where} is {value}; use at least {meta['min']}")
-            )
-        if "max" in meta and value > meta["max"]:
-            out.append(
-                Violation(where, "max_value", f"{where} is {value}; use at most {meta['max']}")
-            )
-        return out
-    if kind == "boolean" and not isinstance(value, bool):
-        return [Violation(where, "type", f"{where} must be true or false")]
+        elif item is not None:
+            out.extend(check_shape(members[key], item, _join(path, key)))
     return out
+
+
+def _check_list(shape: Any, value: Any, path: str, where: str) -> list[Violation]:
+    if not isinstance(value, list | tuple):
+        return _wrong_type(where, "a list", value)
+    out = _count(shape.metadata, len(value), where, "item")
+    for i, item in enumerate(value):
+        out.extend(check_shape(shape.member, item, f"{path}[{i}]"))
+    return out
+
+
+def _check_map(shape: Any, value: Any, path: str, where: str) -> list[Violation]:
+    if not isinstance(value, dict):
+        return _wrong_type(where, "a map (dict)", value)
+    out = _count(shape.metadata, len(value), where, "entry", "entries")
+    for k, v in value.items():
+        for viol in check_shape(shape.key, k, f"{where}.{k}"):
+            out.append(Violation(viol.path, viol.code, "key " + viol.message, viol.details))
+        out.extend(check_shape(shape.value, v, f"{where}.{k}"))
+    return out
+
+
+def _check_string(shape: Any, value: Any, path: str, where: str) -> list[Violation]:
+    if not isinstance(value, str):
+        return _wrong_type(where, "a string", value)
+    out: list[Violation] = []
+    meta, n = shape.metadata, len(value)
+    bounds = {k: meta[k] for k in ("min", "max") if k in meta}
+    if "min" in meta and n < meta["min"]:
+        out.append(Violation(where, "min_length", _length_message(where, n, meta), bounds))
+    if "max" in meta and n > meta["max"]:
+        out.append(Violation(where, "max_length", _length_message(where, n, meta), bounds))
+    pattern = meta.get("pattern")
+    if pattern is not None and not pattern_matches(pattern, value):
+        out.append(
+            Violation(
+                where,
+                "pattern",
+                f"{where} {_shown(value)} has characters or a form the service does not accept",
+                {"pattern": pattern},
+            )
+        )
+    enum = meta.get("enum")
+    if enum is not None and value not in enum:
+        out.append(
+            Violation(
+                where,
+                "enum",
+                f"{where} {_shown(value)} is not one of {', '.join(enum)}",
+                {"enum": list(enum)},
+            )
+        )
+    return out
+
+
+def _length_message(where: str, n: int, meta: Mapping[str, Any]) -> str:
+    chars = f"{n} character{'s' if n != 1 else ''}"
+    if n == 0 and "max" in meta:
+        return f"{where} is empty; enter {meta['min']} to {meta['max']} characters"
+    if "min" in meta and "max" in meta:
+        return f"{where} has {chars}; use {meta['min']} to {meta['max']}"
+    if "min" in meta:
+        return f"{where} has {chars}; use at least {meta['min']}"
+    return f"{where} has {chars}; use at most {meta['max']}"
+
+
+def _shown(value: str, limit: int = 60) -> str:
+    """A value as a message shows it: quoted, and cut when long."""
+    return repr(value if len(value) <= limit else value[: limit - 1] + "…")
+
+
+def _check_number(shape: Any, value: Any, path: str, where: str) -> list[Violation]:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return _wrong_type(where, "a number", value)
+    out: list[Violation] = []
+    meta = shape.metadata
+    if "min" in meta and value < meta["min"]:
+        out.append(Violation(where, "min_value", f"{where} is {value}; use at least {meta['min']}"))
+    if "max" in meta and value > meta["max"]:
+        out.append(Violation(where, "max_value", f"{where} is {value}; use at most {meta['max']}"))
+    return out
+
+
+def _check_boolean(shape: Any, value: Any, path: str, where: str) -> list[Violation]:
+    if isinstance(value, bool):
+        return []
+    return [Violation(where, "type", f"{where} must be true or false")]
+
+
+_CHECKS: dict[str, Callable[[Any, Any, str, str], list[Violation]]] = {
+    "structure": _check_structure,
+    "list": _check_list,
+    "map": _check_map,
+    "string": _check_string,
+    "number": _check_number,
+    "boolean": _check_boolean,
+}
 
 
 def _count(meta: Any, n: int, where: str, one: str, many: str | None = None) -> list[Violation]:
@@ -476,3 +350,31 @@ def constraint_index(operation: str = OPERATION) -> dict[str, set[str]]:
 
     walk(service_model().operation_model(operation).input_shape, "")
     return out
+
+
+def output_enum(operation: str, member: str) -> tuple[str, ...]:
+    """The values the model allows for ``member`` of ``operation``'s output (``()``: any).
+
+    Examples
+    --------
+    >>> output_enum("GetTrainingDataset", "status")
+    ('ACTIVE',)
+    """
+    shape: Any = service_model().operation_model(operation).output_shape
+    return tuple(getattr(shape.members[member], "enum", None) or ())
+
+
+def error_http_status(code: str) -> int | None:
+    """The HTTP status the model gives the error shape ``code`` (None when it has no such shape).
+
+    Examples
+    --------
+    >>> error_http_status("ConflictException")
+    409
+    """
+    try:
+        shape = service_model().shape_for(code)
+    except Exception:  # NoShapeFoundError: this botocore's model does not know the error
+        return None
+    status = shape.metadata.get("error", {}).get("httpStatusCode")
+    return None if status is None else int(status)

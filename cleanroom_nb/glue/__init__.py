@@ -1,8 +1,16 @@
-"""Glue tables: catalog facts, a bounded S3 sample, and writing a DataFrame as a Glue table."""
+"""Glue tables: catalog facts, a bounded S3 sample, writing a DataFrame, fixing a table in Athena."""
 
 from __future__ import annotations
 
-from cleanroom_nb.glue._catalog import GlueTableInfo, infer_schema_from_glue
+from cleanroom_nb.glue._catalog import GlueTableInfo
+from cleanroom_nb.glue._fix_table import fix_glue_table, fix_glue_table_sql
+from cleanroom_nb.glue._infer import infer_schema_from_glue
 from cleanroom_nb.glue._register import register_dataframe
 
-__all__ = ["GlueTableInfo", "infer_schema_from_glue", "register_dataframe"]
+__all__ = [
+    "GlueTableInfo",
+    "fix_glue_table",
+    "fix_glue_table_sql",
+    "infer_schema_from_glue",
+    "register_dataframe",
+]

@@ -1,33 +1,27 @@
-"""A training schema from a Glue table: catalog columns, table facts and a bounded S3 sample.
+"""Facts about a Glue table: its columns and Glue types, storage format, location and region.
 
 The columns and their Glue types are read through awswrangler (``wr.catalog.table``, partition
 keys marked); one ``GetTable`` gives the storage facts awswrangler does not expose (location,
-SerDe, parameters); a bounded sample
-(see :mod:`cleanroom_nb.glue._s3_sample`) feeds the same role suggester used for DataFrames
-(:func:`cleanroom_nb.infer._suggest.suggest_schema`), and what Clean Rooms ML would reject about the
-table itself becomes findings of the schema.
+SerDe, parameters). What Clean Rooms ML would reject about those facts is judged in
+:mod:`cleanroom_nb.glue._findings`; the schema suggested from them and a bounded sample is
+built in :mod:`cleanroom_nb.glue._infer`.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Mapping
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any
 
 import awswrangler as wr
 import boto3
 import botocore.exceptions
-import pandas as pd
 
-from cleanroom_nb import _errors, _roles
-from cleanroom_nb._findings import Finding
-from cleanroom_nb.aws import _client, _service_model
-from cleanroom_nb.glue import _s3_sample
-from cleanroom_nb.infer._schema import TrainingSchema
+from cleanroom_nb import _errors
+from cleanroom_nb.aws import _client
 
-SUPPORTED_FORMATS = ("parquet", "csv", "json")
-"""The data formats Clean Rooms ML reads."""
+# Re-exported: callers judge the facts read here (e.g. request's AWS checks).
 
 _KNOWN_CLASSIFICATIONS = (
     "parquet",
@@ -300,7 +294,7 @@ def _bucket_region(bucket: str, s3: Any) -> str | None:
     return resp.get("LocationConstraint") or "us-east-1"
 
 
-class _Clients:
+class Clients:
     """The clients one call makes, each made once (per service and region) and reused."""
 
     def __init__(self, session: boto3.Session) -> None:
@@ -316,153 +310,7 @@ class _Clients:
         return self._made[key]
 
 
-# ------------------------------------------------------------------------------ findings
-def unusable_type_fix(glue_type: str) -> str:
-    """How to make a column of ``glue_type`` usable when no role accepts it.
-
-    Examples
-    --------
-    >>> unusable_type_fix("smallint")[:40]
-    'cast it to int or bigint (pandas int8/in'
-    """
-    t = _roles.base_glue_type(glue_type)
-    if t in ("tinyint", "smallint"):
-        return (
-            "cast it to int or bigint (pandas int8/int16 columns become tinyint/smallint: "
-            "cast them to int32/int64 before writing, or ALTER TABLE ... CHANGE COLUMN)"
-        )
-    if t == "date":
-        return (
-            "store it as bigint Unix epoch seconds for a TIMESTAMP "
-            "(cleanroom_nb.to_epoch_seconds), or as a string for a categorical feature"
-        )
-    if t == "decimal":
-        return "cast it to double (float64) for a numerical feature, or to bigint"
-    if t in ("struct", "map"):
-        return "flatten it into scalar columns (string, int, bigint, double)"
-    if t == "binary":
-        return "encode it as a string (e.g. hex) for an identifier or categorical feature"
-    return "cast it to one of string, int, bigint, float, double, boolean or timestamp"
-
-
-def table_findings(info: GlueTableInfo, glue_types: Mapping[str, str]) -> list[Finding]:
-    """What Clean Rooms ML would reject, or what would surprise, about the table itself.
-
-    Examples
-    --------
-    >>> info = GlueTableInfo("db", "t", location="s3://b/t/", data_format="parquet",
-    ...                      compression="zstd", bucket_region="eu-west-1",
-    ...                      session_region="us-east-1")
-    >>> [f.code for f in table_findings(info, {"a": "smallint", "Bad.Name": "string"})]
-    ['zstd_parquet', 'bucket_region', 'unusable_glue_type', 'invalid_column_name']
-    """
-    out: list[Finding] = []
-    if not info.location:
-        out.append(
-            Finding(
-                "error",
-                "table.location",
-                "empty_location",
-                f"Glue table {info.uri} has no S3 location (a view or a federated table?). Clean "
-                "Rooms ML reads the table's files from S3: point the table at an s3:// prefix "
-                "holding Parquet, CSV or JSON, or create one with CTAS / register_dataframe.",
-            )
-        )
-    elif not info.location.startswith(("s3://", "s3a://", "s3n://")):
-        out.append(
-            Finding(
-                "error",
-                "table.location",
-                "not_s3",
-                f"the location {info.location!r} of {info.uri} is not an S3 URI; Clean Rooms ML "
-                "reads the data from S3 (s3://bucket/prefix/).",
-            )
-        )
-    if info.data_format not in SUPPORTED_FORMATS:
-        what = (
-            info.data_format
-            if info.data_format != "unknown"
-            else (f"not recognised (classification={info.classification!r}, SerDe={info.serde!r})")
-        )
-        out.append(
-            Finding(
-                "error",
-                "table.format",
-                "unsupported_format",
-                f"the table's data format is {what}; Clean Rooms ML reads Parquet, CSV or JSON. "
-                "Rewrite it, e.g. in Athena: CREATE TABLE new_t WITH (format = 'PARQUET', "
-                "write_compression = 'SNAPPY') AS SELECT * FROM t.",
-            )
-        )
-    if info.data_format == "parquet" and (info.compression or "").lower() == "zstd":
-        cols = sorted(c for c, codec in info.codecs.items() if codec == "ZSTD")
-        where = f" (footer of {info.sample_uri}: {', '.join(cols[:10])})" if cols else ""
-        out.append(
-            Finding(
-                "error",
-                "table.compression",
-                "zstd_parquet",
-                f"the Parquet data is ZSTD-compressed{where}, which Clean Rooms ML does not read. "
-                "Rewrite it with snappy: wr.s3.to_parquet(..., compression='snappy') or "
-                "cleanroom_nb.register_dataframe, or in Athena: CREATE TABLE new_t WITH (format = "
-                "'PARQUET', write_compression = 'SNAPPY') AS SELECT * FROM t.",
-            )
-        )
-    if info.bucket_region and info.session_region and info.bucket_region != info.session_region:
-        out.append(
-            Finding(
-                "error",
-                "table.region",
-                "bucket_region",
-                f"the data's bucket is in {info.bucket_region} but the session is in "
-                f"{info.session_region}; Clean Rooms ML needs the bucket in the same region as its "
-                "resources. Copy the data to a bucket in that region (and re-point the table), or "
-                f"work in {info.bucket_region}.",
-            )
-        )
-    partition = set(info.partition_keys)
-    for name, glue_type in glue_types.items():
-        path = f"columns.{name}"
-        if not _roles.roles_accepting(glue_type):
-            kind = "partition key " if name in partition else ""
-            out.append(
-                Finding(
-                    "warning",
-                    path,
-                    "unusable_glue_type",
-                    f"{kind}column {name!r} has Glue type {glue_type}, which no Clean Rooms ML role "
-                    f"accepts, so it is left out; to use it, {unusable_type_fix(glue_type)}.",
-                )
-            )
-        if not _service_model.matches(_service_model.COLUMN_NAME_PATH, name):
-            out.append(
-                Finding(
-                    "warning",
-                    path,
-                    "invalid_column_name",
-                    f"column name {name!r} does not match the API's column-name pattern, so the "
-                    "column cannot be part of the request; rename it in the table to letters, digits "
-                    "and '_' (inner spaces or hyphens allowed).",
-                )
-            )
-    return out
-
-
-# ------------------------------------------------------------------------------ sample
-@dataclass
-class _Sample:
-    frame: pd.DataFrame
-    uri: str | None = None
-    bytes_fetched: int = 0
-    requests: int = 0
-    codecs: dict[str, str] = field(default_factory=dict)
-    compression: str | None = None
-    findings: list[Finding] = field(default_factory=list)
-    estimated_rows: int | None = None
-    listing: _s3_sample.Listing | None = None
-
-
-def _serde_csv_options(raw: Mapping[str, Any]) -> tuple[str, str | None, str | None]:
+def serde_csv_options(raw: Mapping[str, Any]) -> tuple[str, str | None, str | None]:
     sd = raw.get("StorageDescriptor", {})
     serde = sd.get("SerdeInfo", {}) or {}
     lib = str(serde.get("SerializationLibrary", "")).lower()
@@ -473,7 +321,7 @@ def _serde_csv_options(raw: Mapping[str, Any]) -> tuple[str, str | None, str | N
     return delim, None, p.get("escape.delim")
 
 
-def _skip_header(raw: Mapping[str, Any]) -> int:
+def skip_header_lines(raw: Mapping[str, Any]) -> int:
     params = {
         **(raw.get("StorageDescriptor", {}).get("SerdeInfo", {}).get("Parameters") or {}),
         **(raw.get("StorageDescriptor", {}).get("Parameters") or {}),
@@ -483,173 +331,6 @@ def _skip_header(raw: Mapping[str, Any]) -> int:
         return max(0, int(params.get("skip.header.line.count", 0)))
     except (TypeError, ValueError):
         return 0
-
-
-def _read_sample(
-    info: GlueTableInfo,
-    raw: Mapping[str, Any],
-    data_columns: list[str],
-    glue_types: Mapping[str, str],
-    *,
-    sample_bytes: int,
-    sample_rows: int,
-    clients: _Clients,
-) -> _Sample:
-    def empty() -> pd.DataFrame:  # made only when no sample is read (100 Series cost ~10 ms)
-        return pd.DataFrame({c: pd.Series([], dtype="object") for c in data_columns})
-
-    if sample_bytes <= 0 or not info.location or info.data_format not in SUPPORTED_FORMATS:
-        return _Sample(empty())
-    s3 = clients.get("s3", info.bucket_region)
-    what = f"reading a sample of {info.uri} from {info.location}"
-    try:
-        listing = _s3_sample.list_data_objects(s3, info.location)
-        obj = listing.first
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        err = _client.translate(exc, what=what)
-        if isinstance(err, _errors.AccessDeniedError | _errors.NotFoundError):
-            raise type(err)(
-                f"{err} The sample needs s3:ListBucket and s3:GetObject on {info.location}; or "
-                "pass sample_bytes=0 to infer the schema from the catalog alone.",
-                code=err.code,
-            ) from exc
-        raise err from exc
-    if obj is None:
-        return _Sample(
-            empty(),
-            findings=[
-                Finding(
-                    "error",
-                    "table.location",
-                    "no_data",
-                    f"no data files under {info.location} (markers such as _SUCCESS are skipped); "
-                    "Clean Rooms ML would find an empty table. Write the data there or fix the location.",
-                )
-            ],
-        )
-    findings: list[Finding] = []
-    try:
-        if info.data_format == "parquet":
-            ps = _s3_sample.read_parquet_sample(s3, obj, sample_rows=sample_rows)
-            frame = ps.frame
-            rows_per_byte = ps.num_rows / obj.size
-            frame.columns = [str(c).lower() for c in frame.columns]
-            codecs = ps.codecs
-            stats = ps.stats
-            comps = {c.lower() for c in codecs.values()} - {"uncompressed"}
-            compression = (
-                "zstd"
-                if "zstd" in comps
-                else (sorted(comps)[0] if len(comps) == 1 else ",".join(sorted(comps)) or "none")
-            )
-        else:
-            codecs = {}
-            compression = _s3_sample.text_compression(obj.key, info.compression)
-            if compression not in _s3_sample.READABLE_TEXT_COMPRESSIONS:
-                return _Sample(
-                    empty(),
-                    uri=obj.uri,
-                    compression=compression,
-                    findings=[
-                        Finding(
-                            "warning",
-                            "table.sample",
-                            "sample_unreadable",
-                            f"{obj.uri} is {compression}-compressed text, which cannot be sampled "
-                            "with a ranged read; roles were suggested from the Glue types alone.",
-                        )
-                    ],
-                )
-            head = _s3_sample.read_text_head(
-                s3, obj, sample_bytes=sample_bytes, compression=compression
-            )
-            stats = head.stats
-            rows_per_byte = 0.0
-            if compression in ("none", "uncompressed") and stats.bytes_fetched:
-                whole_lines = len(head.text.encode("utf-8", errors="replace"))
-                rows_per_byte = head.text.count("\n") / max(whole_lines, 1)
-            if info.data_format == "csv":
-                delim, quote, escape = _serde_csv_options(raw)
-                skip = _skip_header(raw)
-                frame = _s3_sample.parse_csv_sample(
-                    head.text,
-                    data_columns,
-                    delimiter=delim,
-                    quotechar=quote or '"',
-                    escapechar=escape if quote else None,
-                    skip_header_lines=skip,
-                )
-                findings.extend(_csv_header_findings(head.text, data_columns, delim, skip, info))
-            else:
-                frame = _s3_sample.parse_json_lines_sample(head.text, data_columns)
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        raise _client.translate(exc, what=what) from exc
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        cause = exc.__cause__ or exc.__context__
-        if isinstance(cause, botocore.exceptions.ClientError | botocore.exceptions.BotoCoreError):
-            raise _client.translate(cause, what=what) from exc
-        return _Sample(
-            empty(),
-            uri=obj.uri,
-            findings=[
-                Finding(
-                    "warning",
-                    "table.sample",
-                    "sample_unreadable",
-                    f"could not parse a sample of {obj.uri} as {info.data_format} ({exc}); roles were "
-                    "suggested from the Glue types alone. Check the table's format and SerDe.",
-                )
-            ],
-        )
-    frame = frame.head(sample_rows)
-    # Partition keys are not in the files, and one file holds ONE value of each: a constant
-    # column would mislead the suggester, so they are judged by name and Glue type alone.
-    # Give every data column a sample column, in the table's order, typed as Glue reads it.
-    cols = {}
-    for c in data_columns:
-        cols[c] = (
-            frame[c]
-            if c in frame.columns
-            else pd.Series([None] * len(frame), index=frame.index, dtype="object")
-        )
-    typed = pd.DataFrame(cols, index=frame.index)
-    text_cols = data_columns if info.data_format != "parquet" else []
-    if text_cols:
-        cast = _s3_sample.cast_to_glue_types(typed[text_cols], glue_types)
-        for c in text_cols:
-            typed[c] = cast[c]
-    estimate = round(rows_per_byte * listing.data_bytes) if rows_per_byte else None
-    return _Sample(
-        typed.reset_index(drop=True),
-        obj.uri,
-        stats.bytes_fetched,
-        stats.requests,
-        codecs,
-        compression,
-        findings,
-        estimate,
-        listing,
-    )
-
-
-def _csv_header_findings(
-    text: str, columns: list[str], delim: str, skip: int, info: GlueTableInfo
-) -> list[Finding]:
-    first = text.split("\n", 1)[0].strip("\r")
-    fields = [f.strip().strip('"').lower() for f in first.split(delim)]
-    looks_like_header = len(fields) >= 2 and fields[: len(columns)] == [c.lower() for c in columns]
-    if looks_like_header and skip == 0:
-        return [
-            Finding(
-                "warning",
-                "table.csv_header",
-                "csv_header_not_skipped",
-                f"the first line of the CSV data holds the column names, but the table does not skip "
-                f"it, so readers see it as a row. Set the table property skip.header.line.count=1 "
-                f"(ALTER TABLE {info.table} SET TBLPROPERTIES ('skip.header.line.count'='1')).",
-            )
-        ]
-    return []
 
 
 # ------------------------------------------------------------------------------ public
@@ -667,11 +348,11 @@ def glue_table_info(
     NotFoundError, AccessDeniedError, EndpointUnreachableError, CredentialsError
         With the cause and the fix.
     """
-    return _table_info(database, table, catalog_id, _Clients(_client.session(boto3_session)))
+    return table_info(database, table, catalog_id, Clients(_client.session(boto3_session)))
 
 
-def _table_info(
-    database: str, table: str, catalog_id: str | None, clients: _Clients
+def table_info(
+    database: str, table: str, catalog_id: str | None, clients: Clients
 ) -> tuple[GlueTableInfo, dict[str, str], dict[str, Any]]:
     session = clients.session
     raw = _get_table(database, table, catalog_id, clients.get("glue"), session)
@@ -696,7 +377,7 @@ def _table_info(
     bucket_region = None
     if location.startswith(("s3://", "s3a://", "s3n://")):
         bucket_region = _bucket_region(_client.split_s3_uri(location)[0], clients.get("s3"))
-    delim = _serde_csv_options(raw)[0] if fmt == "csv" else None
+    delim = serde_csv_options(raw)[0] if fmt == "csv" else None
     try:
         record_count: int | None = int(float(params.get("recordCount", "")))
     except ValueError:
@@ -708,7 +389,7 @@ def _table_info(
         location=location,
         data_format=fmt,
         compression=str(declared).lower() if declared else None,
-        csv_header=(_skip_header(raw) > 0) if fmt == "csv" else None,
+        csv_header=(skip_header_lines(raw) > 0) if fmt == "csv" else None,
         partition_keys=partition_keys,
         bucket_region=bucket_region,
         session_region=session.region_name,
@@ -720,101 +401,3 @@ def _table_info(
         record_count=record_count if record_count and record_count > 0 else None,
     )
     return info, glue_types, raw
-
-
-def infer_schema_from_glue(
-    database: str,
-    table: str,
-    *,
-    catalog_id: str | None = None,
-    sample_bytes: int = _s3_sample.DEFAULT_SAMPLE_BYTES,
-    sample_rows: int = _s3_sample.DEFAULT_SAMPLE_ROWS,
-    boto3_session: boto3.Session | None = None,
-) -> TrainingSchema:
-    """Suggest a training schema for a Glue table from its catalog entry and a bounded sample.
-
-    Column names are used exactly as Glue stores them; partition keys are included and marked
-    (``ColumnSchema.is_partition_key``). ``schema.source`` is a :class:`GlueTableInfo` and
-    ``schema.findings`` includes what Clean Rooms ML would reject about the table (ZSTD Parquet,
-    an unsupported format, a bucket in another region, Glue types no role accepts, an empty
-    location, column names the API refuses).
-
-    Parameters
-    ----------
-    database, table
-        The Glue table.
-    catalog_id
-        The catalog's account ID (None: the caller's account).
-    sample_bytes
-        Bytes read from the start of one CSV/JSON object (at most 2 MiB); 0 reads no data and
-        suggests roles from the Glue types alone. Parquet reads the footer and the first row
-        group of one file.
-    sample_rows
-        At most this many rows go to the role suggester.
-    boto3_session
-        The session (region, credentials); endpoints follow ``AWS_ENDPOINT_URL(_<SERVICE>)``.
-
-    Returns
-    -------
-    TrainingSchema
-        With ``glue_names=True``: ``to_api()`` uses the table's column names as they are.
-
-    Raises
-    ------
-    NotFoundError
-        The database or table does not exist (the message lists what does).
-    AccessDeniedError
-        The caller may not read the table (or the sampled S3 object).
-    EndpointUnreachableError
-        Glue or S3 could not be reached.
-
-    Examples
-    --------
-    >>> schema = infer_schema_from_glue("sales", "interactions")  # doctest: +SKIP
-    >>> schema.source.data_format, schema.source.bytes_fetched < 3_000_000  # doctest: +SKIP
-    ('parquet', True)
-    >>> schema.to_api()[:1]  # doctest: +SKIP
-    [{'columnName': 'customer_id', 'columnTypes': ['USER_ID']}]
-    """
-    from cleanroom_nb.infer._suggest import suggest_schema
-
-    clients = _Clients(_client.session(boto3_session))
-    info, glue_types, raw = _table_info(database, table, catalog_id, clients)
-    partitions = set(info.partition_keys)
-    data_columns = [c for c in glue_types if c not in partitions]
-    sample = _read_sample(
-        info,
-        raw,
-        data_columns,
-        glue_types,
-        sample_bytes=min(int(sample_bytes), _s3_sample.MAX_SAMPLE_BYTES),
-        sample_rows=int(sample_rows),
-        clients=clients,
-    )
-    listing = sample.listing
-    updates: dict[str, Any] = {
-        "estimated_rows": sample.estimated_rows,
-        "listed_objects": listing.data_objects if listing else None,
-        "listed_bytes": listing.data_bytes if listing else None,
-        "listing_truncated": listing.truncated if listing else None,
-        "sample_uri": sample.uri,
-        "sample_rows": len(sample.frame),
-        "bytes_fetched": sample.bytes_fetched,
-        "requests": sample.requests,
-        "codecs": sample.codecs,
-    }
-    if sample.compression is not None:
-        updates["compression"] = sample.compression
-    elif info.compression is None and info.data_format in ("csv", "json"):
-        updates["compression"] = "none"
-    info = replace(info, **updates)
-    findings = [*table_findings(info, glue_types), *sample.findings]
-    return suggest_schema(
-        sample.frame,
-        glue_types,
-        partition_keys=info.partition_keys,
-        total_rows=info.record_count or info.estimated_rows,
-        source=info,
-        extra_findings=findings,
-        glue_names=True,
-    )

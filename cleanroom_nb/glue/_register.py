@@ -14,13 +14,14 @@ from typing import Any, Literal
 
 import awswrangler as wr
 import boto3
-import botocore.exceptions
 import numpy as np
 import pandas as pd
 
 from cleanroom_nb import _errors, _roles
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws import _client
+from cleanroom_nb.glue import _s3_file
+from cleanroom_nb.infer._fixes import Fix
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema, glue_column_name
 
 _SMALL_INTS = ("int8", "int16", "uint8", "uint16", "Int8", "Int16", "UInt8", "UInt16")
@@ -199,97 +200,43 @@ def _find_column(df: pd.DataFrame, name: str) -> Any:
     raise KeyError(name)
 
 
-def _path_has_objects(path: str, session: boto3.Session) -> int:
-    bucket, prefix = _client.split_s3_uri(path)
-    try:
-        resp = _client.client("s3", session).list_objects_v2(
-            Bucket=bucket, Prefix=prefix, MaxKeys=5
-        )
-    except botocore.exceptions.ClientError as exc:
-        if exc.response.get("Error", {}).get("Code") in ("NoSuchBucket", "404"):
-            raise _errors.NotFoundError(
-                f"the bucket {bucket!r} of {path} does not exist; create it first "
-                f"(aws s3 mb s3://{bucket}) or choose another path.",
-                code="NoSuchBucket",
-            ) from exc
-        raise _client.translate(exc, what=f"listing {path}") from exc
-    except botocore.exceptions.BotoCoreError as exc:
-        raise _client.translate(exc, what=f"listing {path}") from exc
-    return int(resp.get("KeyCount", len(resp.get("Contents", []))))
+def _apply_plan(
+    df: pd.DataFrame, schema: TrainingSchema
+) -> tuple[pd.DataFrame, TrainingSchema, list[Finding]]:
+    """``df`` with the schema's fix plan applied, the schema to write it by, and the findings.
+
+    Fixed TIMESTAMP columns hold epoch seconds afterwards, so their profile says so (the
+    conversion of :func:`prepare_frame` must not divide them again).
+    """
+    if not schema.fixes:
+        return df, schema, []
+    from cleanroom_nb.infer._apply import FINDINGS_ATTR, apply_fixes
+
+    fixed = apply_fixes(df, schema)
+    done = {f.column for f in schema.fixes}
+    cols = [
+        replace(c, profile=replace(c.profile, time_unit="s"))
+        if c.name in done and c.role == _roles.TIMESTAMP and c.profile is not None
+        else c
+        for c in schema.columns
+    ]
+    as_written = TrainingSchema.from_columns(
+        cols, missing=schema.missing, source=schema.source, glue_names=schema.glue_names
+    )
+    return fixed, as_written, list(fixed.attrs.get(FINDINGS_ATTR, []))
 
 
-def register_dataframe(
-    df: pd.DataFrame,
+def _write(
+    frame: pd.DataFrame,
     path: str,
     database: str,
     table: str,
     *,
-    schema: TrainingSchema | None = None,
-    mode: Literal["error", "overwrite"] = "error",
-    boto3_session: boto3.Session | None = None,
-) -> TrainingSchema:
-    """Write ``df`` as a snappy Parquet Glue table that Clean Rooms ML can read.
-
-    The TIMESTAMP column becomes int64 Unix epoch seconds, every column gets a type its role
-    accepts, columns are named as Glue keeps them (lowercase, other characters ``_``), and the
-    database is created when missing.
-
-    Parameters
-    ----------
-    df
-        The interactions.
-    path
-        The S3 prefix for the table's files, e.g. ``"s3://bucket/interactions/"``.
-    database, table
-        The Glue table to create.
-    schema
-        The roles (default: :func:`cleanroom_nb.infer_schema` of ``df``); roles set by hand
-        are kept.
-    mode
-        ``"error"`` (default) refuses to touch an existing table or a non-empty path;
-        ``"overwrite"`` replaces the table's files and definition.
-    boto3_session
-        The session (region, credentials).
-
-    Returns
-    -------
-    TrainingSchema
-        The same roles with Glue's column names and types (``glue_names=True``), its
-        ``source`` the new table's :class:`~cleanroom_nb.GlueTableInfo`: ready for
-        ``build_request(..., database=database, table=table, schema=...)``.
-
-    Raises
-    ------
-    TableExistsError
-        The table exists (or the path holds files) and ``mode`` is ``"error"``.
-    InvalidFrameError, SchemaError
-        The frame cannot be written as it is (the message says what to rename or convert).
-    AwsError
-        Writing failed (access denied, unreachable endpoint, ...): cause and fix.
-
-    Examples
-    --------
-    >>> schema = register_dataframe(df, "s3://bucket/interactions/", "sales", "interactions")
-    ... # doctest: +SKIP
-    >>> schema.to_api()[:1]  # doctest: +SKIP
-    [{'columnName': 'customer_id', 'columnTypes': ['USER_ID']}]
-    """
-    from cleanroom_nb.glue._catalog import glue_table_info, table_findings
-    from cleanroom_nb.infer._frame import check_frame, infer_schema
-
-    if mode not in ("error", "overwrite"):
-        raise ValueError(f"mode must be 'error' or 'overwrite', not {mode!r}")
-    check_frame(df)
-    if not path.startswith("s3://"):
-        raise ValueError(f"path must be an S3 prefix such as 's3://bucket/table/', not {path!r}")
-    if not path.endswith("/"):
-        path += "/"
-    inferred = schema is None
-    if schema is None:
-        schema = infer_schema(df)
-    frame, names, dtype = prepare_frame(df, schema)
-    session = _client.session(boto3_session)
-    what = f"writing {database}.{table} to {path}"
+    mode: str,
+    dtype: dict[str, str],
+    session: boto3.Session,
+) -> None:
+    """Write ``frame`` as snappy Parquet and catalogue it, refusing to mix with other data."""
     try:
         wr.catalog.create_database(database, exist_ok=True, boto3_session=session)
         exists = wr.catalog.does_table_exist(database, table, boto3_session=session)
@@ -303,7 +250,7 @@ def register_dataframe(
                 table=table,
             )
         if not exists and mode == "error":
-            n = _path_has_objects(path, session)
+            n = _s3_file.count_objects(path, session)
             if n:
                 raise _errors.TableExistsError(
                     f"{path} already holds files ({n}{'+' if n >= 5 else ''} objects) but no "
@@ -327,14 +274,92 @@ def register_dataframe(
     except _errors.CleanroomNbError:
         raise
     except _client.call_errors() as exc:
-        raise _client.translate(exc, what=what) from exc
+        raise _client.translate(exc, what=f"writing {database}.{table} to {path}") from exc
+
+
+def register_dataframe(
+    df: pd.DataFrame,
+    path: str,
+    database: str,
+    table: str,
+    *,
+    schema: TrainingSchema | None = None,
+    mode: Literal["error", "overwrite"] = "error",
+    boto3_session: boto3.Session | None = None,
+) -> TrainingSchema:
+    """Write ``df`` as a snappy Parquet Glue table that Clean Rooms ML can read.
+
+    The schema's fix plan is applied first (:func:`cleanroom_nb.apply_fixes`: text times parsed,
+    float ids made integers, raw e-mails and phone numbers hashed, rows without USER_ID, ITEM_ID
+    or TIMESTAMP dropped); then the TIMESTAMP column becomes int64 Unix epoch seconds, every
+    column gets a type its role accepts, columns are named as Glue keeps them (lowercase, other
+    characters ``_``), and the database is created when missing. ``df`` is not modified.
+
+    Parameters
+    ----------
+    df
+        The interactions.
+    path
+        The S3 prefix for the table's files, e.g. ``"s3://bucket/interactions/"``.
+    database, table
+        The Glue table to create.
+    schema
+        The roles and fix plan (default: :func:`cleanroom_nb.infer_schema` of ``df``); roles
+        set by hand are kept.
+    mode
+        ``"error"`` (default) refuses to touch an existing table or a non-empty path;
+        ``"overwrite"`` replaces the table's files and definition.
+    boto3_session
+        The session (region, credentials).
+
+    Returns
+    -------
+    TrainingSchema
+        The same roles with Glue's column names and types (``glue_names=True``) and nothing
+        left to fix, its ``source`` the new table's :class:`~cleanroom_nb.GlueTableInfo`
+        (``findings`` say how many rows were dropped): ready for
+        ``build_request(..., database=database, table=table, schema=...)``.
+
+    Raises
+    ------
+    TableExistsError
+        The table exists (or the path holds files) and ``mode`` is ``"error"``.
+    InvalidFrameError, SchemaError
+        The frame cannot be written as it is (the message says what to rename or convert).
+    AwsError
+        Writing failed (access denied, unreachable endpoint, ...): cause and fix.
+
+    Examples
+    --------
+    >>> schema = register_dataframe(df, "s3://bucket/interactions/", "sales", "interactions")
+    ... # doctest: +SKIP
+    >>> schema.to_api()[:1]  # doctest: +SKIP
+    [{'columnName': 'customer_id', 'columnTypes': ['USER_ID']}]
+    """
+    from cleanroom_nb.glue._catalog import glue_table_info
+    from cleanroom_nb.glue._findings import table_findings
+    from cleanroom_nb.infer._frame import check_frame, infer_schema
+
+    if mode not in ("error", "overwrite"):
+        raise ValueError(f"mode must be 'error' or 'overwrite', not {mode!r}")
+    check_frame(df)
+    if not path.startswith("s3://"):
+        raise ValueError(f"path must be an S3 prefix such as 's3://bucket/table/', not {path!r}")
+    if not path.endswith("/"):
+        path += "/"
+    inferred = schema is None
+    if schema is None:
+        schema = infer_schema(df)
+    fixed, as_written, dropped = _apply_plan(df, schema)
+    frame, names, dtype = prepare_frame(fixed, as_written)
+    session = _client.session(boto3_session)
+    _write(frame, path, database, table, mode=mode, dtype=dtype, session=session)
     info, glue_types, _ = glue_table_info(database, table, boto3_session=session)
     info = replace(info, compression="snappy")
-    extra: list[Finding] = table_findings(info, glue_types)
+    extra: list[Finding] = [*table_findings(info, glue_types), *dropped]
+    # Suggest again on what was written: the fixes and casts changed the values and types.
+    written = infer_schema(frame)
     if inferred:
-        # Suggest again on what was written: casts may have made columns usable, and the
-        # TIMESTAMP now holds epoch seconds.
-        written = infer_schema(frame)
         return TrainingSchema.from_columns(
             [replace(c, glue_type=glue_types.get(c.name, c.glue_type)) for c in written.columns],
             missing=written.missing,
@@ -342,40 +367,65 @@ def register_dataframe(
             extra_findings=extra,
             glue_names=True,
         )
-    by_glue = {names[str(c)]: str(c) for c in df.columns}
-    cols: list[ColumnSchema] = []
-    seen: set[str] = set()
-    for c in schema.columns:
-        try:
-            original = str(_find_column(df, c.name))
-        except KeyError:
-            continue
-        gname = names[original]
-        seen.add(gname)
-        cols.append(_renamed(c, gname, glue_types.get(gname, c.glue_type), frame[gname]))
-    for gname, gtype in glue_types.items():
-        if gname not in seen and gname in by_glue:
-            cols.append(ColumnSchema(gname, gtype, None, 0.0, "not in the given schema: left out"))
     return TrainingSchema.from_columns(
-        cols, missing=schema.missing, source=info, extra_findings=extra, glue_names=True
+        _carried(df, schema, written, names, glue_types),
+        missing=schema.missing,
+        source=info,
+        extra_findings=extra,
+        glue_names=True,
     )
 
 
-def _renamed(c: ColumnSchema, gname: str, gtype: str, written: pd.Series) -> ColumnSchema:
-    """``c`` under its Glue name and type; its profile notes the conversion that was made."""
-    p = c.profile
-    if p is not None:
-        changes: dict[str, Any] = {"dtype": str(written.dtype)}
-        if c.role == _roles.TIMESTAMP:
-            changes["time_unit"] = "s"
-        p = replace(p, **changes)
-    reason = c.reason
-    if (
-        c.role == _roles.TIMESTAMP
-        and c.profile is not None
-        and c.profile.time_unit not in (None, "s")
-    ):
-        reason = f"written as epoch seconds (was {c.profile.time_unit}); " + reason
-    elif c.role == _roles.TIMESTAMP and _roles.base_glue_type(c.glue_type) != "bigint":
-        reason = f"written as bigint epoch seconds (was {c.glue_type}); " + reason
-    return replace(c, name=gname, glue_type=gtype, profile=p, reason=reason)
+def _carried(
+    df: pd.DataFrame,
+    schema: TrainingSchema,
+    written: TrainingSchema,
+    names: dict[str, str],
+    glue_types: dict[str, str],
+) -> list[ColumnSchema]:
+    """The written columns (fresh profiles, Glue types) with the roles of ``schema``.
+
+    Columns of the frame the schema does not name are left out.
+    """
+    fixes = {f.column: f for f in schema.fixes}
+    by_glue = {c.name: c for c in written.columns}
+    cols: list[ColumnSchema] = []
+    for c in schema.columns:
+        try:
+            gname = names[str(_find_column(df, c.name))]
+        except KeyError:
+            continue
+        w = by_glue.pop(gname)
+        cols.append(
+            replace(
+                c,
+                name=gname,
+                glue_type=glue_types.get(gname, w.glue_type),
+                profile=w.profile,
+                reason=_written_note(c, fixes.get(c.name)) + c.reason,
+            )
+        )
+    for gname, w in by_glue.items():
+        cols.append(
+            ColumnSchema(
+                gname,
+                glue_types.get(gname, w.glue_type),
+                None,
+                0.0,
+                "not in the given schema: left out",
+            )
+        )
+    return cols
+
+
+def _written_note(c: ColumnSchema, fix: Fix | None) -> str:
+    """What writing did to ``c``'s values, as the start of its reason ('' when nothing)."""
+    if fix is not None:
+        return f"{fix.what} before writing; "
+    if c.role != _roles.TIMESTAMP:
+        return ""
+    if c.profile is not None and c.profile.time_unit not in (None, "s"):
+        return f"written as epoch seconds (was {c.profile.time_unit}); "
+    if _roles.base_glue_type(c.glue_type) != "bigint":
+        return f"written as bigint epoch seconds (was {c.glue_type}); "
+    return ""

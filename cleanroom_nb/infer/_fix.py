@@ -42,7 +42,13 @@ class ConversionError(CleanroomNbError, ValueError):
     """Values could not be converted (the message names the values and the fix)."""
 
 
-def to_epoch_seconds(values: pd.Series, *, unit: str | None = None) -> pd.Series:
+def to_epoch_seconds(
+    values: pd.Series,
+    *,
+    unit: str | None = None,
+    format: str | None = None,
+    errors: Literal["raise", "coerce"] = "raise",
+) -> pd.Series:
     """Convert a time column to int64 Unix epoch seconds (nulls stay null).
 
     Parameters
@@ -53,6 +59,12 @@ def to_epoch_seconds(values: pd.Series, *, unit: str | None = None) -> pd.Series
     unit
         The unit of numeric epochs (``"s"``, ``"ms"``, ``"us"``, ``"ns"``); None detects it
         from the magnitude of the values.
+    format
+        The ``strftime`` format of text times (``"%m/%d/%Y %H:%M"``, ``"ISO8601"``), as
+        ``schema.fixes`` records it; naive text is read as UTC, offsets are honoured.
+    errors
+        ``"raise"`` (default) raises on values that are not times; ``"coerce"`` makes them
+        null (as the fix plan and Athena's ``try(...)`` do).
 
     Returns
     -------
@@ -74,7 +86,13 @@ def to_epoch_seconds(values: pd.Series, *, unit: str | None = None) -> pd.Series
     >>> ts = pd.Series(pd.to_datetime(["2023-11-14 23:13:20"])).dt.tz_localize("Europe/Paris")
     >>> to_epoch_seconds(ts).tolist()
     [1700000000]
+    >>> to_epoch_seconds(pd.Series(["12/1/2010 8:26"]), format="%m/%d/%Y %H:%M").tolist()
+    [1291191960]
     """
+    if errors not in ("raise", "coerce"):
+        raise ConversionError(f"unknown errors={errors!r}; use 'raise' or 'coerce'")
+    if format is not None:
+        return _formatted_to_seconds(values, format, errors)
     if not isinstance(values, pd.Series):
         values = pd.Series(values)
     name, index = values.name, values.index
@@ -93,6 +111,24 @@ def to_epoch_seconds(values: pd.Series, *, unit: str | None = None) -> pd.Series
     out = pd.Series(secs, index=index, name=name)
     if isna.any():
         return out.astype("Int64").mask(pd.Series(isna, index=index))
+    return out.astype("int64")
+
+
+def _formatted_to_seconds(values: pd.Series, fmt: str, errors: str) -> pd.Series:
+    from cleanroom_nb.infer._timeformat import parse_times
+
+    if not isinstance(values, pd.Series):
+        values = pd.Series(values)
+    out = parse_times(values, fmt)
+    failed = np.asarray(out.isna() & values.notna(), dtype=bool)
+    if failed.any() and errors == "raise":
+        examples = ", ".join(repr(v) for v in values[failed].astype("str").head(3))
+        raise ConversionError(
+            f"column {values.name!r}: {int(failed.sum()):,} value(s) do not match format "
+            f"{fmt!r} (e.g. {examples}); fix them, or pass errors='coerce' to make them null"
+        )
+    if out.isna().any():
+        return out
     return out.astype("int64")
 
 
@@ -195,12 +231,14 @@ _PHONE_KEEP = re.compile(r"[^\d+]")
 
 
 def hash_identifier(
-    values: pd.Series, *, kind: Literal["auto", "email", "phone", "id"] = "auto"
+    values: pd.Series, *, kind: Literal["auto", "email", "phone", "digits", "id"] = "auto"
 ) -> pd.Series:
     """SHA-256 hex of normalised identifiers; nulls stay null.
 
     Normalisation: e-mails are trimmed and lowercased; phone numbers keep only digits and a
-    leading ``+`` (``"+1 (415) 555-0101"`` → ``"+14155550101"``); other ids are trimmed.
+    leading ``+`` (``"+1 (415) 555-0101"`` → ``"+14155550101"``); ``kind="digits"`` keeps the
+    digits only (``"14155550101"``, as the fix plan and its Athena SQL do); other ids are
+    trimmed.
     With ``kind="auto"`` each value is treated by what it looks like.
 
     Examples
@@ -211,8 +249,10 @@ def hash_identifier(
     >>> hash_identifier(pd.Series(["alice@example.com"])).iloc[0][:16]
     'ff8d9819fc0e12bf'
     """
-    if kind not in ("auto", "email", "phone", "id"):
-        raise ConversionError(f"unknown kind {kind!r}; use 'auto', 'email', 'phone' or 'id'")
+    if kind not in ("auto", "email", "phone", "digits", "id"):
+        raise ConversionError(
+            f"unknown kind {kind!r}; use 'auto', 'email', 'phone', 'digits' or 'id'"
+        )
     if not isinstance(values, pd.Series):
         values = pd.Series(values)
     isna = np.asarray(values.isna(), dtype=bool)
@@ -221,6 +261,8 @@ def hash_identifier(
         norm = text.str.lower()
     elif kind == "phone":
         norm = text.str.replace(_PHONE_KEEP, "", regex=True)
+    elif kind == "digits":
+        norm = values.astype("str").str.replace(r"[^0-9]", "", regex=True)
     elif kind == "id":
         norm = text
     else:

@@ -16,6 +16,7 @@ import pandas as pd
 
 from cleanroom_nb._errors import CleanroomNbError, InvalidFrameError
 from cleanroom_nb._findings import Finding
+from cleanroom_nb.infer._frames import arrow_table, arrow_to_pandas
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 
 SAMPLE_ROWS = 20_000
@@ -34,7 +35,8 @@ def infer_schema(
     Parameters
     ----------
     df
-        The interactions. Column names must be unique strings.
+        The interactions: a pandas or polars DataFrame, a pyarrow Table, or any frame with
+        the Arrow PyCapsule interface. Column names must be unique strings.
     sample_rows
         How many rows (at random positions) are typed and profiled; the cost depends on
         this, not on the frame's length.
@@ -69,8 +71,14 @@ def infer_schema(
     >>> schema.column("rating").role
     'NUMERICAL_FEATURE'
     """
+    table = arrow_table(df)
+    if table is not None:
+        # Sample the Arrow data first: only the sampled rows are turned into pandas.
+        n = table.num_rows
+        df = arrow_to_pandas(table.take(_positions(n, sample_rows, seed)))
+    else:
+        n = len(df) if isinstance(df, pd.DataFrame) else 0
     check_frame(df)
-    n = len(df)
     try:
         sample = sample_frame(df, sample_rows, seed=seed)
         glue_types, notes = glue_types_of(sample)
@@ -146,13 +154,18 @@ def sample_frame(df: pd.DataFrame, rows: int = SAMPLE_ROWS, *, seed: int = 0) ->
     >>> len(sample_frame(pd.DataFrame({"a": range(100_000)}), 1000))
     1000
     """
-    n = len(df)
+    if len(df) <= max(int(rows), 1):
+        return df
+    return df.take(_positions(len(df), rows, seed))
+
+
+def _positions(n: int, rows: int, seed: int) -> np.ndarray:
+    """Sorted random row positions: all of them when ``n <= rows``."""
     rows = max(int(rows), 1)
     if n <= rows:
-        return df
+        return np.arange(n)
     rng = np.random.default_rng(seed)
-    positions = np.sort(rng.choice(n, size=rows, replace=False))
-    return df.take(positions)
+    return np.sort(rng.choice(n, size=rows, replace=False))
 
 
 def glue_types_of(sample: pd.DataFrame) -> tuple[dict[str, str], dict[str, str]]:

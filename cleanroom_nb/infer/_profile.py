@@ -8,16 +8,14 @@ with the frame.
 from __future__ import annotations
 
 import contextlib
-import datetime as _dt
-import decimal
 import math
 import warnings
-from collections.abc import Mapping
 from typing import Any
 
 import numpy as np
 import pandas as pd
 
+from cleanroom_nb.infer._kinds import _as_arrow_strings, _kind_of_dtype, _py_family
 from cleanroom_nb.infer._schema import (
     ALL_NULL,
     BYTES,
@@ -41,6 +39,7 @@ from cleanroom_nb.infer._schema import (
     UUID,
     ColumnProfile,
 )
+from cleanroom_nb.infer._timeformat import TimeFormat, detect_time_format
 
 PATTERN_ROWS = 2000
 """Non-null values per column that the (slower) pattern checks look at."""
@@ -141,89 +140,6 @@ def profile_frame(
 
 
 # --------------------------------------------------------------------------- internals
-def _kind_of_dtype(dtype: Any) -> str:
-    if isinstance(dtype, pd.ArrowDtype):
-        import pyarrow as pa
-
-        t = dtype.pyarrow_dtype
-        checks = (
-            (pa.types.is_boolean, "bool"),
-            (pa.types.is_integer, "int"),
-            (pa.types.is_floating, "float"),
-            (pa.types.is_decimal, "float"),
-            (pa.types.is_timestamp, "datetime"),
-            (pa.types.is_date, "date"),
-            (pa.types.is_duration, "timedelta"),
-            (pa.types.is_string, "string"),
-            (pa.types.is_large_string, "string"),
-            (pa.types.is_binary, "bytes"),
-            (pa.types.is_large_binary, "bytes"),
-            (pa.types.is_list, "list"),
-            (pa.types.is_large_list, "list"),
-            (pa.types.is_struct, "dict"),
-            (pa.types.is_map, "dict"),
-            (pa.types.is_null, "empty"),
-        )
-        for check, kind in checks:
-            if check(t):
-                return kind
-        return "other"
-    if pd.api.types.is_bool_dtype(dtype):
-        return "bool"
-    if pd.api.types.is_integer_dtype(dtype):
-        return "int"
-    if pd.api.types.is_float_dtype(dtype):
-        return "float"
-    if pd.api.types.is_datetime64_any_dtype(dtype):
-        return "datetime"
-    if pd.api.types.is_timedelta64_dtype(dtype):
-        return "timedelta"
-    if isinstance(dtype, pd.StringDtype):
-        return "string"
-    if pd.api.types.is_complex_dtype(dtype):
-        return "other"
-    if pd.api.types.is_object_dtype(dtype):
-        return "object"
-    return "other"
-
-
-def _as_arrow_strings(values: pd.Series) -> pd.Series:
-    """Python strings to an Arrow-backed column (one pass; later work is vectorised)."""
-    import pyarrow as pa
-
-    try:
-        arr = pa.array(values.to_numpy(), from_pandas=True)
-    except (pa.ArrowException, TypeError, ValueError):
-        return values
-    if not (pa.types.is_string(arr.type) or pa.types.is_large_string(arr.type)):
-        return values
-    return pd.Series(pd.array(arr, dtype="str"), index=values.index)
-
-
-def _py_family(v: Any) -> str:
-    if isinstance(v, str):
-        return "string"
-    if isinstance(v, (bool, np.bool_)):
-        return "bool"
-    if isinstance(v, (int, np.integer)):
-        return "int"
-    if isinstance(v, (float, np.floating, decimal.Decimal)):
-        return "float"
-    if isinstance(v, (bytes, bytearray, memoryview)):
-        return "bytes"
-    if isinstance(v, (list, tuple, set, frozenset, np.ndarray)):
-        return "list"
-    if isinstance(v, Mapping):
-        return "dict"
-    if isinstance(v, (_dt.datetime, pd.Timestamp, np.datetime64)):
-        return "datetime"
-    if isinstance(v, _dt.date):
-        return "date"
-    if isinstance(v, (_dt.timedelta, pd.Timedelta)):
-        return "timedelta"
-    return "other"
-
-
 def _profile(values: pd.Series, total_rows: int | None, pattern_rows: int) -> ColumnProfile:
     dtype_text = str(values.dtype)
     s = values
@@ -259,31 +175,10 @@ def _profile(values: pd.Series, total_rows: int | None, pattern_rows: int) -> Co
             nn = _as_arrow_strings(nn)
         elif kind == "datetime":
             nn = pd.to_datetime(nn, errors="coerce", utc=True).dropna()
-    # Distinct values and their frequencies.
-    if kind in ("list", "dict", "bytes", "mixed", "other"):
-        keys = nn.iloc[:pattern_rows].map(repr)
-        vc = keys.value_counts(sort=False)
-        scale = n_nn / max(len(keys), 1)
-    else:
-        vc = nn.value_counts(sort=False, dropna=True)
-        scale = 1.0
-    distinct = len(vc)
-    counts = np.asarray(vc.to_numpy(), dtype=np.int64)
-    f1 = int((counts == 1).sum())
-    f2 = int((counts == 2).sum())
-    if scale > 1 and distinct:
-        distinct = min(n_nn, round(distinct * scale) if f1 == distinct else distinct)
+    vc, distinct, est = _frequencies(nn, kind, n, n_nn, total, null_ratio, pattern_rows)
     distinct_ratio = distinct / n_nn if n_nn else 0.0
     rows_per_value = n_nn / distinct if distinct else 0.0
-    total_nn = total * (1 - null_ratio)
-    if not n_nn:
-        est = 0.0
-    elif total <= n:
-        est = float(distinct)
-    else:
-        chao1 = distinct + f1 * (f1 - 1) / (2 * (f2 + 1))
-        est = min(max(chao1, float(distinct)), total_nn)
-    est_rpv = total_nn / est if est else 0.0
+    est_rpv = total * (1 - null_ratio) / est if est else 0.0
 
     time_unit: str | None = None
     min_value: Any = None
@@ -291,6 +186,8 @@ def _profile(values: pd.Series, total_rows: int | None, pattern_rows: int) -> Co
     mean_length = 0.0
     mean_words = 0.0
     integral = False
+    time_format: TimeFormat | None = None
+    sequential = False
     if n_nn == 0:
         patterns.append(ALL_NULL)
     else:
@@ -302,21 +199,19 @@ def _profile(values: pd.Series, total_rows: int | None, pattern_rows: int) -> Co
             if arr.size:
                 min_value, max_value = _num(arr.min()), _num(arr.max())
                 integral = bool(np.all(np.mod(arr[:pattern_rows], 1) == 0))
+                sequential = _sequential(arr, integral, distinct, n_nn, total)
                 unit = _epoch_pattern(arr)
-                if unit:
-                    patterns.append(unit)
-                    time_unit = EPOCH_UNITS[unit]
+                patterns.extend([unit] if unit else [])
+                time_unit = EPOCH_UNITS[unit] if unit else None
         elif kind in ("datetime", "date"):
             patterns.append(DATETIME)
             with contextlib.suppress(Exception):
                 min_value, max_value = str(nn.min()), str(nn.max())
         elif kind == "string":
-            found, mean_length, mean_words, unit = _string_patterns(
-                nn.iloc[:pattern_rows], distinct_ratio
+            found, mean_length, mean_words, time_unit, time_format = _string_facts(
+                nn, pattern_rows, distinct_ratio
             )
             patterns.extend(found)
-            if unit:
-                time_unit = EPOCH_UNITS[unit]
         elif kind == "list":
             patterns.append(LIST)
         elif kind == "dict":
@@ -346,7 +241,73 @@ def _profile(values: pd.Series, total_rows: int | None, pattern_rows: int) -> Co
         mean_words=mean_words,
         integral=integral,
         note=note,
+        time_format=time_format,
+        sequential=sequential,
     )
+
+
+def _string_facts(
+    nn: pd.Series, pattern_rows: int, distinct_ratio: float
+) -> tuple[list[str], float, float, str | None, TimeFormat | None]:
+    """Patterns, mean length and words, epoch unit and time format of text values."""
+    found, mean_length, mean_words, unit = _string_patterns(nn.iloc[:pattern_rows], distinct_ratio)
+    time_format = _time_format(nn, found, mean_length)
+    if time_format is not None:
+        found = [x for x in found if x not in (PHONE, PERSON_NAME, HEX_HASH, FREE_TEXT)]
+        if not {ISO_DATETIME, DATE_STRING} & set(found):
+            found.append(DATE_STRING)
+    return found, mean_length, mean_words, EPOCH_UNITS[unit] if unit else None, time_format
+
+
+def _time_format(strs: pd.Series, found: list[str], mean_length: float) -> TimeFormat | None:
+    """The format of text times, tried on dates seen by the patterns and on short text."""
+    if {UUID, EMAIL} & set(found) or any(x in EPOCH_UNITS for x in found):
+        return None
+    if not ({ISO_DATETIME, DATE_STRING} & set(found)) and not 6 <= mean_length <= 40:
+        return None
+    return detect_time_format(strs)
+
+
+def _sequential(arr: np.ndarray, integral: bool, distinct: int, n_nn: int, total: int) -> bool:
+    """Unique whole numbers spanning about as many values as the table has rows."""
+    if not integral or distinct < max(20, n_nn) or arr.size < 20:
+        return False
+    span = float(arr.max() - arr.min() + 1)
+    return span <= 1.05 * max(total, arr.size) and span >= 0.95 * arr.size
+
+
+def _frequencies(
+    nn: pd.Series,
+    kind: str,
+    n: int,
+    n_nn: int,
+    total: int,
+    null_ratio: float,
+    pattern_rows: int,
+) -> tuple[pd.Series, int, float]:
+    """Value counts, distinct values in the sample, and the Chao1 estimate for the table."""
+    if kind in ("list", "dict", "bytes", "mixed", "other"):
+        keys = nn.iloc[:pattern_rows].map(repr)
+        vc = keys.value_counts(sort=False)
+        scale = n_nn / max(len(keys), 1)
+    else:
+        vc = nn.value_counts(sort=False, dropna=True)
+        scale = 1.0
+    distinct = len(vc)
+    counts = np.asarray(vc.to_numpy(), dtype=np.int64)
+    f1 = int((counts == 1).sum())
+    f2 = int((counts == 2).sum())
+    if scale > 1 and distinct:
+        distinct = min(n_nn, round(distinct * scale) if f1 == distinct else distinct)
+    total_nn = total * (1 - null_ratio)
+    if not n_nn:
+        est = 0.0
+    elif total <= n:
+        est = float(distinct)
+    else:
+        chao1 = distinct + f1 * (f1 - 1) / (2 * (f2 + 1))
+        est = min(max(chao1, float(distinct)), total_nn)
+    return vc, distinct, est
 
 
 def _num(x: Any) -> float | int:

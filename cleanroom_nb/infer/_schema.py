@@ -5,27 +5,39 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cleanroom_nb import _roles
 from cleanroom_nb._errors import SchemaError
 from cleanroom_nb._findings import Finding, Findings
-
-# Value patterns a profile can report (see ColumnProfile.patterns).
-EPOCH_S, EPOCH_MS, EPOCH_US, EPOCH_NS = "epoch_s", "epoch_ms", "epoch_us", "epoch_ns"
-EPOCH_UNITS = {EPOCH_S: "s", EPOCH_MS: "ms", EPOCH_US: "us", EPOCH_NS: "ns"}
-ISO_DATETIME, DATE_STRING, DATETIME = "iso_datetime", "date_string", "datetime"
-HEX_HASH, UUID, EMAIL, PHONE, PERSON_NAME = "hex_hash", "uuid", "email", "phone", "person_name"
-LIST, DICT, BYTES, FREE_TEXT, MIXED, CONSTANT, ALL_NULL = (
-    "list",
-    "dict",
-    "bytes",
-    "free_text",
-    "mixed",
-    "constant",
-    "all_null",
+from cleanroom_nb.infer._findings_schema import _type_fix, check_schema  # noqa: F401
+from cleanroom_nb.infer._patterns import (  # noqa: F401 - re-exported for other stages
+    ALL_NULL,
+    BYTES,
+    CONSTANT,
+    DATE_STRING,
+    DATETIME,
+    DICT,
+    EMAIL,
+    EPOCH_MS,
+    EPOCH_NS,
+    EPOCH_S,
+    EPOCH_UNITS,
+    EPOCH_US,
+    FREE_TEXT,
+    HEX_HASH,
+    ISO_DATETIME,
+    LIST,
+    MIXED,
+    PERSON_NAME,
+    PHONE,
+    PII_PATTERNS,
+    UUID,
 )
-PII_PATTERNS = (EMAIL, PHONE, PERSON_NAME)
+from cleanroom_nb.infer._timeformat import TimeFormat
+
+if TYPE_CHECKING:
+    from cleanroom_nb.infer._fixes import Fix
 
 
 @dataclass(frozen=True)
@@ -83,6 +95,10 @@ class ColumnProfile:
     """Numbers that are all whole (e.g. ids stored as float because of NaN)."""
     note: str = ""
     """Anything odd about the values, as text."""
+    time_format: TimeFormat | None = None
+    """For text holding times: the one format that parses (nearly) all of them."""
+    sequential: bool = False
+    """Unique whole numbers that count rows (1, 2, 3 ...): a row key, not a user or item."""
 
     def has(self, *patterns: str) -> bool:
         """Whether any of ``patterns`` was seen in the sample."""
@@ -246,6 +262,17 @@ class TrainingSchema:
         return {c.name: c.role for c in self.columns}
 
     @property
+    def fixes(self) -> tuple[Fix, ...]:
+        """The fix plan: one :class:`Fix` per column of ``to_api()`` whose storage must change.
+
+        Run it with :func:`cleanroom_nb.apply_fixes` (in-process) or
+        ``cleanroom_nb.fix_glue_table`` (Athena).
+        """
+        from cleanroom_nb.infer._fixes import plan_fixes
+
+        return plan_fixes(self)
+
+    @property
     def ok(self) -> bool:
         """True when no finding is an error."""
         return self.findings.ok
@@ -256,11 +283,15 @@ class TrainingSchema:
 
         Column names are those Glue keeps (the request must match the Glue table).
         """
-        return [
-            {"columnName": self.api_name(c), "columnTypes": [c.role]}
-            for c in self.columns
-            if c.role is not None
-        ]
+        out: list[dict[str, Any]] = []
+        seen: set[str] = set()
+        for c in self.columns:
+            name = self.api_name(c)
+            # A Glue name taken by an earlier column (a glue_name_clash error) is left out.
+            if c.role is not None and name.lower() not in seen:
+                out.append({"columnName": name, "columnTypes": [c.role]})
+                seen.add(name.lower())
+        return out
 
     def api_name(self, column: ColumnSchema) -> str:
         """The name the request uses for ``column``: the name Glue keeps."""
@@ -326,6 +357,8 @@ class TrainingSchema:
             lines.append(f"  missing {role}: {why}")
         for f in self.findings:
             lines.append(f"  {f}")
+        for fix in self.fixes:
+            lines.append(f"  fix {fix.column}: {fix.pandas}")
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -362,205 +395,21 @@ class TrainingSchema:
             + "</tbody></table>"
             + (f"<ul>{missing}</ul>" if missing else "")
             + self.findings._repr_html_()
+            + _fixes_html(self)
             + "</div>"
         )
 
 
-def check_schema(schema: TrainingSchema) -> list[Finding]:
-    """Every rule a schema can be checked against without the data's full size.
-
-    Paths are ``"schema"`` for the whole and ``"columns.<name>"`` for one column.
-    """
-    from cleanroom_nb.aws import _service_model
-
-    out: list[Finding] = []
-    for role in _roles.REQUIRED_ROLES:
-        cols = schema.role_columns(role)
-        if not cols:
-            why = schema.missing.get(role, "no column has this role")
-            out.append(
-                Finding(
-                    "error",
-                    "schema",
-                    "missing_role",
-                    f"no {role} column: {why}. Give exactly one column the role {role}.",
-                )
-            )
-        elif len(cols) > 1:
-            names = ", ".join(repr(c.name) for c in cols)
-            out.append(
-                Finding(
-                    "error",
-                    "schema",
-                    "duplicate_role",
-                    f"{role} is given to {len(cols)} columns ({names}); keep exactly one.",
-                )
-            )
-    n_features = len(schema.features)
-    if n_features > _roles.MAX_FEATURES:
-        out.append(
-            Finding(
-                "error",
-                "schema",
-                "too_many_features",
-                f"{n_features} feature columns; Clean Rooms ML takes at most "
-                f"{_roles.MAX_FEATURES}. Leave {n_features - _roles.MAX_FEATURES} out.",
-            )
-        )
-    for c in schema.columns:
-        path = f"columns.{c.name}"
-        if c.role is not None and not _roles.accepts(c.role, c.glue_type):
-            out.append(
-                Finding(
-                    "error",
-                    path,
-                    "glue_type",
-                    f"column {c.name!r} has Glue type {c.glue_type}, which {c.role} does not "
-                    f"accept (it takes {_roles.accepted_types_text(c.role)}). " + _type_fix(c),
-                )
-            )
-        small_int_known = _small_int_known(schema, c)
-        if c.role is None:
-            if not c.edited and not small_int_known:
-                out.extend(_small_int_finding(c, path))
-            continue
-        api_name = schema.api_name(c)
-        limits = _service_model.metadata(_service_model.COLUMN_NAME_PATH)
-        if not int(limits.get("min", 1)) <= len(api_name) <= int(limits.get("max", 128)):
-            out.append(
-                Finding(
-                    "error",
-                    path,
-                    "column_name_length",
-                    f"column name {api_name[:40]!r}... has {len(api_name)} characters; the API "
-                    f"takes {limits.get('min', 1)}-{limits.get('max', 128)}: rename it.",
-                )
-            )
-        elif not _service_model.matches(_service_model.COLUMN_NAME_PATH, api_name):
-            out.append(
-                Finding(
-                    "error",
-                    path,
-                    "column_name_pattern",
-                    f"column name {api_name!r} does not match the API's column-name pattern "
-                    f"{_service_model.metadata(_service_model.COLUMN_NAME_PATH).get('pattern')}"
-                    "; rename it to letters, digits, '_' and inner spaces or hyphens.",
-                )
-            )
-        elif api_name != c.name:
-            out.append(
-                Finding(
-                    "warning",
-                    path,
-                    "glue_rename",
-                    f"Glue will store column {c.name!r} as {api_name!r}; the request uses "
-                    f"{api_name!r}. Rename it in the frame to avoid surprises.",
-                )
-            )
-        out.extend(_data_findings(c, path, small_int_known=small_int_known))
-    seen: dict[str, str] = {}
-    for c in schema.columns:
-        if c.role is None:
-            continue
-        api_name = schema.api_name(c)
-        if api_name.lower() in seen:
-            out.append(
-                Finding(
-                    "error",
-                    f"columns.{c.name}",
-                    "glue_name_clash",
-                    f"columns {seen[api_name.lower()]!r} and {c.name!r} both become "
-                    f"{api_name!r} in Glue; rename one of them.",
-                )
-            )
-        else:
-            seen[api_name.lower()] = c.name
-    return out
-
-
-def _small_int_known(schema: TrainingSchema, c: ColumnSchema) -> bool:
-    """Whether the Glue type already says tinyint/smallint (so ``small_int`` would repeat it).
-
-    For a Glue table (``schema.glue_names``) the catalog's type is what Clean Rooms ML sees,
-    and :func:`cleanroom_nb.glue._catalog.table_findings` reports it (``unusable_glue_type``), as does
-    the ``glue_type`` error when a role is given: the sample's pandas dtype adds nothing.
-    """
-    return schema.glue_names and _roles.base_glue_type(c.glue_type) in ("tinyint", "smallint")
-
-
-def _type_fix(c: ColumnSchema) -> str:
-    t = _roles.base_glue_type(c.glue_type)
-    if t in ("tinyint", "smallint"):
-        return "Cast it to int32 or int64 (pandas int8/int16 become tinyint/smallint)."
-    if c.role == _roles.TIMESTAMP and t in ("string", "date", "double", "float"):
-        return "Convert it to int64 Unix epoch seconds with cleanroom_nb.to_epoch_seconds."
-    if t == "decimal":
-        return "Cast it to double (float64)."
-    if t in ("double", "float") and c.role in (_roles.USER_ID, _roles.ITEM_ID):
-        return "Cast it to int64 or string."
-    return "Cast it to an accepted type or choose another role."
-
-
-def _data_findings(c: ColumnSchema, path: str, *, small_int_known: bool = False) -> list[Finding]:
-    out: list[Finding] = []
-    p = c.profile
-    if c.role == _roles.TIMESTAMP:
-        t = _roles.base_glue_type(c.glue_type)
-        if p is not None and p.time_unit not in (None, "s"):
-            out.append(
-                Finding(
-                    "warning",
-                    path,
-                    "timestamp_unit",
-                    f"column {c.name!r} holds Unix epoch {p.time_unit}, but Clean Rooms ML "
-                    "reads epoch seconds; convert it with cleanroom_nb.to_epoch_seconds.",
-                )
-            )
-        elif t == "timestamp":
-            out.append(
-                Finding(
-                    "warning",
-                    path,
-                    "timestamp_datetime",
-                    f"column {c.name!r} holds datetimes; Clean Rooms ML needs Unix epoch "
-                    "seconds: convert it with cleanroom_nb.to_epoch_seconds (int64).",
-                )
-            )
-    if p is not None and c.role in (_roles.USER_ID, _roles.ITEM_ID):
-        pii = [x for x in PII_PATTERNS if p.has(x)]
-        if pii:
-            out.append(
-                Finding(
-                    "warning",
-                    path,
-                    "raw_pii",
-                    f"column {c.name!r} ({c.role}) looks like raw {', '.join(pii)}; hash it "
-                    "first with cleanroom_nb.hash_identifier (SHA-256 of the trimmed, "
-                    "lowercased value).",
-                )
-            )
-    if c.role is not None and not small_int_known:
-        out.extend(_small_int_finding(c, path))
-    return out
-
-
-def _small_int_finding(c: ColumnSchema, path: str) -> list[Finding]:
-    """The ``small_int`` warning when the column's pandas dtype is int8/int16 (else none)."""
-    p = c.profile
-    if p is None or p.dtype not in ("int8", "int16", "Int8", "Int16"):
-        return []
-    fix = (
-        "so it is left out; cast it to int32 or int64 before writing to use it."
-        if c.role is None
-        else "cast it to int32 or int64 before writing."
+def _fixes_html(schema: TrainingSchema) -> str:
+    fixes = schema.fixes
+    if not fixes:
+        return ""
+    items = "".join(
+        f"<li><b>{html.escape(f.column)}</b>: {html.escape(f.what)}<br>"
+        f"<code>{html.escape(f.pandas)}</code></li>"
+        for f in fixes
     )
-    return [
-        Finding(
-            "warning",
-            path,
-            "small_int",
-            f"column {c.name!r} is {p.dtype}, which Glue stores as "
-            f"{'tinyint' if '8' in p.dtype else 'smallint'} that no role accepts"
-            f"{', ' if c.role is None else '; '}{fix}",
-        )
-    ]
+    return (
+        f"<p><b>Fix plan</b> ({len(fixes)}): run <code>crn.apply_fixes(df, schema)</code></p>"
+        f"<ul>{items}</ul>"
+    )

@@ -6,8 +6,8 @@ The library never imports this package; the command line, the pytest plugin
 
 from __future__ import annotations
 
-from cleanroom_nb.local._emulator import CleanRoomsMLEmulator
 from cleanroom_nb.local._sample_data import sample_interactions
 from cleanroom_nb.local._stack import LocalAws, local_aws
+from cleanroom_nb.local.cleanroomsml import CleanRoomsMLEmulator
 
 __all__ = ["CleanRoomsMLEmulator", "LocalAws", "local_aws", "sample_interactions"]

@@ -1,6 +1,7 @@
-"""Local AWS emulation: moto's server (S3, Glue, IAM, STS, Athena) plus the Clean Rooms ML emulator.
+"""Local AWS emulation: moto's server (S3, Glue, IAM, STS), the Clean Rooms ML emulator and a
+local Athena that runs SQL on DuckDB over moto's Glue and S3.
 
-:func:`local_aws` starts both on 127.0.0.1 and points every boto3/awswrangler client of this
+:func:`local_aws` starts all three on 127.0.0.1 and points every boto3/awswrangler client of this
 process at them through the environment; ``python -m cleanroom_nb local`` (:func:`main_local`)
 starts them in a process of their own and prints the ``export`` lines a shell or a notebook
 kernel needs.
@@ -26,14 +27,15 @@ import threading
 import urllib.request
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
-from cleanroom_nb.local._emulator import (
-    DEFAULT_ACCOUNT_ID,
-    ENDPOINT_ENV,
-    CleanRoomsMLEmulator,
-    iam_role_checker,
-)
+from cleanroom_nb.local.cleanroomsml import DEFAULT_ACCOUNT_ID, ENDPOINT_ENV, CleanRoomsMLEmulator
+
+if TYPE_CHECKING:
+    from cleanroom_nb.local.athena import LocalAthena
+
+ATHENA_ENDPOINT_ENV = "AWS_ENDPOINT_URL_ATHENA"
+"""The environment variable botocore reads for the Athena endpoint (the local Athena)."""
 
 FAKE_CREDENTIALS = {
     "AWS_ACCESS_KEY_ID": "testing",
@@ -51,7 +53,7 @@ class LocalAws:
     Attributes
     ----------
     moto_url
-        moto's server (S3, Glue, IAM, STS, Athena, ...).
+        moto's server (S3, Glue, IAM, STS, ...).
     cleanrooms_url
         The Clean Rooms ML emulator.
     env
@@ -59,6 +61,9 @@ class LocalAws:
         credentials, region).
     emulator
         The :class:`~cleanroom_nb.CleanRoomsMLEmulator` itself (for its test knobs).
+    athena
+        The local Athena (:class:`~cleanroom_nb.local.athena.LocalAthena`): Athena's API,
+        running SQL on DuckDB over moto's Glue and S3.
     """
 
     moto_url: str
@@ -68,13 +73,21 @@ class LocalAws:
     region: str
     account_id: str = DEFAULT_ACCOUNT_ID
     _moto: Any = field(default=None, repr=False)
+    athena: LocalAthena | None = None
+
+    @property
+    def athena_url(self) -> str | None:
+        """The local Athena's URL (``AWS_ENDPOINT_URL_ATHENA``)."""
+        return self.athena.url if self.athena is not None else None
 
     def reset(self) -> None:
-        """Forget every resource in moto and in the Clean Rooms ML emulator."""
+        """Forget every resource in moto, the Clean Rooms ML emulator and the local Athena."""
         req = urllib.request.Request(f"{self.moto_url}/moto-api/reset", method="POST")
         with urllib.request.urlopen(req, timeout=10):
             pass
         self.emulator.reset()
+        if self.athena is not None:
+            self.athena.reset()
 
     def export_lines(self) -> list[str]:
         """``export NAME=value`` lines for a POSIX shell (paste them before starting Jupyter).
@@ -112,16 +125,16 @@ def local_aws(
     account_id: str = DEFAULT_ACCOUNT_ID,
     moto_port: int = 0,
     cleanrooms_port: int = 0,
-    activation_delay: float = 0.0,
-    check_roles: bool = True,
+    athena_port: int = 0,
     set_env: bool = True,
 ) -> Iterator[LocalAws]:
-    """Start moto's server and the Clean Rooms ML emulator on 127.0.0.1 and point AWS at them.
+    """Start moto's server, the Clean Rooms ML emulator and the local Athena on 127.0.0.1 and
+    point AWS at them.
 
     While the block runs, ``AWS_ENDPOINT_URL`` names moto, ``AWS_ENDPOINT_URL_CLEANROOMSML``
-    the emulator, and fake credentials and ``AWS_DEFAULT_REGION`` are set, so every boto3,
-    awswrangler and cleanroom_nb call of this process talks to them. On exit the environment
-    is restored exactly and both servers stop.
+    the emulator, ``AWS_ENDPOINT_URL_ATHENA`` the local Athena, and fake credentials and
+    ``AWS_DEFAULT_REGION`` are set, so every boto3, awswrangler and cleanroom_nb call of this
+    process talks to them. On exit the environment is restored exactly and every server stops.
 
     Parameters
     ----------
@@ -130,14 +143,8 @@ def local_aws(
     account_id
         The caller account of the Clean Rooms ML emulator; moto's default account is
         ``123456789012``, so keep the default unless you know why.
-    moto_port, cleanrooms_port
+    moto_port, cleanrooms_port, athena_port
         Ports to listen on (0 picks free ones).
-    activation_delay
-        Passed to :class:`~cleanroom_nb.CleanRoomsMLEmulator`.
-    check_roles
-        Make the emulator read each create's role from moto's IAM, and refuse (as
-        AccessDeniedException) a role that does not exist or does not trust
-        ``cleanrooms-ml.amazonaws.com``, as the real service cannot assume it.
     set_env
         Set (and afterwards restore) the environment; with False only :attr:`LocalAws.env`
         tells the settings.
@@ -145,7 +152,7 @@ def local_aws(
     Yields
     ------
     LocalAws
-        ``.env``, ``.moto_url``, ``.cleanrooms_url`` and ``.emulator``.
+        ``.env``, ``.moto_url``, ``.cleanrooms_url``, ``.emulator`` and ``.athena``.
 
     Examples
     --------
@@ -155,33 +162,31 @@ def local_aws(
     True
     """
     moto, moto_url = _start_moto("127.0.0.1", moto_port)
-    emulator = CleanRoomsMLEmulator(
-        port=cleanrooms_port,
-        account_id=account_id,
-        region=region,
-        activation_delay=activation_delay,
-        role_checker=(
-            iam_role_checker(moto_url, account_id=account_id, region=region)
-            if check_roles
-            else None
-        ),
-    )
+    emulator = CleanRoomsMLEmulator(port=cleanrooms_port, account_id=account_id, region=region)
+    from cleanroom_nb.local.athena import LocalAthena
+
+    athena = LocalAthena(moto_url=moto_url, port=athena_port, region=region)
     try:
         emulator.start()
+        athena.start()
         env = {
             "AWS_ENDPOINT_URL": moto_url,
             ENDPOINT_ENV: emulator.url,
+            ATHENA_ENDPOINT_ENV: athena.url,
             **FAKE_CREDENTIALS,
             "AWS_DEFAULT_REGION": region,
             "AWS_REGION": region,
         }
-        local = LocalAws(moto_url, emulator.url, env, emulator, region, account_id, moto)
+        local = LocalAws(
+            moto_url, emulator.url, env, emulator, region, account_id, moto, athena=athena
+        )
         if set_env:
             with _patched_env(env, clear=_CLEARED), _fresh_default_session():
                 yield local
         else:
             yield local
     finally:
+        athena.stop()
         emulator.stop()
         moto.stop()
 
@@ -221,25 +226,21 @@ def main_local(argv: Sequence[str] | None = None, *, out: TextIO | None = None) 
     """``python -m cleanroom_nb local``: serve the local emulation until Ctrl-C (or SIGTERM).
 
     Prints the ``export`` lines for a shell and the equivalent Python lines for a running
-    notebook kernel, then waits. Both servers are threads of this process, so stopping it
+    notebook kernel, then waits. All servers are threads of this process, so stopping it
     leaves nothing behind.
 
     Returns the exit status (0).
     """
     parser = argparse.ArgumentParser(
         prog="python -m cleanroom_nb local",
-        description="Serve moto (S3, Glue, IAM, STS, Athena) and a Clean Rooms ML emulator "
-        "on 127.0.0.1 until Ctrl-C, and print the settings that point AWS clients at them.",
+        description="Serve moto (S3, Glue, IAM, STS), a Clean Rooms ML emulator and a local "
+        "Athena (SQL on DuckDB) on 127.0.0.1 until Ctrl-C, and print the settings that point "
+        "AWS clients at them.",
     )
     parser.add_argument("--region", default="us-east-1")
     parser.add_argument("--moto-port", type=int, default=0, help="0 picks a free port")
     parser.add_argument("--cleanrooms-port", type=int, default=0, help="0 picks a free port")
-    parser.add_argument(
-        "--activation-delay",
-        type=float,
-        default=0.0,
-        help="seconds new training datasets stay CREATE_PENDING",
-    )
+    parser.add_argument("--athena-port", type=int, default=0, help="0 picks a free port")
     args = parser.parse_args(list(argv) if argv is not None else None)
     stream = out or sys.stdout
     stop = threading.Event()
@@ -256,7 +257,7 @@ def main_local(argv: Sequence[str] | None = None, *, out: TextIO | None = None) 
             region=args.region,
             moto_port=args.moto_port,
             cleanrooms_port=args.cleanrooms_port,
-            activation_delay=args.activation_delay,
+            athena_port=args.athena_port,
             set_env=False,
         ) as local:
             print(

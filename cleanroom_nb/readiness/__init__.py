@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from cleanroom_nb.readiness._athena import readiness_from_athena
 from cleanroom_nb.readiness._check_data import check_data
-from cleanroom_nb.readiness._readiness import ReadinessReport, readiness, readiness_from_athena
+from cleanroom_nb.readiness._pandas import readiness
+from cleanroom_nb.readiness._report import ReadinessReport
 
 __all__ = ["ReadinessReport", "check_data", "readiness", "readiness_from_athena"]

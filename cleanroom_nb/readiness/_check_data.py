@@ -1,7 +1,7 @@
 """``check_data``: findings about the rows of a DataFrame that is to become a training dataset.
 
 The figures (rows, distinct users, users with two or more interactions, nulls, the timestamp
-range and unit) are the readiness figures of :func:`cleanroom_nb.readiness._readiness.readiness`,
+range and unit) are the readiness figures of :func:`cleanroom_nb.readiness._pandas.readiness`,
 computed once there; this module adds what readiness does not judge: raw PII in the USER_ID
 column, read from the schema's column profile (or, without one, a bounded sample).
 """
@@ -55,7 +55,7 @@ def check_data(df: pd.DataFrame, schema: TrainingSchema) -> Findings:
     >>> sorted(f.code for f in crn.check_data(df, schema))
     ['min_rows', 'min_users_with_2_interactions', 'raw_pii', 'timestamp_unit']
     """
-    from cleanroom_nb.readiness._readiness import readiness
+    from cleanroom_nb.readiness._pandas import readiness
 
     report = readiness(df, schema)
     out: list[Finding] = list(report.findings)

@@ -7,9 +7,9 @@ takes them from the pipeline's environment, like any boto3 client.
 from __future__ import annotations
 
 import json
+import keyword
 import math
 import os
-import pprint
 import re
 from collections.abc import Mapping
 from typing import Any
@@ -27,10 +27,18 @@ _SECRET_ENV = (
 )
 
 
+LINE_LENGTH = 88
+"""The line length of the generated code: ruff's and black's default."""
+
+
 def to_boto3_code(
     request: Mapping[str, Any], *, region: str | None = None, wait: bool = False
 ) -> str:
     """The plain boto3 Python code that creates the training dataset of ``request``.
+
+    The code is written the way a person writes it: keyword arguments to
+    ``client.create_training_dataset(...)``, one indentation level per nesting level, what fits
+    on a line on one line. ``ruff format`` (and black) leave it unchanged.
 
     Parameters
     ----------
@@ -46,30 +54,37 @@ def to_boto3_code(
     Returns
     -------
     str
-        Python source: the request as a literal, ``boto3.client("cleanroomsml", ...)``,
-        ``create_training_dataset(**request)`` and a ``print`` of the new ARN.
+        Python source: ``boto3.client("cleanroomsml", ...)``, the
+        ``create_training_dataset`` call and a ``print`` of the new ARN.
 
     Raises
     ------
     RequestInvalidError
-        When the request holds something that is not plain data, or what looks like an AWS
-        credential (an access key id, or a value of this process's credential variables).
+        When the request holds something that is not plain data, a key that is not a
+        parameter name, or what looks like an AWS credential (an access key id, or a value of
+        this process's credential variables).
 
     Examples
     --------
-    >>> code = to_boto3_code({"name": "shoppers"}, region="eu-west-1")
-    >>> 'boto3.client("cleanroomsml", region_name="eu-west-1")' in code
-    True
-    >>> compile(code, "<snippet>", "exec") is not None
-    True
+    >>> print(to_boto3_code({"name": "shoppers", "tags": {"team": "ml"}}, region="eu-west-1"))
+    ... # doctest: +ELLIPSIS
+    \"\"\"Create the AWS Clean Rooms ML training dataset 'shoppers'.
+    ...
+    client = boto3.client("cleanroomsml", region_name="eu-west-1")
+    response = client.create_training_dataset(
+        name="shoppers",
+        tags={"team": "ml"},
+    )
+    arn = response["trainingDatasetArn"]
+    print(arn)
+    <BLANKLINE>
     """
     data = _plain(request, "request")
     _refuse_credentials(data, "")
     if region is None:
         region = _client.region()
-    literal = pprint.pformat(data, indent=4, width=96, sort_dicts=False)
     name = data.get("name") if isinstance(data, dict) else None
-    client_args = '"cleanroomsml"' + (f", region_name={json.dumps(region)}" if region else "")
+    client_args = '"cleanroomsml"' + (f", region_name={_str(region)}" if region else "")
     lines = [
         f'"""Create the AWS Clean Rooms ML training dataset {name!r}.',
         "",
@@ -77,18 +92,19 @@ def to_boto3_code(
         "AWS_* variables), as for any boto3 client: none are written here.",
         '"""',
         "",
+        *(["import time", ""] if wait else []),
         "import boto3",
     ]
-    if wait:
-        lines.append("import time")
     lines += [
         "",
-        f"request = {literal}",
-        "",
         f"client = boto3.client({client_args})",
-        "response = client.create_training_dataset(**request)",
-        'arn = response["trainingDatasetArn"]',
+        "response = client.create_training_dataset(",
     ]
+    for key, value in data.items():
+        if not key.isidentifier() or keyword.iskeyword(key):
+            _refuse(key, "is not a parameter name of create_training_dataset")
+        lines += _literal(value, indent=1, prefix=f"{key}=", suffix=",")
+    lines += [")", 'arn = response["trainingDatasetArn"]']
     if wait:
         lines += [
             "deadline = time.monotonic() + 600",
@@ -99,6 +115,54 @@ def to_boto3_code(
         ]
     lines += ["print(arn)", ""]
     return "\n".join(lines)
+
+
+def _str(value: str) -> str:
+    """A string literal as ruff writes it: double quotes unless single ones need fewer escapes.
+
+    Examples
+    --------
+    >>> print(_str("it's"), _str('say "hi"'))
+    "it's" 'say "hi"'
+    """
+    body = json.dumps(value, ensure_ascii=False)[1:-1]  # escapes that are valid Python too
+    if value.count('"') > value.count("'"):
+        return "'" + body.replace('\\"', '"').replace("'", "\\'") + "'"
+    return '"' + body + '"'
+
+
+def _flat(value: Any) -> str:
+    """``value`` as a literal on one line."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{_str(k)}: {_flat(v)}" for k, v in value.items()) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_flat(v) for v in value) + "]"
+    if isinstance(value, str):
+        return _str(value)
+    return repr(value)
+
+
+def _literal(value: Any, *, indent: int, prefix: str, suffix: str) -> list[str]:
+    """The lines of ``prefix + value + suffix`` at ``indent`` levels, split like ruff splits.
+
+    One line when it fits in :data:`LINE_LENGTH`; else the brackets open, each item goes on
+    its own line one level deeper with a trailing comma, and the brackets close.
+    """
+    pad = "    " * indent
+    line = f"{pad}{prefix}{_flat(value)}{suffix}"
+    if len(line) <= LINE_LENGTH or not isinstance(value, dict | list) or not value:
+        return [line]
+    opening, closing = ("{", "}") if isinstance(value, dict) else ("[", "]")
+    out = [f"{pad}{prefix}{opening}"]
+    items = (
+        [(f"{_str(k)}: ", v) for k, v in value.items()]
+        if isinstance(value, dict)
+        else [("", v) for v in value]
+    )
+    for item_prefix, item in items:
+        out += _literal(item, indent=indent + 1, prefix=item_prefix, suffix=",")
+    out.append(f"{pad}{closing}{suffix}")
+    return out
 
 
 def _plain(value: Any, path: str) -> Any:

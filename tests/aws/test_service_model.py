@@ -22,7 +22,7 @@ from cleanroom_nb.aws._service_model import (
     java_regex_to_python,
     pattern_matches,
 )
-from cleanroom_nb.request import _request
+from cleanroom_nb.request import _model_checks as _request
 
 # Every (member path, metadata key) the request validator and its corpus rely on. If botocore's
 # model stops exposing one of these, validation would silently stop checking it: fail instead.

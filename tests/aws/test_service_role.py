@@ -9,6 +9,7 @@ import boto3
 import pytest
 
 import cleanroom_nb as crn
+from cleanroom_nb.aws import _policy_eval as ev
 from cleanroom_nb.aws import _service_role as sr
 
 ACCOUNT = "123456789012"
@@ -46,21 +47,42 @@ def _full_policy() -> dict[str, Any]:
 # --------------------------------------------------------------------------- policies
 
 
-def test_trust_policy_shapes() -> None:
+def test_trust_policy_is_the_user_guides() -> None:
+    """Issue 12, point 2. User guide, "Set up service roles for AWS Clean Rooms ML"
+    (https://docs.aws.amazon.com/clean-rooms/latest/userguide/ml-roles.html), "Create a
+    service role to read training data": Sid AllowAssumeRole, principal
+    cleanrooms-ml.amazonaws.com, sts:AssumeRole, ``StringEqualsIfExists`` on
+    ``aws:SourceAccount`` (a list) and ``ArnLikeIfExists`` on ``aws:SourceArn``
+    ``arn:aws:cleanrooms-ml:<region>:<account>:training-dataset/*``."""
     bare = crn.trust_policy()
     (stmt,) = bare["Statement"]
     assert stmt == {
+        "Sid": "AllowAssumeRole",
         "Effect": "Allow",
         "Principal": {"Service": "cleanrooms-ml.amazonaws.com"},
         "Action": "sts:AssumeRole",
     }
-    cond = crn.trust_policy(ACCOUNT, "eu-west-1")["Statement"][0]["Condition"]
-    assert cond["StringEquals"] == {"aws:SourceAccount": ACCOUNT}
-    assert cond["ArnLike"]["aws:SourceArn"] == (
-        f"arn:aws:cleanrooms-ml:eu-west-1:{ACCOUNT}:training-dataset/*"
-    )
+    assert crn.trust_policy(ACCOUNT, "eu-west-1") == {
+        "Version": "2012-10-17",
+        "Statement": [
+            {
+                "Sid": "AllowAssumeRole",
+                "Effect": "Allow",
+                "Principal": {"Service": "cleanrooms-ml.amazonaws.com"},
+                "Action": "sts:AssumeRole",
+                "Condition": {
+                    "StringEqualsIfExists": {"aws:SourceAccount": [ACCOUNT]},
+                    "ArnLikeIfExists": {
+                        "aws:SourceArn": f"arn:aws:cleanrooms-ml:eu-west-1:{ACCOUNT}:training-dataset/*"
+                    },
+                },
+            }
+        ],
+    }
     china = crn.trust_policy(ACCOUNT, "cn-north-1")["Statement"][0]["Condition"]
-    assert china["ArnLike"]["aws:SourceArn"].startswith("arn:aws-cn:cleanrooms-ml:cn-north-1:")
+    assert china["ArnLikeIfExists"]["aws:SourceArn"].startswith(
+        "arn:aws-cn:cleanrooms-ml:cn-north-1:"
+    )
 
 
 def test_permissions_policy_is_least_privilege() -> None:
@@ -97,18 +119,18 @@ def test_permissions_policy_is_least_privilege() -> None:
 def test_generated_permissions_pass_the_evaluator_and_others_do_not() -> None:
     stmts = _full_policy()["Statement"]
     table = f"arn:aws:glue:{REGION}:{ACCOUNT}:table/sales/events"
-    assert sr.is_allowed(stmts, "glue:GetTable", table)
-    assert sr.is_allowed(stmts, "s3:GetObject", "arn:aws:s3:::data-bucket/events/part-0.parquet")
-    assert not sr.is_allowed(stmts, "s3:GetObject", "arn:aws:s3:::data-bucket/other/x")
-    assert not sr.is_allowed(
+    assert ev.is_allowed(stmts, "glue:GetTable", table)
+    assert ev.is_allowed(stmts, "s3:GetObject", "arn:aws:s3:::data-bucket/events/part-0.parquet")
+    assert not ev.is_allowed(stmts, "s3:GetObject", "arn:aws:s3:::data-bucket/other/x")
+    assert not ev.is_allowed(
         stmts, "glue:GetTable", f"arn:aws:glue:{REGION}:{ACCOUNT}:table/sales/other"
     )
-    assert not sr.is_allowed(stmts, "glue:DeleteTable", table)
+    assert not ev.is_allowed(stmts, "glue:DeleteTable", table)
     deny = [*stmts, {"Effect": "Deny", "Action": "glue:*", "Resource": "*"}]
-    assert not sr.is_allowed(deny, "glue:GetTable", table)
+    assert not ev.is_allowed(deny, "glue:GetTable", table)
     not_action = [{"Effect": "Allow", "NotAction": "iam:*", "Resource": "*"}]
-    assert sr.is_allowed(not_action, "GLUE:gettable", table)  # actions are case-insensitive
-    assert not sr.is_allowed(not_action, "iam:PassRole", "*")
+    assert ev.is_allowed(not_action, "GLUE:gettable", table)  # actions are case-insensitive
+    assert not ev.is_allowed(not_action, "iam:PassRole", "*")
 
 
 # --------------------------------------------------------------------------- check_role

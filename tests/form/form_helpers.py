@@ -10,6 +10,7 @@ import boto3
 import numpy as np
 import pandas as pd
 
+from cleanroom_nb.aws import permissions_policy
 from cleanroom_nb.form._state import FormState
 from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSchema
 
@@ -62,6 +63,15 @@ def interactions_frame(n_rows: int = 400, n_users: int = 60, seed: int = 0) -> p
     )
 
 
+def raw_frame() -> pd.DataFrame:
+    """Interactions as they often arrive: text times and float ids (NaN made them float)."""
+    df = interactions_frame()
+    df["event_time"] = pd.to_datetime(df["event_time"], unit="s").dt.strftime("%m/%d/%Y %H:%M")
+    df["item_id"] = df["item_id"].astype(float)
+    df.loc[3, "item_id"] = np.nan
+    return df.drop(columns=["email"])
+
+
 def ready_frame(n_rows: int = 1_000_000, n_users: int = 200_000, seed: int = 1) -> pd.DataFrame:
     """Interactions large enough for the readiness rules (1M rows, 100k+ users with 2+ rows)."""
     rng = np.random.default_rng(seed)
@@ -102,10 +112,28 @@ def make_glue_table(
     return df
 
 
+ROLE_TABLES = (
+    (DATABASE, TABLE, f"s3://{BUCKET}/{DATABASE}/{TABLE}/"),
+    ("frames_db", "clicks", "s3://frames/"),
+)
+"""The tables the tests' service role may read (a policy each, as cleanroom_nb writes it)."""
+
+
 def make_roles(boto3_session: boto3.Session) -> str:
-    """Create a Clean Rooms ML service role and an unrelated role in moto's IAM."""
+    """Create a Clean Rooms ML service role and an unrelated role in moto's IAM.
+
+    The service role can read the tables of :data:`ROLE_TABLES` (the permissions policy of
+    ``cleanroom_nb.permissions_policy``), so checks of the role before sending pass.
+    """
     iam = boto3_session.client("iam")
     iam.create_role(RoleName=ROLE_NAME, AssumeRolePolicyDocument=json.dumps(TRUST_CLEANROOMS_ML))
+    for i, (database, table, location) in enumerate(ROLE_TABLES):
+        policy = permissions_policy(
+            database, table, location, region="us-east-1", account_id=ACCOUNT_ID
+        )
+        iam.put_role_policy(
+            RoleName=ROLE_NAME, PolicyName=f"read-{i}", PolicyDocument=json.dumps(policy)
+        )
     iam.create_role(RoleName=OTHER_ROLE_NAME, AssumeRolePolicyDocument=json.dumps(TRUST_LAMBDA))
     return ROLE_ARN
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
@@ -57,6 +58,13 @@ def test_form_notebook_runs_in_a_kernel_and_submits(
         o for o in form_outputs if "application/vnd.jupyter.widget-view+json" in o.get("data", {})
     ]
     assert len(views) == 1, form_outputs  # the cell's last line displays the form
+    notes = [
+        o["data"]["text/markdown"] for o in form_outputs if "text/markdown" in o.get("data", {})
+    ]
+    assert notes == [
+        f"Talking to the local AWS emulation at `{os.environ['AWS_ENDPOINT_URL']}` "
+        "(no real AWS account is used)."
+    ]
     text = "".join(o.get("text", "") for o in nb.cells[-1].outputs if o.output_type == "stream")
     result = json.loads(text.strip().splitlines()[-1])
     assert result["error"] == "" and result["blockers"] == [], result
@@ -65,3 +73,27 @@ def test_form_notebook_runs_in_a_kernel_and_submits(
     assert sent["name"] == "notebook-dataset"
     columns = {c["columnName"] for c in sent["trainingData"][0]["inputConfig"]["schema"]}
     assert "device" not in columns and "email" not in columns
+
+
+@pytest.mark.notebook
+@pytest.mark.parametrize(
+    ("env", "says"),
+    [
+        ({"CLEANROOM_NB_DEMO": "1", "AWS_ENDPOINT_URL": "http://127.0.0.1:1"}, "already running"),
+        ({}, "python -m cleanroom_nb local"),
+    ],
+)
+def test_the_intro_says_the_right_thing_in_each_context(
+    env: dict[str, str], says: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 13, item 7: inside the demo the emulation runs already; elsewhere, how to start it."""
+    for name in ("CLEANROOM_NB_DEMO", "AWS_ENDPOINT_URL"):
+        monkeypatch.delenv(name, raising=False)
+    for name, value in env.items():
+        monkeypatch.setenv(name, value)
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    note_cell = next(c for c in nb.cells if c.cell_type == "code" and "Markdown(note)" in c.source)
+    nb.cells = [note_cell]
+    NotebookClient(nb, kernel_name="python3", timeout=60).execute()
+    shown = [o["data"]["text/markdown"] for o in nb.cells[0].outputs if "data" in o]
+    assert len(shown) == 1 and says in shown[0], shown

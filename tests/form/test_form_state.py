@@ -274,9 +274,7 @@ def test_conflict_with_other_definition_offers_no_reuse(
     assert state.description == "a different definition"
 
 
-def test_busy_flag_prevents_a_second_send(
-    glue: boto3.Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_busy_flag_prevents_a_second_send(glue: boto3.Session) -> None:
     state = ready_state(glue)
     calls: list[dict[str, Any]] = []
     nested: list[str | None] = []
@@ -287,15 +285,13 @@ def test_busy_flag_prevents_a_second_send(
         nested.append(state.submit())  # a second click while the first request runs
         return "arn:aws:cleanrooms-ml:us-east-1:123456789012:training-dataset/x"
 
-    monkeypatch.setattr(crn, "create_training_dataset", create)
+    state.actions = state.actions.replace(create_training_dataset=create)
     assert state.submit() is not None
     assert len(calls) == 1 and nested == [None]
     assert not state.busy and state.can_submit
 
 
-def test_failure_keeps_values_and_the_error_with_its_fix(
-    glue: boto3.Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_failure_keeps_values_and_the_error_with_its_fix(glue: boto3.Session) -> None:
     state = ready_state(glue)
     state.add_tag("team", "ml")
 
@@ -305,7 +301,7 @@ def test_failure_keeps_values_and_the_error_with_its_fix(
             code="AccessDeniedException",
         )
 
-    monkeypatch.setattr(crn, "create_training_dataset", denied)
+    state.actions = state.actions.replace(create_training_dataset=denied)
     assert state.submit() is None
     assert isinstance(state.last_error, crn.AccessDeniedError)
     assert "iam:PassRole" in state.error_message
@@ -319,16 +315,14 @@ def test_failure_keeps_values_and_the_error_with_its_fix(
     def bug(request: dict[str, Any], **kw: Any) -> str:
         raise RuntimeError("unexpected")
 
-    monkeypatch.setattr(crn, "create_training_dataset", bug)
+    state.actions = state.actions.replace(create_training_dataset=bug)
     assert state.submit() is None
     assert isinstance(state.last_error, RuntimeError)
     assert "RuntimeError: unexpected" in state.error_message
     assert len(state.errors) == 2
 
 
-def test_service_findings_are_shown_at_their_field_until_edited(
-    glue: boto3.Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_service_findings_are_shown_at_their_field_until_edited(glue: boto3.Session) -> None:
     state = ready_state(glue)
     finding = crn.Finding(
         "error",
@@ -340,7 +334,7 @@ def test_service_findings_are_shown_at_their_field_until_edited(
     def invalid(request: dict[str, Any], **kw: Any) -> str:
         raise crn.RequestInvalidError("the request has 1 error", [finding])
 
-    monkeypatch.setattr(crn, "create_training_dataset", invalid)
+    state.actions = state.actions.replace(create_training_dataset=invalid)
     assert state.submit() is None
     assert finding in state.findings_for("role_arn")
     assert not state.can_submit
@@ -402,9 +396,7 @@ def test_dataframe_readiness_figures_are_shown_and_block_when_too_small() -> Non
     assert state.readiness is None  # no figures without all three key columns
 
 
-def test_glue_readiness_on_demand_is_shown_and_errors_kept(
-    glue: boto3.Session, monkeypatch: pytest.MonkeyPatch
-) -> None:
+def test_glue_readiness_on_demand_is_shown_and_errors_kept(glue: boto3.Session) -> None:
     state = ready_state(glue)
     report = type(
         "Report",
@@ -422,7 +414,7 @@ def test_glue_readiness_on_demand_is_shown_and_errors_kept(
         calls.append((database, table))
         return report
 
-    monkeypatch.setattr(crn, "readiness_from_athena", counted)
+    state.actions = state.actions.replace(readiness_from_athena=counted)
     assert state.compute_readiness()
     assert calls == [(DATABASE, TABLE)] and state.readiness is report
     assert [f.code for f in state.findings_for("readiness")] == ["min_rows"]
@@ -431,7 +423,7 @@ def test_glue_readiness_on_demand_is_shown_and_errors_kept(
     def failing(*a: Any, **kw: Any) -> Any:
         raise crn.AwsError("Athena: the workgroup does not exist; choose another")
 
-    monkeypatch.setattr(crn, "readiness_from_athena", failing)
+    state.actions = state.actions.replace(readiness_from_athena=failing)
     assert not state.compute_readiness()
     assert "workgroup" in state.error_message
 

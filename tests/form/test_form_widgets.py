@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import re
 from typing import Any
 
 import boto3
@@ -14,12 +15,18 @@ from form_helpers import (
     interactions_frame,
     make_roles,
     offline_schema,
+    raw_frame,
     ready_frame,
 )
 
 import cleanroom_nb as crn
 from cleanroom_nb.form._state import LEAVE_OUT, FormState
 from cleanroom_nb.form._view import TrainingDatasetForm
+
+
+def text_of(markup: str) -> str:
+    """The text a browser shows for an HTML fragment (tags removed, entities decoded)."""
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
 
 
 def acknowledge_if_needed(form: TrainingDatasetForm) -> None:
@@ -60,8 +67,13 @@ def test_choose_table_edit_role_fill_submit_conflict_reuse(
     form.role_arn.value = ROLE_ARN
     acknowledge_if_needed(form)
     assert not form.submit.disabled, state.blockers
-    assert '"widget-dataset"' in html.unescape(form.request_preview.value)
-    assert "create_training_dataset" in form.code_preview.value
+    form.preview.selected_index = 0  # previews are filled in when opened
+    assert '"name": "widget-dataset"' in text_of(form.request_preview.value)
+    form.preview.selected_index = 1
+    code = text_of(form.code_preview.value)
+    assert "client.create_training_dataset(" in code and 'name="widget-dataset"' in code
+    assert "font-family" in form.code_preview.value  # monospace, highlighted
+    assert "<span" in form.code_preview.value
 
     form.submit.click()
     arn = state.result_arn
@@ -133,7 +145,8 @@ def test_tags_editor_adds_edits_and_removes_rows(glue: boto3.Session) -> None:
     rm1.click()
     assert len(form.tags_box.children) == 1 and form.tags_findings.value == ""
     assert form.state.request is not None and form.state.request["tags"] == {"team": "ml"}
-    assert '"team": "ml"' in html.unescape(form.request_preview.value)
+    form.preview.selected_index = 0
+    assert '"team": "ml"' in text_of(form.request_preview.value)
 
 
 def test_dataframe_form_registers_before_submitting(
@@ -190,3 +203,81 @@ def test_displaying_the_form_shows_the_widget() -> None:
     assert "application/vnd.jupyter.widget-view+json" in bundle
     assert bundle["application/vnd.jupyter.widget-view+json"]["model_id"] == form.widget.model_id
     assert "TrainingDatasetForm(" in repr(form)
+
+
+def test_create_service_role_button_shows_policies_and_selects_the_role(
+    glue: boto3.Session,
+) -> None:
+    form = TrainingDatasetForm(database=DATABASE, table=TABLE, boto3_session=glue)
+    assert form.role_name.placeholder == "cleanrooms-ml-interactions"
+    assert not form.role_create.disabled
+    trust = text_of(form.trust_preview.value)
+    assert "cleanrooms-ml.amazonaws.com" in trust and "sts:AssumeRole" in trust
+    assert "arn:aws:glue:us-east-1:123456789012:table/shop/interactions" in text_of(
+        form.permissions_preview.value
+    )
+    assert "font-family" in form.trust_preview.value
+    form.role_create.click()
+    made = "arn:aws:iam::123456789012:role/cleanrooms-ml-interactions"
+    assert form.state.last_error is None, form.state.error_message
+    assert form.role_arn.value == made and made in form.role_arn.options
+    assert "Created" in form.role_note.value
+    assert form.role_arn_findings.value == ""
+
+
+def test_fix_buttons_show_before_and_after_and_apply() -> None:
+    form = TrainingDatasetForm(state=FormState(raw_frame(), load=False))
+    assert set(form.fix_buttons) == {"item_id", "event_time"}
+    preview = text_of(form.fix_previews["event_time"].value)
+    first = raw_frame()["event_time"].iloc[0]
+    assert "before" in preview and "after" in preview and first in preview
+
+    def glue_type(column: str) -> str:
+        cells = [c.value for c in form.grid.children]
+        return cells[cells.index(f"<code>{column}</code>") + 1]
+
+    assert glue_type("event_time") == "string"
+    form.fix_buttons["event_time"].click()
+    assert set(form.fix_buttons) == {"item_id"}
+    assert glue_type("event_time") == "bigint"  # the grid shows the fixed column
+    assert "done: event_time" in text_of(form.fixes_intro.value)
+    assert form.state.df is not None and str(form.state.df["event_time"].dtype) in (
+        "int64",
+        "Int64",
+    )
+    form.fix_buttons["item_id"].click()
+    assert form.fix_buttons == {} and "Nothing left to fix" in form.fixes_intro.value
+
+
+def test_readiness_table_shows_rules_figures_results_and_bytes(glue: boto3.Session) -> None:
+    from cleanroom_nb.form._actions import Actions
+    from cleanroom_nb.readiness._report import ReadinessReport, rule_findings
+
+    report = ReadinessReport(
+        rows=400,
+        distinct_users=60,
+        users_with_2plus=59,
+        null_user_ids=0,
+        null_item_ids=0,
+        null_timestamps=0,
+        ts_min=1_700_000_000,
+        ts_max=1_700_500_000,
+        ts_unit="s",
+        bytes_scanned=8_400,
+        source="Athena shop.interactions",
+    )
+    report.findings = rule_findings(report)
+    state = FormState(
+        database=DATABASE,
+        table=TABLE,
+        boto3_session=glue,
+        actions=Actions(readiness_from_athena=lambda *a, **k: report),
+    )
+    form = TrainingDatasetForm(state=state)
+    assert form.readiness_html.value == ""
+    form.readiness_button.click()
+    shown = text_of(form.readiness_html.value)
+    assert "crn-readiness-table" in form.readiness_html.value
+    assert "rows" in shown and "400" in shown and ">= 1,000,000" in shown and "fail" in shown
+    assert "timestamp unit" in shown and "pass" in shown
+    assert "Athena scanned 8.2 KB" in shown

@@ -17,8 +17,9 @@ import pyarrow.parquet as pq
 import pytest
 
 import cleanroom_nb as crn
-from cleanroom_nb.glue import _s3_sample
-from cleanroom_nb.glue._catalog import GlueTableInfo, data_format, table_findings
+from cleanroom_nb.glue import _parquet_sample, _s3_file
+from cleanroom_nb.glue._catalog import GlueTableInfo, data_format
+from cleanroom_nb.glue._findings import table_findings
 from cleanroom_nb.local._sample_data import sample_interactions
 
 BUCKET = "glue-data"
@@ -455,14 +456,14 @@ def test_ranged_file_counts_and_reads(s3: boto3.Session) -> None:
     data = buf.getvalue()
     s3.client("s3").put_object(Bucket=BUCKET, Key="f.parquet", Body=data)
     client = s3.client("s3")
-    f = _s3_sample.S3RangedFile(client, BUCKET, "f.parquet", len(data))
+    f = _s3_file.S3RangedFile(client, BUCKET, "f.parquet", len(data))
     f.seek(-4, io.SEEK_END)
     assert f.read(4) == b"PAR1"
     f.seek(0)
     assert f.read(4) == b"PAR1"
     assert f.stats.requests == 2 and f.stats.bytes_fetched == 8
-    sample = _s3_sample.read_parquet_sample(
-        client, _s3_sample.S3Object(BUCKET, "f.parquet", len(data)), sample_rows=500
+    sample = _parquet_sample.read_parquet_sample(
+        client, _s3_file.S3Object(BUCKET, "f.parquet", len(data)), sample_rows=500
     )
     assert sample.num_row_groups == 5 and sample.frame["a"].tolist() == list(range(500))
     assert sample.stats.bytes_fetched < len(data) / 2
@@ -526,12 +527,12 @@ def test_wide_parquet_sample_costs_two_gets(s3: boto3.Session) -> None:
 
 def _put_parquet(
     s3: boto3.Session, key: str, df: pd.DataFrame, **kwargs: object
-) -> tuple[_s3_sample.S3Object, bytes]:
+) -> tuple[_s3_file.S3Object, bytes]:
     buf = io.BytesIO()
     df.to_parquet(buf, index=False, **kwargs)  # type: ignore[call-overload]
     data = buf.getvalue()
     s3.client("s3").put_object(Bucket=BUCKET, Key=key, Body=data)
-    return _s3_sample.S3Object(BUCKET, key, len(data)), data
+    return _s3_file.S3Object(BUCKET, key, len(data)), data
 
 
 def test_parquet_sample_prefetches_the_row_groups_it_needs(s3: boto3.Session) -> None:
@@ -540,13 +541,13 @@ def test_parquet_sample_prefetches_the_row_groups_it_needs(s3: boto3.Session) ->
     md = pq.ParquetFile(io.BytesIO(data)).metadata
     client = s3.client("s3")
 
-    sample = _s3_sample.read_parquet_sample(client, obj, sample_rows=10_000)
+    sample = _parquet_sample.read_parquet_sample(client, obj, sample_rows=10_000)
 
     # Three row groups hold 10,000 rows: footer + one read of their byte range.
     assert sample.stats.requests == 2
-    start, end = _s3_sample.row_groups_range(md, [0, 1, 2])
+    start, end = _parquet_sample.row_groups_range(md, [0, 1, 2])
     assert sample.stats.bytes_fetched <= 64 * 1024 + (end - start)
-    assert end < _s3_sample.row_groups_range(md, [0, 1, 2, 3])[1]
+    assert end < _parquet_sample.row_groups_range(md, [0, 1, 2, 3])[1]
     pd.testing.assert_frame_equal(sample.frame, df.head(10_000), check_dtype=False)
 
 
@@ -558,13 +559,15 @@ def test_parquet_sample_reads_pages_of_a_large_row_group(s3: boto3.Session) -> N
         s3, "big.parquet", df, row_group_size=90_000, data_page_size=16 * 1024, use_dictionary=False
     )
     md = pq.ParquetFile(io.BytesIO(data)).metadata
-    start, end = _s3_sample.row_groups_range(md, [0])
+    start, end = _parquet_sample.row_groups_range(md, [0])
     client = s3.client("s3")
 
-    small = _s3_sample.read_parquet_sample(client, obj, sample_rows=500, prefetch_bytes=1 << 20)
-    whole = _s3_sample.read_parquet_sample(client, obj, sample_rows=500)
+    small = _parquet_sample.read_parquet_sample(
+        client, obj, sample_rows=500, prefetch_bytes=1 << 20
+    )
+    whole = _parquet_sample.read_parquet_sample(client, obj, sample_rows=500)
 
-    assert 1 << 20 < end - start < _s3_sample.PARQUET_PREFETCH_BYTES
+    assert 1 << 20 < end - start < _s3_file.PARQUET_PREFETCH_BYTES
     assert small.stats.requests > 2  # the fallback: per-read GETs (footer + page buffers)
     assert small.stats.bytes_fetched < (end - start) / 2  # only the pages 500 rows need
     assert whole.stats.requests == 2 and whole.stats.bytes_fetched <= len(data)
@@ -575,7 +578,7 @@ def test_parquet_sample_reads_pages_of_a_large_row_group(s3: boto3.Session) -> N
 def test_ranged_file_merges_what_it_fetched(s3: boto3.Session) -> None:
     data = bytes(range(256)) * 4
     s3.client("s3").put_object(Bucket=BUCKET, Key="bytes", Body=data)
-    f = _s3_sample.S3RangedFile(s3.client("s3"), BUCKET, "bytes", len(data))
+    f = _s3_file.S3RangedFile(s3.client("s3"), BUCKET, "bytes", len(data))
     assert f.read_range(0, 10) == data[:10] and f.read_range(20, 10) == data[20:30]
     assert f.prefetch(5, 25) == 10  # only the gap [10, 20) is fetched
     assert f.prefetch(0, 30) == 0
@@ -603,3 +606,35 @@ def test_small_int_is_reported_once_for_a_glue_table(s3: boto3.Session) -> None:
     ]
     # A DataFrame's schema still warns: the dtype is all it has.
     assert "small_int" in {f.code for f in crn.infer_schema(df).findings}
+
+
+def test_sse_kms_table_names_its_key(s3: boto3.Session, frame: pd.DataFrame) -> None:
+    """Issue 12, point 5. "Set up service roles for AWS Clean Rooms ML" (user guide, ml-roles):
+    the example policy has no KMS statement; data encrypted with a customer managed key needs
+    ``kms:Decrypt`` on that key. ``infer_schema_from_glue`` names the key from the bucket's
+    default encryption (GetBucketEncryption) and the sampled object's SSE-KMS headers."""
+    key = s3.client("kms").create_key()["KeyMetadata"]["Arn"]
+    s3.client("s3").put_bucket_encryption(
+        Bucket=BUCKET,
+        ServerSideEncryptionConfiguration={
+            "Rules": [
+                {
+                    "ApplyServerSideEncryptionByDefault": {
+                        "SSEAlgorithm": "aws:kms",
+                        "KMSMasterKeyID": key,
+                    }
+                }
+            ]
+        },
+    )
+    wr.s3.to_parquet(
+        frame.head(500),
+        f"s3://{BUCKET}/kms/",
+        dataset=True,
+        database="shop",
+        table="kms",
+        boto3_session=s3,
+    )
+    schema = crn.infer_schema_from_glue("shop", "kms", boto3_session=s3)
+    (finding,) = [f for f in schema.findings if f.code == "kms_encrypted"]
+    assert finding.level == "warning" and key in finding.message

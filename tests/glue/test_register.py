@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
 import io
 
 import awswrangler as wr
 import boto3
+import numpy as np
 import pandas as pd
 import pyarrow.parquet as pq
 import pytest
@@ -164,3 +166,58 @@ def test_prepare_frame_pins_role_types(frame: pd.DataFrame) -> None:
     assert dtype["event_time"] == "bigint" and dtype["customer_id"] == "string"
     assert str(out["quantity"].dtype) == "int32"
     assert out["event_time"].max() < 10**10
+
+
+@pytest.mark.parametrize("given", [True, False], ids=["schema_given", "schema_inferred"])
+def test_register_applies_the_fix_plan(s3: boto3.Session, given: bool) -> None:
+    """Text times, e-mail users and float item ids are fixed before writing; the frame is not."""
+    n = 400
+    df = pd.DataFrame(
+        {
+            "Customer Email": [
+                f" Buyer{i % 50}@Shop.example " if i % 6 == 0 else f"buyer{i % 50}@shop.example"
+                for i in range(n)
+            ],
+            "StockCode": [float(500 + i % 31) for i in range(n)],
+            "InvoiceDate": [f"12/{1 + i % 28}/2010 {i % 24}:{i % 60:02d}" for i in range(n)],
+            "Country": [("France", "Germany", "Spain")[i % 3] for i in range(n)],
+        }
+    )
+    df.loc[[4, 40], "StockCode"] = np.nan
+    df.loc[9, "InvoiceDate"] = "not a date"
+    before = df.copy()
+    schema = crn.infer_schema(df)
+    assert {f.kind for f in schema.fixes} == {"hash_email", "to_int_id", "to_epoch_seconds"}
+
+    out = crn.register_dataframe(
+        df,
+        f"s3://{BUCKET}/plan/",
+        "shop",
+        "plan",
+        schema=schema if given else None,
+        boto3_session=s3,
+    )
+
+    pd.testing.assert_frame_equal(df, before)
+    back = wr.s3.read_parquet(f"s3://{BUCKET}/plan/", boto3_session=s3)
+    assert len(back) == n - 3  # two rows without an item, one time that does not parse
+    first = back.iloc[0]
+    assert first["customer_email"] == hashlib.sha256(b"buyer0@shop.example").hexdigest()
+    assert first["invoicedate"] == int(pd.Timestamp("2010-12-01 00:00", tz="UTC").timestamp())
+    assert first["stockcode"] == 500
+    types = wr.catalog.get_table_types("shop", "plan", boto3_session=s3)
+    assert types["customer_email"] == "string"
+    assert types["stockcode"] == "bigint" and types["invoicedate"] == "bigint"
+    # What was written is what apply_fixes computes, under Glue's names.
+    expected = crn.apply_fixes(df, schema).rename(columns=lambda c: c.lower().replace(" ", "_"))
+    pd.testing.assert_frame_equal(back, expected, check_dtype=False)
+    # The returned schema has the roles, nothing left to fix, and says what was dropped.
+    assert out.roles == {
+        "customer_email": crn.USER_ID,
+        "stockcode": crn.ITEM_ID,
+        "invoicedate": crn.TIMESTAMP,
+        "country": crn.CATEGORICAL_FEATURE,
+    }
+    assert out.fixes == () and out.ok, out.findings
+    assert "dropped_rows" in {f.code for f in out.findings}
+    assert crn.infer_schema_from_glue("shop", "plan", boto3_session=s3).to_api() == out.to_api()

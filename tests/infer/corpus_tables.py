@@ -28,6 +28,8 @@ class CorpusTable:
     expect: dict[str, str | None]
     missing: dict[str, tuple[str, ...]] = field(default_factory=dict)
     warnings: tuple[tuple[str, str], ...] = ()
+    fixes: tuple[tuple[str, str], ...] = ()
+    """``(column, finding code)`` of fixes the schema must plan (suggestions follow meaning)."""
 
 
 def _rng(name: str) -> np.random.Generator:
@@ -724,14 +726,14 @@ TABLES: list[CorpusTable] = [
             "StockCode": I,
             "InvoiceDate": T,
             "Invoice": None,
-            "Customer ID": None,
+            "Customer ID": U,
             "Quantity": NUM,
             "Price": NUM,
             "Country": CAT,
             "Description": None,
         },
-        missing={U: ("Customer ID", "double", "cast")},
-        warnings=(("timestamp_datetime", "InvoiceDate"),),
+        warnings=(("timestamp_datetime", "InvoiceDate"), ("float_id", "Customer ID")),
+        fixes=(("Customer ID", "float_id"), ("InvoiceDate", "timestamp_datetime")),
     ),
     CorpusTable(
         "online_retail",
@@ -741,18 +743,20 @@ TABLES: list[CorpusTable] = [
             "CustomerID": U,
             "StockCode": I,
             "InvoiceNo": None,
-            "InvoiceDate": None,
+            "InvoiceDate": T,
             "UnitPrice": NUM,
             "Quantity": NUM,
         },
-        missing={T: ("InvoiceDate", "to_epoch_seconds")},
+        warnings=(("timestamp_text", "InvoiceDate"),),
+        fixes=(("InvoiceDate", "timestamp_text"),),
     ),
     CorpusTable(
         "hm_transactions",
         "H&M transactions_train.csv",
         hm_transactions,
-        {"customer_id": U, "article_id": I, "t_dat": None, "price": NUM, "sales_channel_id": CAT},
-        missing={T: ("t_dat", "to_epoch_seconds")},
+        {"customer_id": U, "article_id": I, "t_dat": T, "price": NUM, "sales_channel_id": CAT},
+        warnings=(("timestamp_text", "t_dat"),),
+        fixes=(("t_dat", "timestamp_text"),),
     ),
     CorpusTable(
         "hm_transactions_parsed",
@@ -772,8 +776,8 @@ TABLES: list[CorpusTable] = [
         "yoochoose",
         "YOOCHOOSE clicks (RecSys 2015)",
         yoochoose,
-        {"session_id": U, "item_id": I, "timestamp": None, "category": CAT},
-        missing={T: ("timestamp", "strings", "to_epoch_seconds")},
+        {"session_id": U, "item_id": I, "timestamp": T, "category": CAT},
+        fixes=(("timestamp", "timestamp_text"),),
     ),
     CorpusTable(
         "lastfm_1k",
@@ -786,8 +790,8 @@ TABLES: list[CorpusTable] = [
         "criteo_attribution",
         "Criteo Attribution Modeling",
         criteo_attribution,
-        {"uid": U, "campaign": I, "timestamp": None, "conversion_id": None},
-        missing={T: ("timestamp", "not Unix epoch")},
+        {"uid": U, "campaign": I, "timestamp": T, "conversion_id": None},
+        warnings=(("timestamp_relative", "timestamp"),),
     ),
     CorpusTable(
         "outbrain_events",
@@ -797,11 +801,11 @@ TABLES: list[CorpusTable] = [
             "uuid": U,
             "document_id": I,
             "display_id": None,
-            "timestamp": None,
+            "timestamp": T,
             "platform": CAT,
             "geo_location": CAT,
         },
-        missing={T: ("timestamp", "not Unix epoch")},
+        warnings=(("timestamp_relative", "timestamp"),),
     ),
     CorpusTable(
         "instacart",
@@ -841,9 +845,9 @@ TABLES: list[CorpusTable] = [
             "review_id": None,
             "is_read": CAT,
             "rating": NUM,
-            "date_added": None,
+            "date_added": T,
         },
-        missing={T: ("date_added", "to_epoch_seconds")},
+        fixes=(("date_added", "timestamp_text"),),
     ),
     CorpusTable(
         "steam_user_items",
@@ -859,13 +863,13 @@ TABLES: list[CorpusTable] = [
         {
             "srch_id": U,
             "prop_id": I,
-            "date_time": None,
+            "date_time": T,
             "site_id": CAT,
             "visitor_location_country_id": CAT,
             "price_usd": NUM,
             "click_bool": CAT,
         },
-        missing={T: ("date_time", "to_epoch_seconds")},
+        fixes=(("date_time", "timestamp_text"),),
     ),
     CorpusTable(
         "trivago",
@@ -901,13 +905,13 @@ TABLES: list[CorpusTable] = [
         {
             "CUSTOMER_ID": U,
             "PRODUCT_ID": I,
-            "TRANSACTION_DT": None,
+            "TRANSACTION_DT": T,
             "AGE_GROUP": CAT,
             "AMOUNT": NUM,
             "SALES_PRICE": NUM,
             "PRODUCT_SUBCLASS": CAT,
         },
-        missing={T: ("TRANSACTION_DT", "to_epoch_seconds")},
+        fixes=(("TRANSACTION_DT", "timestamp_text"),),
     ),
     CorpusTable(
         "taobao_user_behavior",
@@ -919,8 +923,9 @@ TABLES: list[CorpusTable] = [
         "santander",
         "Santander Product Recommendation",
         santander,
-        {"fecha_dato": None},
-        missing={I: ("item",), T: ("fecha_dato",)},
+        {"fecha_dato": T},
+        missing={I: ("item",)},
+        fixes=(("fecha_dato", "timestamp_text"),),
     ),
     CorpusTable(
         "credit_card_transactions",
@@ -948,16 +953,16 @@ TABLES: list[CorpusTable] = [
             "review_id": None,
             "text": None,
             "stars": NUM,
-            "date": None,
+            "date": T,
         },
-        missing={T: ("date", "to_epoch_seconds")},
+        fixes=(("date", "timestamp_text"),),
     ),
     CorpusTable(
         "netflix_prize",
         "Netflix Prize",
         netflix_prize,
-        {"customer_id": U, "movie_id": I, "rating": None, "date": None},
-        missing={T: ("date", "to_epoch_seconds")},
+        {"customer_id": U, "movie_id": I, "rating": None, "date": T},
+        fixes=(("date", "timestamp_text"),),
         warnings=(("small_int", "rating"),),
     ),
     CorpusTable(
@@ -1018,18 +1023,19 @@ TABLES: list[CorpusTable] = [
             "product_id": I,
             "order_id": None,
             "order_item_id": None,
-            "order_purchase_timestamp": None,
+            "order_purchase_timestamp": T,
             "price": NUM,
             "customer_state": CAT,
         },
-        missing={T: ("order_purchase_timestamp", "to_epoch_seconds")},
+        fixes=(("order_purchase_timestamp", "timestamp_text"),),
     ),
     CorpusTable(
         "mind_behaviors",
         "Microsoft MIND behaviors.tsv",
         mind_behaviors,
-        {"User ID": U, "Impression ID": None, "Time": None, "History": None},
-        missing={I: ("item",), T: ("Time", "to_epoch_seconds")},
+        {"User ID": U, "Impression ID": None, "Time": T, "History": None},
+        missing={I: ("item",)},
+        fixes=(("Time", "timestamp_text"),),
     ),
     CorpusTable(
         "avazu",
@@ -1050,5 +1056,286 @@ TABLES: list[CorpusTable] = [
         "Spotify extended streaming history",
         ms_played_history,
         {"username": U, "spotify_track_uri": I, "ts": T, "ms_played": NUM, "shuffle": CAT},
+    ),
+]
+
+
+# --------------------------------------------------------------------------- issue 11 traps
+# Suggestions follow meaning, fixes follow storage: each table below holds a column that means
+# a required role but whose storage must change first (or a feature trap of the issue).
+def rees46_events() -> pd.DataFrame:
+    """REES46 e-commerce events: ``event_time`` as ``"2019-10-01 00:00:00 UTC"``."""
+    r = _rng("rees46")
+    return pd.DataFrame(
+        {
+            "event_time": _fmt(_epoch(r, "2019-10-01", 30), "%Y-%m-%d %H:%M:%S UTC"),
+            "event_type": r.choice(["view", "cart", "purchase"], N, p=[0.8, 0.15, 0.05]),
+            "product_id": _pick(r, 1500) + 1_000_000,
+            "category_code": r.choice(["electronics.smartphone", "appliances.kitchen"], N),
+            "brand": r.choice(["samsung", "apple", "xiaomi", "huawei"], N),
+            "price": np.round(r.gamma(2, 90, N), 2),
+            "user_id": _pick(r, 700) + 500_000_000,
+            "user_session": [str(x) for x in _alnum(r, N, 36, "0123456789abcdef-")],
+        }
+    )
+
+
+def iso_ms_z_clicks() -> pd.DataFrame:
+    """ISO 8601 with milliseconds and ``Z``; a ``click_..._id`` item; UUID users."""
+    r = _rng("isoz")
+    ms = _epoch(r, "2021-03-01", 20) * 1000 + r.integers(0, 1000, N)
+    stamps = pd.to_datetime(ms, unit="ms").strftime("%Y-%m-%dT%H:%M:%S.%f").str[:-3] + "Z"
+    users = _alnum(r, 500, 32, "0123456789abcdef")
+    return pd.DataFrame(
+        {
+            "user_uuid": users[_pick(r, 500)],
+            "click_article_id": _pick(r, 900) + 10,
+            "click_timestamp": stamps,
+            "click_environment": r.choice([1, 2, 4], N),
+            "click_country": r.choice(["DE", "FR", "US", "BR"], N),
+        }
+    )
+
+
+def twitter_likes() -> pd.DataFrame:
+    """Twitter-style ``created_at``; digit-string user ids; a count (``num_likes``)."""
+    r = _rng("twitter")
+    return pd.DataFrame(
+        {
+            "user_id": [str(10**17 + x * 7919) for x in _pick(r, 400)],
+            "tweet_id": [str(10**18 + x * 104_729) for x in _pick(r, 1200)],
+            "created_at": _fmt(_epoch(r, "2019-10-01", 40), "%a %b %d %H:%M:%S +0000 %Y"),
+            "num_likes": r.integers(0, 500, N),
+            "lang": r.choice(["en", "es", "ja"], N),
+        }
+    )
+
+
+def float_epoch_plays() -> pd.DataFrame:
+    """Float epoch seconds (with fractions) and a float user id with NaN (ids with gaps)."""
+    r = _rng("floatepoch")
+    users = (_pick(r, 300) + 1).astype(float)
+    users[::40] = np.nan
+    return pd.DataFrame(
+        {
+            "listener_id": users,
+            "track_id": _pick(r, 2000) + 1,
+            "played_at": _epoch(r, "2020-01-01", 90) + np.round(r.random(N), 3),
+            "n_skips": r.integers(0, 4, N),
+            "ms_played": r.integers(1_000, 300_000, N),
+        }
+    )
+
+
+def superstore_orders() -> pd.DataFrame:
+    """A Superstore-style order table: US dates, labels that look like names, a person name."""
+    r = _rng("superstore")
+    cust = _pick(r, 400)
+    return pd.DataFrame(
+        {
+            "Row ID": np.arange(1, N + 1),
+            "Order Date": [
+                f"{t.month}/{t.day}/{t.year}"
+                for t in pd.to_datetime(_epoch(r, "2016-01-01", 700), unit="s")
+            ],
+            "Ship Mode": r.choice(["Second Class", "Standard Class", "First Class", "Same Day"], N),
+            "Customer ID": [f"CG-{12_000 + x}" for x in cust],
+            "Customer Name": np.array(_names(r, 400), dtype=object)[cust],
+            "Segment": r.choice(["Consumer", "Corporate", "Home Office"], N),
+            "Country": r.choice(["United States", "United Kingdom", "New Zealand"], N),
+            "City": r.choice(["New York City", "Los Angeles", "San Francisco", "Fort Worth"], N),
+            "Product ID": [f"FUR-BO-{10_000_000 + x}" for x in _pick(r, 1800)],
+            "Sales": np.round(r.gamma(2, 60, N), 2),
+        }
+    )
+
+
+def email_only_user() -> pd.DataFrame:
+    """The only user identifier is a raw e-mail: USER_ID with a hash fix, never left raw."""
+    r = _rng("emailonly")
+    who = _pick(r, 500)
+    return pd.DataFrame(
+        {
+            "email": [f"Shopper.{x}@Example.org" for x in who],
+            "sku": [f"P{x:05d}" for x in _pick(r, 1100)],
+            "ordered_at": _fmt(_epoch(r, "2022-06-01", 60), "%Y-%m-%dT%H:%M:%S%z") + "+02:00",
+            "phone_number": [f"+44 20 7946 {x:04d}" for x in who],
+            "channel": r.choice(["web", "app", "store"], N),
+        }
+    )
+
+
+def review_few_per_user() -> pd.DataFrame:
+    """Reviews: most users wrote one or two (few rows per user), ASIN items, US dates."""
+    r = _rng("reviewsfew")
+    return pd.DataFrame(
+        {
+            "reviewerID": [f"A{x:013d}" for x in r.integers(0, 2600, N)],
+            "asin": [f"B00{x:07d}" for x in _pick(r, 700)],
+            "overall": r.integers(1, 6, N).astype(float),
+            "reviewTime": [
+                t.strftime("%m %d, %Y")
+                for t in pd.to_datetime(_epoch(r, "2012-01-01", 900), unit="s")
+            ],
+            "unixReviewTime": _epoch(r, "2012-01-01", 900),
+            "summary": _text(r, N, 2, 6),
+        }
+    )
+
+
+def rentals() -> pd.DataFrame:
+    """Sakila-style rentals: the item is an ``inventory_id``; ``rental_id`` counts the rows."""
+    r = _rng("rentals")
+    start = _epoch(r, "2005-05-24", 80)
+    return pd.DataFrame(
+        {
+            "rental_id": np.arange(1, N + 1),
+            "rental_date": _fmt(start, "%Y-%m-%d %H:%M:%S"),
+            "inventory_id": r.integers(1, 4582, N),
+            "customer_id": _pick(r, 599, skew=1) + 1,
+            "return_date": _fmt(start + r.integers(86_400, 9 * 86_400, N), "%Y-%m-%d %H:%M:%S"),
+            "staff_id": r.integers(1, 3, N),
+        }
+    )
+
+
+def small_file() -> pd.DataFrame:
+    """A small file: 80 rows, 7 users: ``user_id`` is still the user."""
+    r = _rng("smallfile")
+    n = 80
+    return pd.DataFrame(
+        {
+            "user_id": r.integers(1, 8, n),
+            "movie_id": r.integers(1, 60, n),
+            "rating": r.choice([1.0, 2.0, 3.0, 4.0, 5.0], n),
+            "timestamp": _epoch(r, "2015-01-01", 300, n),
+        }
+    )
+
+
+def playlist_counts() -> pd.DataFrame:
+    """Counts (``num_tracks``, ``n_followers``, ``album_count``) are numerical, not ids."""
+    r = _rng("counts")
+    return pd.DataFrame(
+        {
+            "user_id": _pick(r, 500) + 1,
+            "album_id": _pick(r, 1400) + 1,
+            "modified_at": _epoch(r, "2017-01-01", 300),
+            "num_tracks": r.integers(1, 376, N),
+            "n_followers": r.integers(0, 90, N),
+            "album_count": r.integers(1, 60, N),
+        }
+    )
+
+
+TABLES += [
+    CorpusTable(
+        "rees46_events",
+        "REES46 multi-category store events",
+        rees46_events,
+        {
+            "event_time": T,
+            "product_id": I,
+            "user_id": U,
+            "user_session": None,
+            "event_type": CAT,
+            "brand": CAT,
+            "price": NUM,
+        },
+        warnings=(("timestamp_text", "event_time"),),
+        fixes=(("event_time", "timestamp_text"),),
+    ),
+    CorpusTable(
+        "iso_ms_z_clicks",
+        "Globo.com news clicks (click_article_id), ISO 8601 with ms and Z",
+        iso_ms_z_clicks,
+        {"user_uuid": U, "click_article_id": I, "click_timestamp": T, "click_country": CAT},
+        fixes=(("click_timestamp", "timestamp_text"),),
+    ),
+    CorpusTable(
+        "twitter_likes",
+        "Twitter-style timelines",
+        twitter_likes,
+        {"user_id": U, "tweet_id": I, "created_at": T, "num_likes": NUM, "lang": CAT},
+        fixes=(("created_at", "timestamp_text"),),
+    ),
+    CorpusTable(
+        "float_epoch_plays",
+        "Listening logs with float epoch seconds and float ids",
+        float_epoch_plays,
+        {"listener_id": U, "track_id": I, "played_at": T, "n_skips": NUM, "ms_played": NUM},
+        warnings=(("float_id", "listener_id"), ("glue_type", "played_at")),
+        fixes=(("listener_id", "float_id"), ("played_at", "glue_type")),
+    ),
+    CorpusTable(
+        "superstore_orders",
+        "Sample Superstore orders",
+        superstore_orders,
+        {
+            "Customer ID": U,
+            "Product ID": I,
+            "Order Date": T,
+            "Row ID": None,
+            "Ship Mode": CAT,
+            "Segment": CAT,
+            "Country": CAT,
+            "City": CAT,
+            "Customer Name": None,
+            "Sales": NUM,
+        },
+        fixes=(("Order Date", "timestamp_text"),),
+    ),
+    CorpusTable(
+        "email_only_user",
+        "A shop export whose only customer key is the e-mail",
+        email_only_user,
+        {"email": U, "sku": I, "ordered_at": T, "phone_number": None, "channel": CAT},
+        warnings=(("raw_pii", "email"),),
+        fixes=(("email", "raw_pii"), ("ordered_at", "timestamp_text")),
+    ),
+    CorpusTable(
+        "review_few_per_user",
+        "Amazon reviews, most reviewers with one review",
+        review_few_per_user,
+        {
+            "reviewerID": U,
+            "asin": I,
+            "unixReviewTime": T,
+            "reviewTime": None,
+            "summary": None,
+            "overall": NUM,
+        },
+    ),
+    CorpusTable(
+        "rentals",
+        "Sakila DVD rentals",
+        rentals,
+        {
+            "customer_id": U,
+            "inventory_id": I,
+            "rental_date": T,
+            "rental_id": None,
+            "return_date": None,
+        },
+        fixes=(("rental_date", "timestamp_text"),),
+    ),
+    CorpusTable(
+        "small_file",
+        "A small MovieLens-style sample",
+        small_file,
+        {"user_id": U, "movie_id": I, "timestamp": T, "rating": NUM},
+    ),
+    CorpusTable(
+        "playlist_counts",
+        "Playlists with counts",
+        playlist_counts,
+        {
+            "user_id": U,
+            "album_id": I,
+            "modified_at": T,
+            "num_tracks": NUM,
+            "n_followers": NUM,
+            "album_count": NUM,
+        },
     ),
 ]

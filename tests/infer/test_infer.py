@@ -161,6 +161,23 @@ def test_session_beside_user_and_traps() -> None:
     assert schema.column("timezoneOffset").role != "TIMESTAMP"
 
 
+def test_relative_times_keep_the_role_with_a_warning() -> None:
+    """Days or seconds counted from a start (OULAD's date_submitted) still order the events."""
+    n = 300
+    r = np.random.default_rng(5)
+    df = pd.DataFrame(
+        {
+            "user_id": r.integers(0, 50, n),
+            "item_id": r.integers(0, 70, n),
+            "timestamp": r.integers(0, 1000, n),  # seconds since the start of the log
+        }
+    )
+    schema = crn.infer_schema(df)
+    assert schema.roles["timestamp"] == "TIMESTAMP" and schema.ok
+    (warning,) = [f for f in schema.findings if f.code == "timestamp_relative"]
+    assert "0 .. 999" in warning.message or "counts time from a start" in warning.message
+
+
 def test_name_without_values_is_never_guessed() -> None:
     n = 300
     r = np.random.default_rng(5)
@@ -168,7 +185,7 @@ def test_name_without_values_is_never_guessed() -> None:
         {
             "user_id": r.integers(0, 50, n),
             "item_id": r.integers(0, 70, n),
-            "timestamp": r.integers(0, 1000, n),  # not Unix time
+            "timestamp": r.integers(-(10**6), 10**6, n),  # neither epoch nor counted from 0
         }
     )
     schema = crn.infer_schema(df)
@@ -178,15 +195,24 @@ def test_name_without_values_is_never_guessed() -> None:
     assert not schema.ok
 
 
-def test_string_dates_leave_timestamp_missing_with_the_fix() -> None:
+def test_string_dates_are_the_timestamp_with_a_fix() -> None:
+    """Suggestions follow meaning, fixes follow storage (issue 11)."""
     df = _basic()
     df["event_time"] = pd.to_datetime(df["event_time"], unit="s").dt.strftime("%Y-%m-%d %H:%M")
     schema = crn.infer_schema(df)
-    assert schema.timestamp is None
-    why = schema.missing["TIMESTAMP"]
-    assert "'event_time'" in why and "to_epoch_seconds" in why
-    fixed = df.assign(event_time=crn.to_epoch_seconds(df["event_time"]))
-    assert crn.infer_schema(fixed).timestamp.name == "event_time"  # type: ignore[union-attr]
+    assert schema.timestamp is not None and schema.timestamp.name == "event_time"
+    assert {"columnName": "event_time", "columnTypes": ["TIMESTAMP"]} in schema.to_api()
+    assert not schema.ok
+    errors = [f for f in schema.findings.errors if f.path == "columns.event_time"]
+    assert [f.code for f in errors] == ["timestamp_text"]
+    assert "to_epoch_seconds" in errors[0].message and "%Y-%m-%d %H:%M" in errors[0].message
+    (fix,) = schema.fixes
+    assert fix.params["format"] == "%Y-%m-%d %H:%M" and fix.new_glue_type == "bigint"
+    fixed = crn.apply_fixes(df, schema)
+    expected = pd.to_datetime(df["event_time"]).astype("datetime64[s]").astype("int64")
+    assert fixed["event_time"].tolist() == (expected // 60 * 60).tolist()
+    again = crn.infer_schema(fixed)
+    assert again.ok and again.timestamp.name == "event_time"  # type: ignore[union-attr]
 
 
 def test_at_most_ten_features_keep_the_most_useful() -> None:
@@ -205,12 +231,14 @@ def test_at_most_ten_features_keep_the_most_useful() -> None:
     assert schema.ok
 
 
-def test_raw_pii_user_id_warns() -> None:
+def test_raw_pii_user_id_is_an_error_with_a_hash_fix() -> None:
     df = _basic()
     df["user_id"] = [f"{u}@example.com" for u in df["user_id"]]
     schema = crn.infer_schema(df)
     assert schema.user_id is not None and schema.user_id.name == "user_id"
-    assert any(f.code == "raw_pii" for f in schema.findings.warnings)
+    assert any(f.code == "raw_pii" for f in schema.findings.errors)
+    assert [f.kind for f in schema.fixes] == ["hash_email"]
+    assert crn.infer_schema(crn.apply_fixes(df, schema)).ok
 
 
 def test_int8_columns_warn_and_explain() -> None:
@@ -242,7 +270,9 @@ def test_with_role_returns_a_rechecked_schema() -> None:
     assert not broken.ok and any(f.code == "missing_role" for f in broken.findings.errors)
     both = schema.with_role("price", "USER_ID")
     assert any(f.code == "duplicate_role" for f in both.findings.errors)
+    # Fractional prices cannot become ids: no fix, the type error stays.
     assert any(f.code == "glue_type" for f in both.findings.errors)
+    assert "price" not in {f.column for f in both.fixes}
     with pytest.raises(crn.SchemaError):
         schema.with_role("nope", "USER_ID")
     with pytest.raises(crn.SchemaError):
@@ -380,7 +410,7 @@ def test_sample_interactions_schema() -> None:
     assert "raw personal data" in schema.column("email").reason
 
 
-def test_a_better_named_column_of_the_wrong_type_is_not_replaced_by_a_guess() -> None:
+def test_a_better_named_column_of_the_wrong_type_keeps_its_role_with_a_fix() -> None:
     r = np.random.default_rng(7)
     n = 500
     users = r.integers(0, 50, n).astype(float)
@@ -394,12 +424,20 @@ def test_a_better_named_column_of_the_wrong_type_is_not_replaced_by_a_guess() ->
         }
     )
     schema = crn.infer_schema(df)
-    assert schema.user_id is None and schema.timestamp is None
-    assert "'user_id'" in schema.missing["USER_ID"] and "Int64" in schema.missing["USER_ID"]
-    assert "double" in schema.missing["TIMESTAMP"]
-    assert "to_epoch_seconds(df['ts'])" in schema.missing["TIMESTAMP"]
-    fixed = df.assign(user_id=df["user_id"].astype("Int64"), ts=crn.to_epoch_seconds(df["ts"]))
+    assert schema.roles["user_id"] == "USER_ID" and schema.roles["ts"] == "TIMESTAMP"
+    assert schema.roles["session_id"] is None
+    codes = {(f.path, f.code) for f in schema.findings.errors}
+    assert codes == {("columns.user_id", "float_id"), ("columns.ts", "glue_type")}
+    assert {f.column: f.kind for f in schema.fixes} == {
+        "user_id": "to_int_id",
+        "ts": "to_epoch_seconds",
+    }
+    fixed = crn.apply_fixes(df, schema)
+    assert len(fixed) == n - len(range(0, n, 10))  # the rows without a user are dropped
+    (dropped,) = fixed.attrs["cleanroom_nb_findings"]
+    assert dropped.code == "dropped_rows" and dropped.message.startswith("50 of 500 rows")
     good = crn.infer_schema(fixed)
+    assert good.ok
     assert good.roles["user_id"] == "USER_ID" and good.roles["ts"] == "TIMESTAMP"
     assert good.roles["session_id"] is None
 

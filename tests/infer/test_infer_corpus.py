@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import pytest
 from corpus_tables import TABLES, CorpusTable
 
@@ -68,7 +69,10 @@ def test_schema_invariants(table: CorpusTable, schemas: dict[str, crn.TrainingSc
         assert len(c.reason) > 10
         assert c.suggested_role == c.role
         if c.role is not None:
-            assert _roles.accepts(c.role, c.glue_type), (c.name, c.glue_type, c.role)
+            # Suggestions follow meaning, fixes follow storage: a role the Glue type does not
+            # take comes with a fix (and an error finding naming it).
+            fixed = {f.column for f in schema.fixes}
+            assert _roles.accepts(c.role, c.glue_type) or c.name in fixed, (c.name, c.glue_type)
     for entry in api:
         assert set(entry) == {"columnName", "columnTypes"}
         assert len(entry["columnTypes"]) == 1
@@ -78,6 +82,19 @@ def test_schema_invariants(table: CorpusTable, schemas: dict[str, crn.TrainingSc
     if user is not None:
         assert "name matches" in user.reason or "look like" in user.reason
         assert "distinct value" in user.reason and "rows each" in user.reason
+
+
+@pytest.mark.parametrize("table", TABLES, ids=[t.name for t in TABLES])
+def test_expected_fixes(table: CorpusTable, schemas: dict[str, crn.TrainingSchema]) -> None:
+    schema = schemas[table.name]
+    planned = {(f.column, f.code) for f in schema.fixes}
+    for fix in table.fixes:
+        assert fix in planned, (sorted(planned), str(schema))
+    for fix in schema.fixes:
+        # Every fix resolves a finding of the schema, and the roles stay in the request.
+        assert any(f.path == f"columns.{fix.column}" for f in schema.findings), fix
+        assert schema.column(fix.column).role is not None
+        assert fix.pandas.startswith(f"df[{fix.column!r}] = ") and fix.sql
 
 
 def test_reason_example_format(schemas: dict[str, crn.TrainingSchema]) -> None:
@@ -90,3 +107,23 @@ def test_epoch_units_are_recorded(schemas: dict[str, crn.TrainingSchema]) -> Non
     ts = schemas["otto"].column("ts")
     assert ts.profile is not None and ts.profile.time_unit == "ms"
     assert schemas["movielens"].column("timestamp").profile.time_unit == "s"  # type: ignore[union-attr]
+
+
+@pytest.mark.parametrize("table", TABLES, ids=[t.name for t in TABLES])
+def test_apply_fixes_gives_a_frame_with_the_same_roles_and_no_fix_left(
+    table: CorpusTable, schemas: dict[str, crn.TrainingSchema]
+) -> None:
+    """infer_schema(apply_fixes(df, schema)) keeps the three roles and needs no more fixes."""
+    df = table.build()
+    before = df.copy(deep=True)
+    schema = schemas[table.name]
+    fixed = crn.apply_fixes(df, schema)
+    pd.testing.assert_frame_equal(df, before)
+    again = crn.infer_schema(fixed)
+    for role in _roles.REQUIRED_ROLES:
+        if role not in table.missing:
+            want = [c.name for c in schema.role_columns(role)]
+            assert [c.name for c in again.role_columns(role)] == want, (role, str(again))
+    assert not again.fixes or all(f.code == "timestamp_unit" for f in again.fixes), again.fixes
+    fix_codes = {"timestamp_text", "float_id", "raw_pii"}
+    assert not [f for f in again.findings.errors if f.code in fix_codes], again.findings

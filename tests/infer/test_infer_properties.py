@@ -127,7 +127,8 @@ def _check_schema(df: pd.DataFrame, schema: crn.TrainingSchema) -> None:
         assert c.reason
         assert isinstance(c.glue_type, str) and c.glue_type
         if c.role is not None:
-            assert _roles.accepts(c.role, c.glue_type)
+            fixed = {f.column for f in schema.fixes}
+            assert _roles.accepts(c.role, c.glue_type) or c.name in fixed
     for entry in schema.to_api():
         assert _service_model.matches(_service_model.COLUMN_NAME_PATH, entry["columnName"])
     assert len(schema.features) <= _roles.MAX_FEATURES

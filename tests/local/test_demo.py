@@ -43,6 +43,9 @@ def test_headless_demo_prints_the_arn_last() -> None:
     assert ARN.match(lines[-1]), lines[-5:]
     # it really inferred and checked: the suggested roles are printed on the way
     assert "USER_ID" in proc.stdout and "TIMESTAMP" in proc.stdout
+    # and the local Athena ran the readiness query on the Glue table (real figures)
+    assert "Readiness of Athena cleanroom_nb_demo.interactions: ready" in proc.stdout
+    assert "rows: 1,200,000" in proc.stdout and "Athena scanned" in proc.stdout
 
 
 def _free_port() -> int:

@@ -7,7 +7,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -19,7 +18,7 @@ import botocore.exceptions
 import pytest
 
 import cleanroom_nb as crn
-from cleanroom_nb.local._emulator import EXPIRED_SESSION_TOKEN, CleanRoomsMLEmulator
+from cleanroom_nb.local.cleanroomsml import EXPIRED_SESSION_TOKEN, CleanRoomsMLEmulator
 
 ROLE = "arn:aws:iam::123456789012:role/cleanrooms-ml-test"
 AUTH = {
@@ -98,7 +97,7 @@ def test_raw_create_get_and_error_wire_format(cleanrooms: CleanRoomsMLEmulator) 
     assert "'name'" in err["message"] and "63" in err["message"]
 
     status, headers, _ = _raw(
-        url, "GET", "/training-dataset/" + urllib.parse.quote(arn[:-3] + "abc", safe="")
+        url, "GET", "/training-dataset/" + urllib.parse.quote(arn[:-36] + "never-issued", safe="")
     )
     assert (status, headers["x-amzn-errortype"]) == (404, "ResourceNotFoundException")
 
@@ -233,14 +232,98 @@ def test_tags_round_trip_and_delete(cleanrooms: CleanRoomsMLEmulator) -> None:
         c.list_tags_for_resource(resourceArn=arn)
 
 
-def test_activation_delay_reports_pending_then_active(cleanrooms: CleanRoomsMLEmulator) -> None:
-    cleanrooms.activation_delay = 0.3
+def test_status_is_active_at_once_and_only_set_status_changes_it(
+    cleanrooms: CleanRoomsMLEmulator,
+) -> None:
+    """TrainingDatasetStatus has one value, ACTIVE, in botocore's ``cleanroomsml`` model
+    (``TrainingDatasetStatus``: ``"enum": ["ACTIVE"]``) and in the CloudFormation schema of
+    ``AWS::CleanRoomsML::TrainingDataset``; the emulator makes up no other status
+    (issue 12, point 6). ``set_status`` is the test knob for a status a model does not list."""
     c = _client(cleanrooms)
     arn = c.create_training_dataset(**_body())["trainingDatasetArn"]
-    assert c.get_training_dataset(trainingDatasetArn=arn)["status"] == "CREATE_PENDING"
-    time.sleep(0.35)
     got = c.get_training_dataset(trainingDatasetArn=arn)
-    assert got["status"] == "ACTIVE" and got["updateTime"] > got["createTime"]
+    assert got["status"] == "ACTIVE" and got["updateTime"] == got["createTime"]
+    assert not hasattr(cleanrooms, "activation_delay")
+    cleanrooms.set_status(arn, "CREATE_PENDING")
+    assert c.get_training_dataset(trainingDatasetArn=arn)["status"] == "CREATE_PENDING"
+
+
+def test_create_checks_only_what_aws_documents(cleanrooms: CleanRoomsMLEmulator) -> None:
+    """The API reference names a role of another account as the create-time
+    AccessDeniedException ("If you pass a role that isn't in your account, you get an
+    AccessDeniedException error"), plus iam:PassRole (Service Authorization Reference); the
+    data and the trust policy are used only when an audience model trains ("the TrainingDataset
+    is metadata that points to a Glue table, which is read only during AudienceModel
+    creation"). So a role that does not even exist is accepted at create time (issue 12,
+    point 7) and only the two documented refusals remain."""
+    c = _client(cleanrooms)
+    missing = "arn:aws:iam::123456789012:role/cleanrooms-ml-does-not-exist"
+    arn = c.create_training_dataset(**_body(roleArn=missing))["trainingDatasetArn"]
+    assert cleanrooms.datasets[arn]["roleArn"] == missing
+    other = "arn:aws:iam::210987654321:role/cleanrooms-ml-x"
+    with pytest.raises(c.exceptions.AccessDeniedException, match="Cross-account"):
+        c.create_training_dataset(**_body("other", roleArn=other))
+    cleanrooms.deny_pass_role(ROLE)
+    with pytest.raises(c.exceptions.AccessDeniedException, match="iam:PassRole"):
+        c.create_training_dataset(**_body("denied"))
+
+
+def test_identical_repeat_is_a_conflict(cleanrooms: CleanRoomsMLEmulator) -> None:
+    """botocore's model marks CreateTrainingDataset ``"idempotent": true`` but its input has no
+    idempotency token, and the API reference says the name "must be unique in your account and
+    region" (ConflictException). The emulator answers an identical repeat with
+    ConflictException and keeps one dataset (issue 12, point 10; documented in the emulator)."""
+    c = _client(cleanrooms)
+    c.create_training_dataset(**_body())
+    with pytest.raises(c.exceptions.ConflictException):
+        c.create_training_dataset(**_body())
+    assert len(cleanrooms.datasets) == 1
+    model = c.meta.service_model.operation_model("CreateTrainingDataset")
+    assert model._operation_model.get("idempotent") is True
+    assert not any(m.metadata.get("idempotencyToken") for m in model.input_shape.members.values())
+
+
+def test_arn_partition_follows_the_region(cleanrooms: CleanRoomsMLEmulator) -> None:
+    """ARNs carry the partition of their region (``aws-cn`` for cn-north-1, ``aws-us-gov`` for
+    us-gov-west-1), as botocore's partition data and the CloudFormation ``TrainingDatasetArn``
+    pattern ``^arn:aws[-a-z]*:cleanrooms-ml:...`` say (issue 12, point 10)."""
+    for region, partition in (("cn-north-1", "aws-cn"), ("us-gov-west-1", "aws-us-gov")):
+        c = _client(cleanrooms, region_name=region)
+        role = f"arn:{partition}:iam::123456789012:role/cleanrooms-ml-test"
+        arn = c.create_training_dataset(**_body(f"ds-{region}", roleArn=role))["trainingDatasetArn"]
+        assert arn.startswith(f"arn:{partition}:cleanrooms-ml:{region}:123456789012:")
+        model = cleanrooms.add_audience_model(arn, "m")
+        assert model.startswith(f"arn:{partition}:cleanrooms-ml:{region}:")
+
+
+def test_delete_with_audience_models_is_a_conflict(cleanrooms: CleanRoomsMLEmulator) -> None:
+    """botocore's model documents DeleteTrainingDataset: "You can't delete a training dataset if
+    there are any audience models that depend on the training dataset" (ConflictException,
+    409). ListAudienceModels names the dependent models by ``trainingDatasetArn``; deleting them
+    (DeleteAudienceModel) frees the dataset (issue 12, point 4)."""
+    c = _client(cleanrooms)
+    arn = c.create_training_dataset(**_body())["trainingDatasetArn"]
+    model = cleanrooms.add_audience_model(arn, "lookalike")
+    with pytest.raises(c.exceptions.ConflictException) as info:
+        c.delete_training_dataset(trainingDatasetArn=arn)
+    assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 409
+    listed = c.list_audience_models()["audienceModels"]
+    assert [(m["name"], m["trainingDatasetArn"], m["audienceModelArn"]) for m in listed] == [
+        ("lookalike", arn, model)
+    ]
+    c.delete_audience_model(audienceModelArn=model)
+    c.delete_training_dataset(trainingDatasetArn=arn)
+    assert cleanrooms.datasets == {}
+
+
+def test_unimplemented_operation_is_named(cleanrooms: CleanRoomsMLEmulator) -> None:
+    """Routes come from the service model, so an operation the emulator does not implement is
+    recognised and named (not answered as an unknown path)."""
+    c = _client(cleanrooms)
+    with pytest.raises(
+        botocore.exceptions.ClientError, match="does not implement GetAudienceModel"
+    ):
+        c.get_audience_model(audienceModelArn="arn:aws:cleanrooms-ml:us-east-1:1:audience-model/x")
 
 
 def test_throttle_and_injected_errors(
@@ -328,21 +411,7 @@ def test_local_aws_sets_and_restores_env(monkeypatch: pytest.MonkeyPatch) -> Non
         assert ident["Account"] == local.account_id
         c = boto3.client("cleanroomsml")
         role = f"arn:aws:iam::{ident['Account']}:role/cleanrooms-ml-r"
-        # the emulator reads the role from moto's IAM: missing, then trusting the wrong service
-        with pytest.raises(c.exceptions.AccessDeniedException, match="does not exist"):
-            c.create_training_dataset(**_body(roleArn=role))
-        iam = boto3.client("iam")
-        wrong = crn.trust_policy()
-        wrong["Statement"][0]["Principal"]["Service"] = "cleanrooms.amazonaws.com"
-        iam.create_role(RoleName="cleanrooms-ml-r", AssumeRolePolicyDocument=json.dumps(wrong))
-        with pytest.raises(
-            c.exceptions.AccessDeniedException, match=r"names cleanrooms\.amazonaws"
-        ):
-            c.create_training_dataset(**_body(roleArn=role))
-        iam.update_assume_role_policy(
-            RoleName="cleanrooms-ml-r",
-            PolicyDocument=json.dumps(crn.trust_policy(ident["Account"], "eu-west-1")),
-        )
+        # the emulator does not read the role (AWS checks no trust policy at create time)
         arn = c.create_training_dataset(**_body(roleArn=role))["trainingDatasetArn"]
         assert ":eu-west-1:" in arn and arn in local.emulator.datasets
         boto3.client("s3").create_bucket(

@@ -16,15 +16,9 @@ import requests
 import cleanroom_nb as crn
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 from cleanroom_nb.local._sample_data import sample_interactions
-from cleanroom_nb.readiness._readiness import (
-    RESULT_COLUMNS,
-    ReadinessReport,
-    _fixed_width,
-    readiness_sql,
-    report_from_row,
-    rule_findings,
-    user_counts,
-)
+from cleanroom_nb.readiness._athena import RESULT_COLUMNS, readiness_sql, report_from_row
+from cleanroom_nb.readiness._pandas import _fixed_width, user_counts
+from cleanroom_nb.readiness._report import ReadinessReport, rule_findings
 
 FIGURES = (
     "rows",

@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import ast
+import json
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import boto3
@@ -151,3 +155,87 @@ def test_refuses_non_plain_values() -> None:
     req["description"] = float("nan")
     with pytest.raises(crn.RequestInvalidError, match="JSON"):
         crn.to_boto3_code(req)
+
+
+RUFF = Path(sys.executable).with_name("ruff")
+
+
+def ruff_formatted(code: str) -> str:
+    """``code`` as ``ruff format`` (its defaults: line length 88, double quotes) writes it."""
+    out = subprocess.run(
+        [str(RUFF), "format", "--isolated", "--stdin-filename", "snippet.py", "-"],
+        input=code,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return out.stdout
+
+
+def wide_request(n_columns: int = 60) -> crn.TrainingDatasetRequest:
+    cols = [
+        ColumnSchema("user_id", "string", "USER_ID", 1.0, ""),
+        ColumnSchema("item_id", "bigint", "ITEM_ID", 1.0, ""),
+        ColumnSchema("event_time", "bigint", "TIMESTAMP", 1.0, ""),
+    ] + [
+        ColumnSchema(f"a_rather_long_feature_column_name_{i}", "double", "NUMERICAL_FEATURE", 1, "")
+        for i in range(n_columns)
+    ]
+    return crn.build_request(
+        name="wide",
+        role_arn="arn:aws:iam::123456789012:role/cleanrooms-ml-r",
+        database="sales",
+        table="interactions",
+        schema=TrainingSchema.from_columns(cols),
+        description="a description long enough to pass the line length on its own: " + "x" * 60,
+    )
+
+
+@pytest.mark.parametrize("wait", [False, True])
+@pytest.mark.parametrize("make", [request, wide_request])
+def test_ruff_format_leaves_the_code_unchanged(make: Any, wait: bool) -> None:
+    """Issue 13, item 5: code as a person writes it; the formatter has nothing to change."""
+    code = crn.to_boto3_code(make(), region="eu-west-1", wait=wait)
+    assert ruff_formatted(code) == code
+    assert "client.create_training_dataset(\n    name=" in code  # keyword arguments
+    assert "**" not in code
+
+
+def test_quotes_and_escapes_are_the_formatters() -> None:
+    req = dict(request())
+    for text in ("it's", 'say "hi"', 'both \' and ""', "tab\tnew\nline \\ end", "ünï €"):
+        req["description"] = text
+        code = crn.to_boto3_code(req, region="eu-west-1")
+        assert ruff_formatted(code) == code, text
+        call = ast.parse(code).body[-3].value  # response = client.create_training_dataset(...)
+        sent = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+        assert sent == json.loads(json.dumps(req))
+
+
+def test_generated_code_creates_the_dataset_on_the_emulator(
+    cleanrooms: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The code runs as it is (boto3 only) against the Clean Rooms ML emulator."""
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "form"))
+    from form_helpers import make_glue_table, make_roles
+
+    session = boto3.Session(region_name="us-east-1")
+    make_glue_table(session)
+    role_arn = make_roles(session)
+    schema = crn.infer_schema_from_glue("shop", "interactions", boto3_session=session)
+    schema = schema.with_role("email", None)
+    req = crn.build_request(
+        name="from-generated-code",
+        role_arn=role_arn,
+        database="shop",
+        table="interactions",
+        schema=schema,
+        tags={"made-by": "test"},
+    )
+    code = crn.to_boto3_code(req, region="us-east-1", wait=True)
+    monkeypatch.setattr("time.sleep", lambda s: None)
+    exec(compile(code, "<snippet>", "exec"), {"__name__": "__main__"})
+    arn = capsys.readouterr().out.strip()
+    assert arn in cleanrooms.datasets
+    assert cleanrooms.datasets[arn]["name"] == "from-generated-code"
+    assert cleanrooms.datasets[arn]["status"] == "ACTIVE"

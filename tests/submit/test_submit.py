@@ -13,15 +13,12 @@ from typing import Any
 
 import boto3
 import pytest
+from submit_helpers import ACCOUNT, CREATE, ROLE, _request
 
 import cleanroom_nb as crn
 from cleanroom_nb._findings import Findings
-from cleanroom_nb.local._emulator import EXPIRED_SESSION_TOKEN, CleanRoomsMLEmulator
-from cleanroom_nb.submit import _submit
-
-ACCOUNT = "123456789012"
-ROLE = f"arn:aws:iam::{ACCOUNT}:role/cleanrooms-ml-reader"
-CREATE = "CreateTrainingDataset"
+from cleanroom_nb.local.cleanroomsml import EXPIRED_SESSION_TOKEN, CleanRoomsMLEmulator
+from cleanroom_nb.submit import _compare as _submit
 
 
 @pytest.fixture(autouse=True)
@@ -30,55 +27,6 @@ def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
     from botocore.retries import standard
 
     monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, ctx: 0)
-
-
-@pytest.fixture
-def glue_table(cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session) -> None:
-    glue = boto3_session.client("glue")
-    glue.create_database(DatabaseInput={"Name": "sales"})
-    glue.create_table(
-        DatabaseName="sales",
-        TableInput={
-            "Name": "events",
-            "StorageDescriptor": {
-                "Columns": [
-                    {"Name": "user_id", "Type": "string"},
-                    {"Name": "item_id", "Type": "bigint"},
-                    {"Name": "ts", "Type": "bigint"},
-                    {"Name": "price", "Type": "double"},
-                ],
-                "Location": "s3://bucket/events/",
-                "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-                "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-                "SerdeInfo": {
-                    "SerializationLibrary": (
-                        "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
-                    )
-                },
-            },
-            "TableType": "EXTERNAL_TABLE",
-            "Parameters": {"classification": "parquet"},
-        },
-    )
-
-
-def _request(name: str = "shoppers", **kw: Any) -> dict[str, Any]:
-    schema = [
-        {"columnName": "user_id", "columnTypes": ["USER_ID"]},
-        {"columnName": "item_id", "columnTypes": ["ITEM_ID"]},
-        {"columnName": "ts", "columnTypes": ["TIMESTAMP"]},
-        {"columnName": "price", "columnTypes": ["NUMERICAL_FEATURE"]},
-    ]
-    req = crn.build_request(
-        name=name,
-        role_arn=kw.pop("role_arn", ROLE),
-        database="sales",
-        table="events",
-        schema=kw.pop("schema", schema),
-        description=kw.pop("description", "test data"),
-        tags=kw.pop("tags", {"team": "ads"}),
-    )
-    return dict(req)
 
 
 pytestmark = pytest.mark.usefixtures("glue_table")
@@ -223,7 +171,7 @@ def test_service_validation_error_passes_the_message_on(
     boto3_session: boto3.Session,
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import cleanroom_nb.request._request as request_module
+    import cleanroom_nb.submit._create as request_module
 
     # Bypass our own validator to prove the emulator (like AWS) rejects it, and that we pass
     # the service's words on.
@@ -240,13 +188,27 @@ def test_service_validation_error_passes_the_message_on(
 def test_access_denied_without_pass_role(
     cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
 ) -> None:
+    """The emulator refuses the role as when the caller lacks iam:PassRole; the explanation
+    names the managed policy's role/cleanrooms-ml* (matched on path and name, issue 12 point 1)
+    and cleanrooms-ml:TagResource because the request has tags (Service Authorization
+    Reference for Clean Rooms ML, CreateTrainingDataset; issue 12 point 3)."""
+    iam = boto3_session.client("iam")
+    iam.create_role(
+        RoleName="my-reader",
+        AssumeRolePolicyDocument=json.dumps(crn.trust_policy(ACCOUNT, "us-east-1")),
+    )
+    policy = crn.permissions_policy(
+        "sales", "events", "s3://bucket/events/", region="us-east-1", account_id=ACCOUNT
+    )
+    iam.put_role_policy(RoleName="my-reader", PolicyName="p", PolicyDocument=json.dumps(policy))
     role = f"arn:aws:iam::{ACCOUNT}:role/my-reader"
     cleanrooms.deny_pass_role(role)
     with pytest.raises(crn.AccessDeniedError) as info:
         crn.create_training_dataset(_request(role_arn=role), boto3_session=boto3_session)
     text = str(info.value)
     assert "iam:PassRole" in text and "AWSCleanRoomsMLFullAccess" in text
-    assert "'my-reader'" in text  # the name the managed policy will not pass
+    assert "role/my-reader" in text  # the path and name the managed policy will not pass
+    assert "cleanrooms-ml:TagResource" in text  # the request has tags
     assert "cleanrooms-ml.amazonaws.com" in text and "same" not in text.split("Check")[0]
     assert info.value.code == "AccessDeniedException"
     assert cleanrooms.call_count(CREATE) == 1
@@ -267,28 +229,27 @@ def test_access_denied_for_role_of_another_account(
     assert "Cross-account" in text and "caller's account" in text
 
 
-def test_role_the_service_cannot_assume(
-    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session, aws: str
+def test_role_the_service_cannot_assume_is_caught_before_sending(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
 ) -> None:
-    from cleanroom_nb.local._emulator import iam_role_checker
-
-    cleanrooms.role_checker = iam_role_checker(aws)
+    """Issue 12, point 7. AWS does not read the trust policy at create time (the dataset is
+    metadata read "only during AudienceModel creation", API reference), and neither does the
+    emulator. validate_request runs check_role, so a role Clean Rooms ML could not assume is
+    refused before anything is sent."""
     trust = crn.trust_policy()
     trust["Statement"][0]["Principal"]["Service"] = "cleanrooms.amazonaws.com"
-    boto3_session.client("iam").create_role(
-        RoleName="cleanrooms-ml-reader", AssumeRolePolicyDocument=json.dumps(trust)
+    boto3_session.client("iam").update_assume_role_policy(
+        RoleName="cleanrooms-ml-reader", PolicyDocument=json.dumps(trust)
     )
-    with pytest.raises(crn.AccessDeniedError) as info:
+    with pytest.raises(crn.RequestInvalidError) as info:
         crn.create_training_dataset(_request(), boto3_session=boto3_session)
-    text = str(info.value)
-    assert "could not assume the role" in text and "check_role" in text
-    findings = crn.check_role(ROLE, boto3_session=boto3_session)
-    assert "wrong_trust_principal" in {f.code for f in findings.errors}
+    assert "wrong_trust_principal" in {f.code for f in info.value.findings.errors}
+    assert cleanrooms.call_count(CREATE) == 0
     crn.create_role(
         "reader",
         database="sales",
         table="events",
-        s3_location="s3://b/events/",
+        s3_location="s3://bucket/events/",
         if_exists="update",
         boto3_session=boto3_session,
     )
@@ -414,21 +375,44 @@ def test_expired_credentials(cleanrooms: CleanRoomsMLEmulator) -> None:
 
 
 def test_wait_until_active(cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session) -> None:
-    cleanrooms.activation_delay = 0.3
+    """TrainingDatasetStatus is ACTIVE only (botocore's model, CloudFormation schema): the
+    dataset is ACTIVE at the first poll (issue 12, point 6)."""
     arn = crn.create_training_dataset(
         _request(), wait=True, poll_interval=0.05, timeout=10, boto3_session=boto3_session
     )
     assert crn.get_training_dataset(arn, boto3_session=boto3_session)["status"] == "ACTIVE"
-    assert cleanrooms.call_count("GetTrainingDataset") >= 3  # pending at least twice, then active
+    assert cleanrooms.call_count("GetTrainingDataset") == 2  # one poll, one get above
 
 
-def test_wait_timeout(cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session) -> None:
-    cleanrooms.activation_delay = 30
+def test_wait_shows_a_status_the_model_does_not_list(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    """Issue 12, point 6: the allowed statuses are read from botocore's model at run time
+    (``TrainingDatasetStatus``: ACTIVE); any other status is an error that shows it, at once."""
+    from cleanroom_nb.submit._wait import wait_until_active
+
+    arn = crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    cleanrooms.set_status(arn, "CREATE_PENDING")
+    with pytest.raises(crn.AwsError) as info:
+        wait_until_active(arn, timeout=30, poll_interval=0.05, boto3_session=boto3_session)
+    assert "'CREATE_PENDING'" in str(info.value) and "lists ACTIVE" in str(info.value)
+    assert not isinstance(info.value, crn.WaitTimeoutError)
+    assert cleanrooms.call_count("GetTrainingDataset") == 1
+
+
+def test_wait_timeout_for_a_status_a_newer_model_lists(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 12, point 6: a status that the model lists (as a newer model might) is waited out
+    until the timeout. The newer model is simulated by the list the model would give."""
+    from cleanroom_nb.submit import _wait
+
+    monkeypatch.setattr(_wait, "allowed_statuses", lambda: ("CREATING", "ACTIVE"))
+    arn = crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    cleanrooms.set_status(arn, "CREATING")
     with pytest.raises(crn.WaitTimeoutError) as info:
-        crn.create_training_dataset(
-            _request(), wait=True, poll_interval=0.05, timeout=0.2, boto3_session=boto3_session
-        )
-    assert "CREATE_PENDING" in str(info.value) and "do not create it again" in str(info.value)
+        _wait.wait_until_active(arn, poll_interval=0.05, timeout=0.2, boto3_session=boto3_session)
+    assert "CREATING" in str(info.value) and "do not create it again" in str(info.value)
     assert len(cleanrooms.datasets) == 1 and cleanrooms.call_count(CREATE) == 1
 
 

@@ -1,0 +1,363 @@
+"""check_role: read a service role through IAM and report what would stop Clean Rooms ML using it.
+
+What it needs (and says "could not check" without): ``sts:GetCallerIdentity``, and on the role
+``iam:GetRole``, ``iam:ListRolePolicies``, ``iam:GetRolePolicy``,
+``iam:ListAttachedRolePolicies``, ``iam:GetPolicy``, ``iam:GetPolicyVersion`` (plus
+``glue:GetTable`` when the S3 location is read from the table). The managed policy
+AWSCleanRoomsMLFullAccess grants these reads only on ``role/service-role/cleanrooms-ml*``
+(managed policy reference, v4), which are not the roles it lets its holders pass.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from typing import Any, Literal, TypeVar
+
+import boto3
+
+from cleanroom_nb._errors import AccessDeniedError, CleanroomNbError
+from cleanroom_nb._findings import Finding, Findings
+from cleanroom_nb.aws import _client
+from cleanroom_nb.aws import _policy_eval as ev
+from cleanroom_nb.aws._service_role import (
+    GLUE_READ_ACTIONS,
+    MANAGED_GET_ROLE_RESOURCES,
+    MANAGED_PASS_ROLE_RESOURCE,
+    ROLE_ARN,
+    TABLE_LEVEL_ACTIONS,
+    glue_arns,
+    key_prefix,
+    parse_s3_location,
+    partition,
+    pass_role_note,
+)
+from cleanroom_nb.aws._trust import trust_findings
+
+CHECK_ROLE_PERMISSIONS = (
+    "sts:GetCallerIdentity",
+    "iam:GetRole",
+    "iam:ListRolePolicies",
+    "iam:GetRolePolicy",
+    "iam:ListAttachedRolePolicies",
+    "iam:GetPolicy",
+    "iam:GetPolicyVersion",
+)
+"""What :func:`check_role` calls (plus ``glue:GetTable`` to read a table's S3 location)."""
+
+T = TypeVar("T")
+
+
+class _Unchecked(Exception):
+    """An IAM read failed: ``.finding`` says what could not be checked and why."""
+
+    def __init__(self, finding: Finding) -> None:
+        super().__init__(finding.message)
+        self.finding = finding
+
+
+def _unchecked(exc: BaseException, action: str, resource: str, path: str, what: str) -> Finding:
+    err = _client.translate(exc, what=f"calling {action} on {resource}")
+    message = f"could not check {what}: {err}"
+    if isinstance(err, AccessDeniedError):
+        message = (
+            f"could not check {what}: the caller may not {action} on {resource} ({err.code}). "
+            f"check_role needs {', '.join(CHECK_ROLE_PERMISSIONS)}. Note that the managed policy "
+            f"AWSCleanRoomsMLFullAccess allows these reads only on "
+            f"{' and '.join(MANAGED_GET_ROLE_RESOURCES)}, not on the roles it lets you pass "
+            f"({MANAGED_PASS_ROLE_RESOURCE})"
+        )
+    return Finding("warning", path, "aws_unchecked", message)
+
+
+def _read(action: str, resource: str, fn: Callable[..., T], **kwargs: Any) -> T:
+    """Call ``fn(**kwargs)``; a failure becomes :class:`_Unchecked` naming ``action``."""
+    try:
+        return fn(**kwargs)
+    except Exception as exc:
+        raise _Unchecked(
+            _unchecked(exc, action, resource, "permissions", "the role's permissions")
+        ) from exc
+
+
+def _pages(iam: Any, operation: str, role_name: str) -> list[dict[str, Any]]:
+    return list(iam.get_paginator(operation).paginate(RoleName=role_name))
+
+
+def role_statements(iam: Any, role_name: str, resource: str) -> list[dict[str, Any]]:
+    """Every statement of the role's inline and attached policies.
+
+    Raises
+    ------
+    _Unchecked
+        When a read is refused or fails (the finding names the action).
+    """
+    statements: list[Any] = []
+    for page in _read(
+        "iam:ListRolePolicies",
+        resource,
+        _pages,
+        iam=iam,
+        operation="list_role_policies",
+        role_name=role_name,
+    ):
+        for name in page.get("PolicyNames", []):
+            doc = _read(
+                "iam:GetRolePolicy",
+                resource,
+                iam.get_role_policy,
+                RoleName=role_name,
+                PolicyName=name,
+            )
+            statements.extend(ev.as_list(ev.document(doc["PolicyDocument"]).get("Statement")))
+    for page in _read(
+        "iam:ListAttachedRolePolicies",
+        resource,
+        _pages,
+        iam=iam,
+        operation="list_attached_role_policies",
+        role_name=role_name,
+    ):
+        for item in page.get("AttachedPolicies", []):
+            arn = item["PolicyArn"]
+            policy = _read("iam:GetPolicy", arn, iam.get_policy, PolicyArn=arn)
+            version = policy["Policy"]["DefaultVersionId"]
+            doc = _read(
+                "iam:GetPolicyVersion",
+                arn,
+                iam.get_policy_version,
+                PolicyArn=arn,
+                VersionId=version,
+            )["PolicyVersion"]
+            statements.extend(ev.as_list(ev.document(doc["Document"]).get("Statement")))
+    return [dict(s) for s in statements if isinstance(s, Mapping)]
+
+
+def needed_permissions(
+    arns: Mapping[str, str] | None,
+    s3: tuple[str, str] | None,
+    part: str,
+    kms_key_arn: str | None = None,
+) -> list[tuple[str, list[str], Literal["error", "warning"]]]:
+    """(action, resources, level) that the role needs to read the table, its data and key."""
+    needed: list[tuple[str, list[str], Literal["error", "warning"]]] = []
+    if arns is not None:
+        for action in GLUE_READ_ACTIONS:
+            resources = [arns["catalog"], arns["database"]]
+            if action in TABLE_LEVEL_ACTIONS:
+                resources.append(arns["table"])
+            needed.append((action, resources, "error"))
+        needed.append(("glue:CreateDatabase", [arns["default"]], "warning"))
+    if s3 is not None:
+        bucket, prefix = s3
+        bucket_arn = f"arn:{part}:s3:::{bucket}"
+        needed.append(
+            ("s3:GetObject", [f"{bucket_arn}/{key_prefix(prefix)}part-00000.parquet"], "error")
+        )
+        needed.append(("s3:ListBucket", [bucket_arn], "error"))
+        needed.append(("s3:GetBucketLocation", [bucket_arn], "error"))
+    if kms_key_arn:
+        needed.append(("kms:Decrypt", [kms_key_arn], "error"))
+    return needed
+
+
+def check_role(
+    role_arn: str,
+    *,
+    database: str | None = None,
+    table: str | None = None,
+    s3_location: str | None = None,
+    kms_key_arn: str | None = None,
+    training_dataset_arn: str | None = None,
+    boto3_session: boto3.Session | None = None,
+) -> Findings:
+    """Read a service role through IAM and report what would stop Clean Rooms ML using it.
+
+    Checks the role's account against the caller's; whether the managed policy
+    AWSCleanRoomsMLFullAccess can pass it (its ``role/cleanrooms-ml*`` is matched against the
+    role's path and name); the trust policy (principal ``cleanrooms-ml.amazonaws.com``, a Deny,
+    and each condition by its operator, for a new training dataset or for
+    ``training_dataset_arn``); and — when a Glue table, an S3 location and/or a KMS key is
+    given — that its inline and attached policies allow the reads of RULES.md 18, including
+    ``kms:Decrypt`` on the key. When only the table is given, its S3 location is read from Glue.
+
+    The permission check is a simple evaluation (wildcards, Deny wins; identity-policy
+    conditions, permission boundaries and SCPs are not evaluated). What the caller may not
+    read is reported as a warning that names the refused action ("could not check").
+
+    Returns
+    -------
+    Findings
+        Paths ``roleArn``, ``trust`` and ``permissions.<action>``; no error means the role
+        should work.
+
+    Examples
+    --------
+    >>> for f in check_role("arn:aws:iam::123456789012:role/cleanrooms-ml-reader",
+    ...                     database="sales", table="events"):  # doctest: +SKIP
+    ...     print(f)
+    """
+    findings = Findings()
+    match = ROLE_ARN.fullmatch(role_arn or "")
+    if match is None:
+        findings.append(
+            Finding(
+                "error",
+                "roleArn",
+                "pattern",
+                f"{role_arn!r} is not an IAM role ARN; write it as "
+                "arn:aws:iam::<12-digit account>:role/<name>",
+            )
+        )
+        return findings
+    _, role_account, _, role_name = match.groups()
+    session = _client.session(boto3_session)
+    region = session.region_name
+    try:
+        account = _client.caller_account(what="asking STS who the caller is", boto3_session=session)
+    except CleanroomNbError as exc:
+        findings.append(Finding("error", "roleArn", "aws_unchecked", str(exc)))
+        return findings
+    if role_account != account:
+        findings.append(
+            Finding(
+                "error",
+                "roleArn",
+                "role_account",
+                f"the role is in account {role_account}, but you call from account {account}; "
+                "Clean Rooms ML only uses roles of the caller's account. Create one there with "
+                "cleanroom_nb.create_role(...)",
+            )
+        )
+        return findings  # another account's role cannot be read with these credentials
+    note = pass_role_note(role_arn)
+    if note:
+        findings.append(Finding("warning", "roleArn", "role_name", note))
+    try:
+        findings.extend(
+            _role_findings(
+                role_arn,
+                role_name,
+                account,
+                region,
+                session,
+                database=database,
+                table=table,
+                s3_location=s3_location,
+                kms_key_arn=kms_key_arn,
+                training_dataset_arn=training_dataset_arn,
+            )
+        )
+    except _Unchecked as unchecked:
+        findings.append(unchecked.finding)
+    return findings
+
+
+def _role_findings(
+    role_arn: str,
+    role_name: str,
+    account: str,
+    region: str | None,
+    session: boto3.Session,
+    **given: str | None,
+) -> list[Finding]:
+    iam = _client.client("iam", session)
+    resource = role_arn
+    try:
+        role = iam.get_role(RoleName=role_name)["Role"]
+    except Exception as exc:
+        err = _client.translate(exc, what=f"reading IAM role {role_name}")
+        if getattr(err, "code", None) == "NoSuchEntity":
+            return [
+                Finding(
+                    "error",
+                    "roleArn",
+                    "role_not_found",
+                    f"there is no IAM role {role_name!r} in account {account}; create it with "
+                    "cleanroom_nb.create_role(...) or fix the ARN",
+                )
+            ]
+        return [_unchecked(exc, "iam:GetRole", resource, "roleArn", "the role")]
+    out: list[Finding] = []
+    if role.get("Arn") and role["Arn"] != role_arn:
+        out.append(
+            Finding(
+                "error",
+                "roleArn",
+                "role_arn_mismatch",
+                f"the role {role_name!r} has the ARN {role['Arn']}; use that ARN "
+                "(the path differs)",
+            )
+        )
+    trust = ev.document(role.get("AssumeRolePolicyDocument"))
+    out.extend(trust_findings(trust, account, region, given.get("training_dataset_arn")))
+    out.extend(_permission_findings(iam, role_name, resource, region, account, session, given))
+    return out
+
+
+def _permission_findings(
+    iam: Any,
+    role_name: str,
+    resource: str,
+    region: str | None,
+    account: str,
+    session: boto3.Session,
+    given: Mapping[str, str | None],
+) -> list[Finding]:
+    database, table = given.get("database"), given.get("table")
+    s3_location, kms_key_arn = given.get("s3_location"), given.get("kms_key_arn")
+    out: list[Finding] = []
+    if not any((database, table, s3_location, kms_key_arn)):
+        return out
+    part = partition(region)
+    arns = None
+    if database and table:
+        arns = glue_arns(
+            database, table, region=region or "us-east-1", catalog_id=account, partition=part
+        )
+        if s3_location is None:
+            s3_location = _table_location(database, table, session, out)
+    s3 = None
+    if s3_location:
+        try:
+            s3 = parse_s3_location(s3_location)
+        except ValueError as exc:
+            out.append(Finding("error", "s3_location", "s3_location", str(exc)))
+    statements = role_statements(iam, role_name, resource)
+    for action, resources, level in needed_permissions(arns, s3, part, kms_key_arn):
+        missing = [r for r in resources if not ev.is_allowed(statements, action, r)]
+        if missing:
+            out.append(
+                Finding(
+                    level,
+                    f"permissions.{action}",
+                    "missing_permission",
+                    f"the role's policies do not allow {action} on {', '.join(missing)}; add it "
+                    "(cleanroom_nb.permissions_policy(...) gives a least-privilege policy"
+                    + (", with kms_key_arn= for the key" if action.startswith("kms:") else "")
+                    + ")",
+                )
+            )
+    return out
+
+
+def _table_location(
+    database: str, table: str, session: boto3.Session, out: list[Finding]
+) -> str | None:
+    try:
+        import awswrangler as wr
+
+        return str(
+            wr.catalog.get_table_location(database=database, table=table, boto3_session=session)
+        )
+    except Exception as exc:
+        err = _client.translate(exc, what=f"reading the location of Glue table {database}.{table}")
+        out.append(
+            Finding(
+                "warning",
+                "s3_location",
+                "aws_unchecked",
+                f"could not check the S3 permissions: {err} (needs glue:GetTable; or pass "
+                "s3_location=)",
+            )
+        )
+        return None

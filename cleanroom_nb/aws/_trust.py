@@ -1,0 +1,231 @@
+"""Judge a role's trust policy as Clean Rooms ML meets it: principal, Deny, each condition.
+
+The service assumes the role as ``cleanrooms-ml.amazonaws.com`` and, against the confused
+deputy, sends ``aws:SourceAccount`` (the caller's account) and ``aws:SourceArn`` (the training
+dataset's ARN). Every condition is evaluated by its operator against those values
+(:mod:`cleanroom_nb.aws._policy_eval`). The user guide ("Set up service roles for AWS Clean
+Rooms ML") says the SourceArn "can be limited to a specific training dataset, but only after
+that dataset is created": such a role is fine for that dataset, and a new dataset cannot use it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from cleanroom_nb._findings import Finding
+from cleanroom_nb.aws import _policy_eval as ev
+from cleanroom_nb.aws._service_role import SERVICE_PRINCIPAL, WRONG_PRINCIPALS, partition
+
+NEW_DATASET_ID = "new-training-dataset"
+"""Stands for the id of a training dataset that does not exist yet."""
+
+_FIX = (
+    "replace the trust policy with cleanroom_nb.trust_policy(account_id, region) "
+    "(aws iam update-assume-role-policy)"
+)
+
+
+def dataset_arn(account: str, region: str | None, dataset_id: str = NEW_DATASET_ID) -> str:
+    """The ARN of a training dataset of ``account`` in ``region`` (a new one by default)."""
+    region = region or "us-east-1"
+    return f"arn:{partition(region)}:cleanrooms-ml:{region}:{account}:training-dataset/{dataset_id}"
+
+
+def context(account: str, source_arn: str) -> dict[str, str | None]:
+    """The request context the service's sts:AssumeRole carries (lower-cased keys)."""
+    return {"aws:sourceaccount": account, "aws:sourcearn": source_arn}
+
+
+def _principals(stmt: Mapping[str, Any]) -> list[str]:
+    principal = stmt.get("Principal")
+    if principal == "*":
+        return ["*"]
+    if isinstance(principal, Mapping):
+        if principal.get("AWS") == "*":
+            return ["*"]
+        return [str(p) for p in ev.as_list(principal.get("Service"))]
+    return []
+
+
+def _for_service(stmt: Mapping[str, Any]) -> bool:
+    found = _principals(stmt)
+    return SERVICE_PRINCIPAL in found or "*" in found
+
+
+def _assume_statements(trust: Mapping[str, Any]) -> list[Mapping[str, Any]]:
+    statements = [s for s in ev.as_list(trust.get("Statement")) if isinstance(s, Mapping)]
+    return [
+        s
+        for s in statements
+        if ev.matches_any(ev.as_list(s.get("Action")), "sts:AssumeRole", case=False)
+    ]
+
+
+def _principal_findings(assume: Sequence[Mapping[str, Any]]) -> list[Finding]:
+    wrong = sorted(
+        {
+            p
+            for s in assume
+            if s.get("Effect") == "Allow"
+            for p in _principals(s)
+            if p in WRONG_PRINCIPALS
+        }
+    )
+    if wrong:
+        return [
+            Finding(
+                "error",
+                "trust",
+                "wrong_trust_principal",
+                f"the trust policy names {', '.join(wrong)} (AWS Clean Rooms), but Clean Rooms "
+                f"ML assumes the role as {SERVICE_PRINCIPAL}; change the principal, or {_FIX}",
+            )
+        ]
+    return [
+        Finding(
+            "error",
+            "trust",
+            "missing_trust",
+            f"the trust policy does not let {SERVICE_PRINCIPAL} perform sts:AssumeRole, so "
+            f"Clean Rooms ML cannot use the role; {_FIX}",
+        )
+    ]
+
+
+def _code(results: Sequence[ev.ConditionResult]) -> str:
+    keys = {r.key.lower() for r in results}
+    if keys == {"aws:sourceaccount"}:
+        return "trust_source_account"
+    if keys == {"aws:sourcearn"}:
+        return "trust_source_arn"
+    return "trust_condition"
+
+
+def _scoped_datasets(
+    allowing: Sequence[Mapping[str, Any]], account: str, region: str | None
+) -> list[str]:
+    """Training datasets of this account and region that a failing SourceArn names."""
+    out = []
+    for stmt in allowing:
+        for r in ev.evaluate_condition(stmt.get("Condition"), {}):
+            if r.key.lower() != "aws:sourcearn":
+                continue
+            for value in r.values:
+                if value.startswith(dataset_arn(account, region, "")) and "*" not in value:
+                    ctx = context(account, value)
+                    if ev.all_true(ev.evaluate_condition(stmt.get("Condition"), ctx)):
+                        out.append(value)
+    return sorted(set(out))
+
+
+def trust_findings(
+    trust: Mapping[str, Any],
+    account: str | None,
+    region: str | None,
+    training_dataset_arn: str | None = None,
+) -> list[Finding]:
+    """What in a trust policy stops Clean Rooms ML assuming the role (or weakens it).
+
+    Parameters
+    ----------
+    trust
+        The trust policy document.
+    account, region
+        The caller's account and region (no conditions are judged without an account).
+    training_dataset_arn
+        The training dataset the role is for; None means a new one (not yet created).
+
+    Examples
+    --------
+    >>> from cleanroom_nb.aws._service_role import trust_policy
+    >>> trust_findings(trust_policy("123456789012", "us-east-1"), "123456789012", "us-east-1")
+    []
+    """
+    assume = _assume_statements(trust)
+    allowing = [s for s in assume if s.get("Effect") == "Allow" and _for_service(s)]
+    denying = [s for s in assume if s.get("Effect") == "Deny" and _for_service(s)]
+    if not allowing:
+        return _principal_findings(assume)
+    out: list[Finding] = []
+    if all(not s.get("Condition") for s in allowing):
+        out.append(
+            Finding(
+                "warning",
+                "trust",
+                "trust_unconditioned",
+                "the trust policy lets the service assume the role for any account's resources; "
+                "add the user guide's conditions on aws:SourceAccount and aws:SourceArn "
+                "(cleanroom_nb.trust_policy with account_id and region) against the "
+                "confused-deputy problem",
+            )
+        )
+    if account is None:
+        return out
+    target = training_dataset_arn or dataset_arn(account, region)
+    ctx = context(account, target)
+    out.extend(_deny_findings(denying, ctx))
+    verdicts = [ev.evaluate_condition(s.get("Condition"), ctx) for s in allowing]
+    if any(ev.all_true(v) for v in verdicts):
+        return out
+    scoped = [] if training_dataset_arn else _scoped_datasets(allowing, account, region)
+    if scoped:
+        out.append(
+            Finding(
+                "warning",
+                "trust",
+                "trust_source_arn_one_dataset",
+                f"the trust policy's aws:SourceArn is limited to {', '.join(scoped)}: fine for "
+                "that training dataset, but a new training dataset cannot use this role. To "
+                f"create a new one, widen it to {dataset_arn(account, region, '*')} ({_FIX})",
+            )
+        )
+        return out
+    failing = [r for v in verdicts for r in v if r.result is False]
+    if failing:
+        for code in dict.fromkeys(_code([r]) for r in failing):
+            shown = "; ".join(str(r) for r in failing if _code([r]) == code)
+            out.append(
+                Finding(
+                    "error",
+                    "trust",
+                    code,
+                    f"the trust policy's condition ({shown}) does not hold when Clean Rooms ML "
+                    f"assumes the role for {target} (aws:SourceAccount {account}), so it "
+                    f"cannot use the role; {_FIX}",
+                )
+            )
+        return out
+    unknown = "; ".join(str(r) for v in verdicts for r in v if r.result is None)
+    out.append(
+        Finding(
+            "warning",
+            "trust",
+            "trust_condition_unchecked",
+            f"the trust policy's condition ({unknown}) could not be evaluated here (only "
+            "aws:SourceAccount and aws:SourceArn are known to be sent); make sure it holds for "
+            f"{SERVICE_PRINCIPAL}",
+        )
+    )
+    return out
+
+
+def _deny_findings(
+    denying: Sequence[Mapping[str, Any]], ctx: Mapping[str, str | None]
+) -> list[Finding]:
+    out = []
+    for stmt in denying:
+        verdict = ev.all_true(ev.evaluate_condition(stmt.get("Condition"), ctx))
+        if verdict is False:
+            continue
+        out.append(
+            Finding(
+                "error" if verdict else "warning",
+                "trust",
+                "trust_denied",
+                f"the trust policy denies sts:AssumeRole to {SERVICE_PRINCIPAL}"
+                + ("" if verdict else " (under a condition that could not be evaluated)")
+                + f"; remove that Deny, or {_FIX}",
+            )
+        )
+    return out

@@ -1,0 +1,200 @@
+"""Checks beyond the offline ones: readiness figures (pandas or Athena) and AWS-side checks."""
+
+from __future__ import annotations
+
+import time
+from typing import TYPE_CHECKING, Any
+
+from cleanroom_nb import _roles
+from cleanroom_nb._findings import Finding
+from cleanroom_nb.aws import _client
+from cleanroom_nb.form._parts import Part
+from cleanroom_nb.form._validation import request_json_text
+
+if TYPE_CHECKING:
+    import boto3
+
+    from cleanroom_nb.form._state import FormState
+
+
+def _fmt_bytes(n: int) -> str:
+    size = float(n)
+    for unit in ("B", "KB", "MB", "GB", "TB"):
+        if size < 1024 or unit == "TB":
+            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
+        size /= 1024
+    return f"{n} B"  # pragma: no cover
+
+
+class AthenaProgress:
+    """While a query runs, show its state and the bytes scanned on ``form.progress``.
+
+    It follows the Athena calls made on the session (botocore events): no extra request.
+    """
+
+    def __init__(self, form: FormState, session: boto3.Session, title: str) -> None:
+        self.form = form
+        self.session = session
+        self.title = title
+        self.start = time.monotonic()
+        self.uid = f"cleanroom_nb-form-{id(self)}"
+
+    def show(self, state: str = "starting", scanned: int | None = None) -> None:
+        """Update the progress line and tell the observers."""
+        done = f", {_fmt_bytes(scanned)} scanned" if scanned else ""
+        seconds = time.monotonic() - self.start
+        self.form.progress = f"{self.title}: {state.lower()}{done} ({seconds:.1f} s)"
+        self.form.notify("readiness", "submit")
+
+    def _on_poll(self, parsed: dict[str, Any], **_: Any) -> None:
+        qe = parsed.get("QueryExecution") or {}
+        scanned = (qe.get("Statistics") or {}).get("DataScannedInBytes")
+        self.show((qe.get("Status") or {}).get("State", "running"), scanned)
+
+    def __enter__(self) -> AthenaProgress:
+        self.session.events.register(
+            "after-call.athena.GetQueryExecution", self._on_poll, unique_id=self.uid
+        )
+        self.show()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.session.events.unregister("after-call.athena.GetQueryExecution", unique_id=self.uid)
+
+
+class Checks(Part):
+    """Readiness figures and the findings of checks made with AWS.
+
+    Attributes
+    ----------
+    readiness
+        The :class:`~cleanroom_nb.ReadinessReport` shown (None until counted).
+    remote_findings
+        What the last check with AWS (or the service itself) found, shown until the request
+        changes.
+    """
+
+    part_name = "checks"
+
+    def __init__(self, form: FormState) -> None:
+        super().__init__(form)
+        self.readiness: Any = None
+        self._readiness_key: tuple[Any, ...] | None = None
+        self.remote_findings: list[Finding] = []
+        self._remote_for: str | None = None
+
+    # ------------------------------------------------------------------ remote findings
+    def remote_for(self, signature: str) -> list[Finding]:
+        """The AWS-side findings, if they were found for this same request."""
+        return list(self.remote_findings) if self._remote_for == signature else []
+
+    def set_remote(self, findings: list[Finding], signature: str | None) -> None:
+        """Keep what AWS found about the request with this signature (None: forget it)."""
+        self.remote_findings = list(findings)
+        self._remote_for = signature
+
+    def check_with_aws(self) -> bool:
+        """Run ``validate_request`` with the session: also checks the Glue table and the account.
+
+        The findings are shown at their fields until the request changes. Returns False when
+        the check itself failed (the error is kept).
+        """
+        form = self.form
+        request = form.request
+        if request is None:
+            return False
+        form.set_loading("checks with AWS")
+        ok = True
+        try:
+            found = form.actions.validate_request(
+                request, boto3_session=_client.session(form.boto3_session)
+            )
+        except Exception as exc:
+            form.record(exc, what="checking the request with AWS")
+            ok = False
+        else:
+            self.set_remote(list(found), request_json_text(request))
+        form.set_loading(None)
+        form.validate()
+        form.notify("findings", "errors", "submit")
+        return ok
+
+    # ------------------------------------------------------------------ readiness
+    def forget_readiness(self) -> None:
+        """Drop the figures (the data or its key columns changed)."""
+        self.readiness = None
+        self._readiness_key = None
+
+    def readiness_findings(self) -> list[Finding]:
+        """The readiness findings, computing a DataFrame's figures when its key columns changed."""
+        form = self.form
+        schema = form.schema
+        if schema is None:
+            return []
+        if form.df is not None:
+            key = tuple((c.name, c.role) for c in schema.columns if c.role in _roles.REQUIRED_ROLES)
+            if key != self._readiness_key:
+                self._readiness_key = key
+                self.readiness = None
+                if not form.missing_roles() and not form.column_duplicates():
+                    try:
+                        self.readiness = form.actions.readiness(form.df, schema)
+                    except Exception as exc:
+                        form.record(exc, what="computing readiness figures")
+        if self.readiness is None:
+            return []
+        return [
+            f if f.path.startswith("columns.") else Finding(f.level, "readiness", f.code, f.message)
+            for f in self.readiness.findings
+        ]
+
+    def compute_readiness(
+        self, *, workgroup: str = "primary", s3_output: str | None = None
+    ) -> bool:
+        """For a Glue table: count rows and users with Athena (``readiness_from_athena``).
+
+        While the query runs, ``progress`` says its state and the bytes scanned so far.
+        """
+        form = self.form
+        if form.schema is None or form.df is not None:
+            return self.readiness is not None
+        form.set_loading("readiness")
+        session = _client.session(form.boto3_session)
+        ok = True
+        try:
+            with AthenaProgress(form, session, "Counting rows and users with Athena"):
+                self.readiness = form.actions.readiness_from_athena(
+                    form.database,
+                    form.table,
+                    form.schema,
+                    workgroup=workgroup,
+                    s3_output=s3_output or form.athena_output,
+                    progress=False,
+                    boto3_session=session,
+                )
+        except Exception as exc:
+            form.record(exc, what=f"counting rows of {form.database}.{form.table} with Athena")
+            ok = False
+        form.progress = ""
+        form.set_loading(None)
+        form.validate()
+        form.notify("readiness", "findings", "errors", "submit")
+        return ok
+
+    def readiness_rows(self) -> list[tuple[str, str, str, str]]:
+        """The readiness table: (rule, figure, required, verdict) per rule.
+
+        The verdict is ``"pass"``, ``"fail"`` (Clean Rooms ML refuses the data), ``"warning"``
+        (rows it cannot use) or ``"unknown"``.
+        """
+        rep = self.readiness
+        if rep is None or not hasattr(rep, "checks"):
+            return []
+        words = {"ok": "pass", "fail": "fail", "warn": "warning"}
+        return [(rule, got, need, words.get(st, "unknown")) for rule, got, need, st in rep.checks()]
+
+    @property
+    def bytes_scanned(self) -> str:
+        """Bytes the readiness query scanned, in words (``""`` for a DataFrame or none)."""
+        scanned = getattr(self.readiness, "bytes_scanned", None)
+        return "" if scanned is None else _fmt_bytes(int(scanned))

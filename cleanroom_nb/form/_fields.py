@@ -1,0 +1,232 @@
+"""The fields a person types: name (with a suggestion), description, role ARN and tags."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from cleanroom_nb._findings import Finding
+from cleanroom_nb.form._parts import Part
+
+if TYPE_CHECKING:
+    from cleanroom_nb.form._state import FormState
+
+NAME_MAX = 63
+"""The longest training dataset name Clean Rooms ML takes (its model's ``name`` max)."""
+
+
+@dataclass(frozen=True)
+class TagRow:
+    """One row of the tags editor (either part may still be empty)."""
+
+    key: str = ""
+    value: str = ""
+
+
+def suggested_name(table: str, day: str) -> str:
+    """``<table>-<yyyy-mm-dd>``, cut to the longest name Clean Rooms ML takes.
+
+    Examples
+    --------
+    >>> suggested_name("interactions", "2024-05-01")
+    'interactions-2024-05-01'
+    """
+    return f"{table[: NAME_MAX - len(day) - 1]}-{day}"
+
+
+class Fields(Part):
+    """The typed fields, the caller's account and the service roles offered.
+
+    Attributes
+    ----------
+    name, description, role_arn, tags
+        What the request carries (``tags`` as editor rows).
+    name_suggested
+        True while ``name`` is the form's own suggestion (a new table replaces it).
+    account_id, partition
+        The caller's account (from STS) and the ARN partition.
+    role_choices, role_choices_note
+        The IAM roles Clean Rooms ML may assume, or why none is offered.
+    """
+
+    part_name = "fields"
+
+    def __init__(self, form: FormState) -> None:
+        super().__init__(form)
+        self.name: str = ""
+        self.description: str = ""
+        self.role_arn: str = ""
+        self.tags: list[TagRow] = []
+        self.name_suggested = False
+        self.account_id: str | None = None
+        self.partition: str = "aws"
+        self.role_choices: list[str] = []
+        self.role_choices_note: str | None = None
+
+    # ------------------------------------------------------------------ edits
+    def set_name(self, name: str) -> None:
+        """Set the training dataset's name."""
+        self.name = name
+        self.name_suggested = False
+        self.changed()
+
+    def suggest_name(self, table: str) -> None:
+        """Propose ``<table>-<yyyy-mm-dd>`` unless the person typed a name of their own."""
+        if table and (not self.name or self.name_suggested):
+            self.name = suggested_name(table, self.form.actions.today().isoformat())
+            self.name_suggested = True
+        self.preselect_role()
+
+    def set_description(self, description: str) -> None:
+        """Set the description (empty means none)."""
+        self.description = description
+        self.changed()
+
+    def set_role_arn(self, role_arn: str) -> None:
+        """Set the service role's ARN."""
+        self.role_arn = role_arn
+        self.changed()
+
+    def add_tag(self, key: str = "", value: str = "") -> int:
+        """Add a tag row; returns its index."""
+        self.tags.append(TagRow(key, value))
+        self.changed("tags")
+        return len(self.tags) - 1
+
+    def set_tag(self, index: int, *, key: str | None = None, value: str | None = None) -> None:
+        """Change the key and/or value of tag row ``index``."""
+        row = self.tags[index]
+        self.tags[index] = TagRow(
+            row.key if key is None else key, row.value if value is None else value
+        )
+        self.changed("tags")
+
+    def remove_tag(self, index: int) -> None:
+        """Remove tag row ``index``."""
+        del self.tags[index]
+        self.changed("tags")
+
+    def changed(self, *extra: str) -> None:
+        """Validate again and tell the observers the fields changed."""
+        self.form.validate()
+        self.form.notify("fields", "findings", *extra)
+
+    # ------------------------------------------------------------------ tags
+    def tag_dict(self) -> dict[str, str]:
+        """The tags the request carries: every row with a key (rows left empty are ignored)."""
+        out: dict[str, str] = {}
+        for row in self.tags:
+            if row.key.strip() or row.value:
+                out.setdefault(row.key.strip(), row.value)
+        return out
+
+    def tag_findings(self) -> list[Finding]:
+        """A value without a key, a key given twice."""
+        out: list[Finding] = []
+        seen: dict[str, int] = {}
+        for i, row in enumerate(self.tags, start=1):
+            key = row.key.strip()
+            if not key and row.value:
+                out.append(
+                    Finding(
+                        "error",
+                        "tags",
+                        "tag_key_empty",
+                        f"tag row {i} has a value but no key; type a key or remove the row.",
+                    )
+                )
+            elif key in seen:
+                out.append(
+                    Finding(
+                        "error",
+                        f"tags.{key}",
+                        "tag_key_duplicate",
+                        f"tag key {key!r} is in rows {seen[key]} and {i}; keep one row per key.",
+                    )
+                )
+            elif key:
+                seen[key] = i
+        return out
+
+    # ------------------------------------------------------------------ account and roles
+    def load_identity(self) -> None:
+        """Find the caller's account (STS) and pre-fill the role ARN with it."""
+        form = self.form
+        form.set_loading("account")
+        try:
+            ident = form.actions.caller_identity(form.boto3_session)
+        except Exception as exc:
+            form.record(exc, what="finding the caller's AWS account (sts:GetCallerIdentity)")
+            form.set_loading(None)
+            form.notify("errors")
+            return
+        self.account_id = str(ident["Account"])
+        caller = str(ident.get("Arn", ""))
+        if caller.startswith("arn:"):
+            self.partition = caller.split(":")[1] or "aws"
+        if not self.role_arn:
+            self.role_arn = self.role_arn_prefix
+        form.set_loading(None)
+        form.validate()
+        form.notify("fields", "findings")
+
+    @property
+    def role_arn_prefix(self) -> str:
+        """``arn:aws:iam::<account>:role/`` for the caller's account (``""`` when unknown)."""
+        if self.account_id is None:
+            return ""
+        return f"arn:{self.partition}:iam::{self.account_id}:role/"
+
+    def load_role_choices(self) -> None:
+        """Offer the IAM roles whose trust policy names ``cleanrooms-ml.amazonaws.com``.
+
+        When IAM does not allow listing roles, no choice is offered and
+        ``role_choices_note`` says why (the ARN can still be typed).
+        """
+        form = self.form
+        form.set_loading("roles")
+        try:
+            choices = form.actions.service_roles(form.boto3_session)
+        except Exception as exc:
+            reason = form.translate(exc, what="listing IAM roles (iam:ListRoles)")
+            self.role_choices = []
+            self.role_choices_note = (
+                f"existing roles are not offered: {reason}. Type the role ARN instead."
+            )
+        else:
+            self.role_choices = sorted(choices)
+            self.role_choices_note = (
+                None
+                if choices
+                else "no IAM role of this account trusts cleanrooms-ml.amazonaws.com yet; "
+                "press 'Create service role' below, or type its ARN."
+            )
+        self.preselect_role()
+        form.set_loading(None)
+        form.notify("roles", "fields")
+
+    def preselect_role(self) -> None:
+        """Select the role made for this table (``cleanrooms-ml-<table>``) if nothing is chosen."""
+        if self.role_arn not in ("", self.role_arn_prefix):
+            return
+        wanted = f"{self.role_arn_prefix}{self.form.role.proposed_name()}"
+        if self.role_arn_prefix and wanted in self.role_choices:
+            self.role_arn = wanted
+
+    def account_findings(self) -> list[Finding]:
+        """The role must be in the caller's account (known once STS answered)."""
+        parts = self.role_arn.split(":")
+        if self.account_id is None or len(parts) < 6 or not parts[4].isdigit():
+            return []
+        if parts[4] != self.account_id:
+            return [
+                Finding(
+                    "error",
+                    "roleArn",
+                    "role_account",
+                    f"the role is in account {parts[4]}, but you are signed in to account "
+                    f"{self.account_id}; Clean Rooms ML refuses roles of another account "
+                    f"(AccessDeniedException). Use a role of {self.account_id}.",
+                )
+            ]
+        return []

@@ -1,0 +1,154 @@
+"""Making the service role from the form: a proposed name, the two policies shown, one click."""
+
+from __future__ import annotations
+
+import json
+import re
+from typing import TYPE_CHECKING, Any
+
+from cleanroom_nb.aws._service_role import ROLE_NAME_PREFIX
+from cleanroom_nb.form._parts import Part
+
+if TYPE_CHECKING:
+    from cleanroom_nb.form._state import FormState
+
+ROLE_NAME_MAX = 64
+"""IAM's longest role name."""
+
+
+def proposed_role_name(table: str) -> str:
+    """``cleanrooms-ml-<table>``: a name the managed policy AWSCleanRoomsMLFullAccess may pass.
+
+    Characters IAM does not take become ``-``.
+
+    Examples
+    --------
+    >>> proposed_role_name("interactions"), proposed_role_name("")
+    ('cleanrooms-ml-interactions', 'cleanrooms-ml-training-data')
+    """
+    body = re.sub(r"[^\w+=,.@-]", "-", table, flags=re.ASCII) or "training-data"
+    return (ROLE_NAME_PREFIX + body)[:ROLE_NAME_MAX]
+
+
+class RoleCreation(Part):
+    """The "Create service role" part: name, policies to create, and creating it.
+
+    Attributes
+    ----------
+    new_role_name
+        The name typed for the new role (``""``: the proposal, :meth:`proposed_name`).
+    created_role_arn
+        The role made from the form, once made.
+    """
+
+    part_name = "role"
+
+    def __init__(self, form: FormState) -> None:
+        super().__init__(form)
+        self.new_role_name = ""
+        self.created_role_arn: str | None = None
+
+    def proposed_name(self) -> str:
+        """``cleanrooms-ml-<table>`` for the chosen table."""
+        return proposed_role_name(self.form.table)
+
+    @property
+    def role_name(self) -> str:
+        """The name the role will have: the one typed, else the proposal."""
+        return self.new_role_name.strip() or self.proposed_name()
+
+    def set_new_role_name(self, name: str) -> None:
+        """Type the new role's name (empty: the proposal)."""
+        self.new_role_name = name
+        self.form.notify("role")
+
+    @property
+    def role_blocker(self) -> str:
+        """Why the role cannot be made yet, in words (``""`` when it can)."""
+        form = self.form
+        missing = self.missing_facts
+        if missing:
+            return missing
+        if f"{form.role_arn_prefix}{self.role_name}" in form.role_choices:
+            return f"type another name: role {self.role_name} exists already (choose it above)"
+        return ""
+
+    @property
+    def missing_facts(self) -> str:
+        """What the policies still need (account, table, its S3 location), or ``""``."""
+        form = self.form
+        if form.account_id is None:
+            return "the caller's AWS account is not known yet (sts:GetCallerIdentity)"
+        if not (form.database and form.table):
+            if form.source_kind == "dataframe":
+                return "fill in the S3 path, database and table, and register the DataFrame first"
+            return "choose the Glue table first"
+        if not form.s3_location:
+            if form.source_kind == "dataframe":
+                return "register the DataFrame in Glue first (the role reads its S3 location)"
+            return f"Glue table {form.database}.{form.table} has no S3 location"
+        return ""
+
+    def role_policies(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
+        """The trust and permissions policies the new role gets (None while it cannot be made)."""
+        form = self.form
+        if self.missing_facts or form.account_id is None:
+            return None
+        region = form.region or "us-east-1"
+        trust = form.actions.trust_policy(form.account_id, region)
+        permissions = form.actions.permissions_policy(
+            form.database,
+            form.table,
+            form.s3_location,
+            region=region,
+            account_id=form.account_id,
+            catalog_id=form.catalog_id,
+        )
+        return trust, permissions
+
+    def policies_text(self) -> tuple[str, str]:
+        """Both policies as indented JSON (``""`` while the role cannot be made)."""
+        policies = self.role_policies()
+        if policies is None:
+            return "", ""
+        return json.dumps(policies[0], indent=2), json.dumps(policies[1], indent=2)
+
+    def create_service_role(self) -> str | None:
+        """Create the role (``create_role``), offer it and select it; returns its ARN or None."""
+        form = self.form
+        what = f"creating the IAM role {self.role_name}"
+        if form.busy:
+            return None
+        if self.role_blocker:
+            form.progress = f"The role cannot be created yet: {self.role_blocker}."
+            form.notify("submit", "role")
+            return None
+        form.busy = True
+        form.progress = f"Creating the IAM role {self.role_name} ..."
+        form.notify("submit", "role")
+        arn: str | None = None
+        try:
+            arn = str(
+                form.actions.create_role(
+                    self.role_name,
+                    database=form.database,
+                    table=form.table,
+                    s3_location=form.s3_location,
+                    boto3_session=form.boto3_session,
+                )
+            )
+        except Exception as exc:
+            form.record(exc, what=what)
+            form.progress = "The role was not created; see the error below."
+        finally:
+            form.busy = False
+        if arn is not None:
+            self.created_role_arn = arn
+            form.last_error = None
+            form.fields.load_role_choices()
+            if arn not in form.role_choices:
+                form.role_choices = sorted([*form.role_choices, arn])
+            form.progress = f"Created the IAM role {arn} and selected it."
+            form.set_role_arn(arn)
+        form.notify("role", "roles", "submit", "errors", "fields")
+        return arn

@@ -1,0 +1,133 @@
+"""Section 4, checks: AWS-side check, readiness figures, every finding, the request preview."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import ipywidgets as w
+
+from cleanroom_nb.form._sections import Setter
+from cleanroom_nb.form._sections._html import (
+    AMBER,
+    GREEN,
+    GREY,
+    RED,
+    code_html,
+    findings_html,
+    grey,
+    table_html,
+)
+
+if TYPE_CHECKING:
+    from cleanroom_nb.form._state import FormState
+    from cleanroom_nb.form._view import TrainingDatasetForm
+
+_VERDICT = {
+    "pass": f"<span style='color:{GREEN}'>&#10003; pass</span>",
+    "fail": f"<span style='color:{RED}'>&#10007; fail</span>",
+    "warning": f"<span style='color:{AMBER}'>&#9888; warning</span>",
+    "unknown": f"<span style='color:{GREY}'>? unknown</span>",
+}
+
+
+def readiness_html(state: FormState) -> str:
+    """The readiness table: each rule, the figure, pass or fail, and the bytes scanned."""
+    if state.loading == "readiness":
+        return f"<div class='crn-readiness-progress'>&#8987; {html.escape(state.progress)}</div>"
+    rows = state.checks.readiness_rows()
+    if not rows:
+        return ""
+    body = [
+        (html.escape(rule), html.escape(got), html.escape(need), _VERDICT[verdict])
+        for rule, got, need, verdict in rows
+    ]
+    rep = state.readiness
+    source = html.escape(str(getattr(rep, "source", "") or ""))
+    scanned = state.checks.bytes_scanned
+    foot = f"Athena scanned {scanned}" if scanned else "counted in memory (pandas)"
+    seconds = getattr(rep, "seconds", None)
+    if seconds:
+        foot += f" in {seconds:.1f} s"
+    return (
+        f"<div class='crn-readiness'><b>Readiness</b> of {source}"
+        + table_html(
+            ("rule", "figure", "required", "result"), body, cls="crn-readiness-table", raw=True
+        )
+        + grey(foot, cls="crn-bytes-scanned")
+        + "</div>"
+    )
+
+
+class ChecksSection:
+    """Buttons for the checks that cost AWS calls; findings; request JSON and boto3 code."""
+
+    def __init__(self, view: TrainingDatasetForm, *, glue: bool) -> None:
+        self.check = w.Button(
+            description="Check with AWS",
+            icon="check",
+            tooltip="check the Glue table and the account too",
+            layout=w.Layout(width="200px"),
+        )
+        self.readiness_button = w.Button(
+            description="Count rows (Athena)", icon="calculator", layout=w.Layout(width="200px")
+        )
+        self.readiness_html = w.HTML()
+        self.findings_html = w.HTML()
+        self.acknowledge = w.Checkbox(description="I have read the warnings", indent=False)
+        self.request_preview = w.HTML()
+        self.code_preview = w.HTML()
+        self.preview = w.Accordion(children=[self.request_preview, self.code_preview])
+        self.preview.set_title(0, "Request (JSON)")
+        self.preview.set_title(1, "boto3 code")
+        self.preview.selected_index = None
+        self.readiness_button.on_click(view._on_readiness_click)
+        self.check.on_click(view._on_check_click)
+        self.acknowledge.observe(view._on_acknowledge_change, names="value")
+        self.preview.observe(view._on_preview_change, names="selected_index")
+        self.box = w.VBox(
+            [
+                w.HBox([self.check, *([self.readiness_button] if glue else [])]),
+                self.readiness_html,
+                self.findings_html,
+                self.acknowledge,
+                self.preview,
+            ]
+        )
+
+    def render(self, state: FormState, set_: Setter) -> None:
+        """Copy findings, readiness and (when open) the previews into the widgets."""
+        fs = state.findings
+        general = state.findings_for("general") + state.findings_for("readiness")
+        head = (
+            f"<div style='color:{RED if fs.errors else GREEN}'>{len(fs.errors)} error(s), "
+            f"{len(fs.warnings)} warning(s)</div>"
+        )
+        warn_list = findings_html(fs.warnings)
+        set_(
+            self.findings_html,
+            "value",
+            head
+            + findings_html([f for f in general if f.level == "error"])
+            + (
+                f"<details open><summary>warnings</summary>{warn_list}</details>"
+                if fs.warnings
+                else ""
+            ),
+        )
+        set_(self.acknowledge, "value", bool(fs.warnings) and state.warnings_acknowledged)
+        set_(self.acknowledge, "disabled", not fs.warnings)
+        set_(self.readiness_button, "disabled", state.busy or state.schema is None)
+        set_(self.check, "disabled", state.busy or state.request is None)
+        set_(self.readiness_html, "value", readiness_html(state))
+        self.render_previews(state, set_)
+
+    def render_previews(self, state: FormState, set_: Setter) -> None:
+        """Highlighting costs a few ms: only the open preview is filled in."""
+        none = "<i>no request yet</i>"
+        if self.preview.selected_index == 0:
+            text = state.request_json
+            set_(self.request_preview, "value", code_html(text, "json") if text else none)
+        elif self.preview.selected_index == 1:
+            code = state.boto3_code
+            set_(self.code_preview, "value", code_html(code, "python") if code else none)

@@ -1,0 +1,104 @@
+"""Section 3, details: name, description, service role ARN and tags."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import ipywidgets as w
+
+from cleanroom_nb.form._sections import Setter
+from cleanroom_nb.form._sections._html import findings_html, grey
+
+if TYPE_CHECKING:
+    from cleanroom_nb.form._state import FormState
+    from cleanroom_nb.form._view import TrainingDatasetForm
+
+STYLE = {"description_width": "110px"}
+
+
+class DetailsSection:
+    """The typed fields, each with its findings beside it; tags as editable rows."""
+
+    def __init__(self, view: TrainingDatasetForm, role_box: w.Widget) -> None:
+        self.view = view
+        wide = w.Layout(width="520px")
+        side = w.Layout(flex="1 1 0%", min_width="0")
+        self.name = w.Text(
+            description="Name", placeholder="my-training-dataset", style=STYLE, layout=wide
+        )
+        self.name_findings = w.HTML(layout=side)
+        self.description = w.Textarea(
+            description="Description", style=STYLE, layout=w.Layout(width="520px", height="48px")
+        )
+        self.description_findings = w.HTML(layout=side)
+        self.role_arn = w.Combobox(
+            description="Role ARN",
+            options=[],
+            ensure_option=False,
+            placeholder="arn:aws:iam::123456789012:role/cleanrooms-ml-...",
+            style=STYLE,
+            layout=wide,
+        )
+        self.role_arn_note = w.HTML()
+        self.role_arn_findings = w.HTML()
+        self.tags_box = w.VBox()
+        self.tag_add = w.Button(description="Add tag", icon="plus", layout=w.Layout(width="110px"))
+        self.tag_rows: list[tuple[w.Text, w.Text, w.Button]] = []
+        self.tags_findings = w.HTML()
+        self.name.observe(view._on_name_change, names="value")
+        self.description.observe(view._on_description_change, names="value")
+        self.role_arn.observe(view._on_role_arn_change, names="value")
+        self.tag_add.on_click(view._on_tag_add_click)
+        self.box = w.VBox(
+            [
+                w.HBox([self.name, self.name_findings]),
+                w.HBox([self.description, self.description_findings]),
+                w.HBox(
+                    [
+                        self.role_arn,
+                        w.VBox([self.role_arn_note, self.role_arn_findings], layout=side),
+                    ]
+                ),
+                role_box,
+                w.HTML("<b>Tags</b>"),
+                self.tags_box,
+                w.HBox([self.tag_add, self.tags_findings]),
+            ]
+        )
+
+    def render(self, state: FormState, set_: Setter) -> None:
+        """Copy the fields, their findings and the tag rows into the widgets."""
+        set_(self.name, "value", state.name)
+        set_(self.description, "value", state.description)
+        set_(self.role_arn, "options", tuple(state.role_choices))
+        set_(self.role_arn, "value", state.role_arn)
+        set_(self.role_arn_note, "value", grey(state.role_choices_note or ""))
+        for field, cell in (
+            ("name", self.name_findings),
+            ("description", self.description_findings),
+            ("role_arn", self.role_arn_findings),
+            ("tags", self.tags_findings),
+        ):
+            set_(cell, "value", findings_html(state.findings_for(field)))
+        if len(self.tag_rows) != len(state.tags):
+            self._build_tags(state)
+        for (key, value, _), row in zip(self.tag_rows, state.tags, strict=True):
+            set_(key, "value", row.key)
+            set_(value, "value", row.value)
+
+    def _build_tags(self, state: FormState) -> None:
+        rows = []
+        self.tag_rows = []
+        view = self.view
+        for i, tag in enumerate(state.tags):
+            key = w.Text(value=tag.key, placeholder="key", layout=w.Layout(width="200px"))
+            value = w.Text(value=tag.value, placeholder="value", layout=w.Layout(width="260px"))
+            remove = w.Button(
+                icon="trash", tooltip="remove this tag", layout=w.Layout(width="40px")
+            )
+            key.observe(lambda ch, i=i: view._on_tag_key_change(i, ch), names="value")
+            value.observe(lambda ch, i=i: view._on_tag_value_change(i, ch), names="value")
+            remove.on_click(lambda _b, i=i: view._on_tag_remove_click(i))
+            self.tag_rows.append((key, value, remove))
+            rows.append(w.HBox([key, value, remove]))
+        self.tags_box.children = tuple(rows)

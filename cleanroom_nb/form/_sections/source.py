@@ -1,0 +1,94 @@
+"""Section 1, the source: Glue database and table, or where the DataFrame is registered."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import ipywidgets as w
+
+from cleanroom_nb.form._sections import Setter
+from cleanroom_nb.form._sections._html import GREEN, findings_html
+
+if TYPE_CHECKING:
+    from cleanroom_nb.form._state import FormState
+    from cleanroom_nb.form._view import TrainingDatasetForm
+
+STYLE = {"description_width": "110px"}
+
+
+class SourceSection:
+    """For a Glue source two dropdowns; for a DataFrame the target fields and "Register"."""
+
+    def __init__(self, view: TrainingDatasetForm, *, glue: bool) -> None:
+        self.glue = glue
+        wide = w.Layout(width="420px")
+        if glue:
+            self.database: w.Dropdown | w.Text = w.Dropdown(
+                description="Glue database", options=[""], style=STYLE, layout=wide
+            )
+            self.table: w.Dropdown | w.Text = w.Dropdown(
+                description="Glue table", options=[""], style=STYLE, layout=wide
+            )
+            children: list[w.Widget] = [w.HBox([self.database, self.table])]
+        else:
+            self.frame_info = w.HTML()
+            self.database = w.Text(
+                description="Glue database", placeholder="my_database", style=STYLE, layout=wide
+            )
+            self.table = w.Text(
+                description="Glue table", placeholder="interactions", style=STYLE, layout=wide
+            )
+            self.register_path = w.Text(
+                description="S3 path", placeholder="s3://bucket/prefix/", style=STYLE, layout=wide
+            )
+            self.register = w.Button(
+                description="Register in Glue", icon="database", button_style="info"
+            )
+            self.register_path.observe(view._on_register_path_change, names="value")
+            self.register.on_click(view._on_register_click)
+            children = [
+                self.frame_info,
+                w.HBox([self.register_path]),
+                w.HBox([self.database, self.table]),
+                self.register,
+            ]
+        self.database.observe(view._on_database_change, names="value")
+        self.table.observe(view._on_table_change, names="value")
+        self.source_findings = w.HTML()
+        self.box = w.VBox([*children, self.source_findings])
+
+    def render(self, state: FormState, set_: Setter) -> None:
+        """Copy the source part of the state into the widgets."""
+        if self.glue:
+            dbs = ("", *state.databases)
+            if state.database and state.database not in dbs:
+                dbs = (*dbs, state.database)
+            set_(self.database, "options", dbs)
+            set_(self.database, "value", state.database)
+            tables = ("", *state.tables)
+            if state.table and state.table not in tables:
+                tables = (*tables, state.table)
+            set_(self.table, "options", tables)
+            set_(self.table, "value", state.table)
+            set_(self.database, "disabled", state.busy)
+            set_(self.table, "disabled", state.busy or not state.database)
+        else:
+            df = state.df
+            assert df is not None
+            registered = (
+                f" &mdash; <span style='color:{GREEN}'>registered as "
+                f"<code>{html.escape('.'.join(state.registered_as))}</code></span>"
+                if state.registered_as and not state.needs_registration
+                else ""
+            )
+            set_(
+                self.frame_info,
+                "value",
+                f"DataFrame: {df.shape[0]:,} rows &times; {df.shape[1]} columns{registered}",
+            )
+            set_(self.database, "value", state.database)
+            set_(self.table, "value", state.table)
+            set_(self.register_path, "value", state.register_path)
+            set_(self.register, "disabled", state.busy or state.schema is None)
+        set_(self.source_findings, "value", findings_html(state.findings_for("source")))

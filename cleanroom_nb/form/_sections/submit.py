@@ -1,0 +1,78 @@
+"""Section 5, submit: the button, why it is disabled, progress, the result or the error."""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING
+
+import ipywidgets as w
+
+from cleanroom_nb.form._sections import Setter
+from cleanroom_nb.form._sections._html import GREEN, GREY, RED
+
+if TYPE_CHECKING:
+    from cleanroom_nb.form._state import FormState
+    from cleanroom_nb.form._view import TrainingDatasetForm
+
+
+class SubmitSection:
+    """Create the training dataset; offer to reuse an equal one after a name conflict."""
+
+    def __init__(self, view: TrainingDatasetForm) -> None:
+        self.submit = w.Button(
+            description="Create training dataset",
+            button_style="primary",
+            icon="cloud-upload",
+            layout=w.Layout(width="240px"),
+        )
+        self.progress = w.HTML()
+        self.result = w.HTML()
+        self.error = w.HTML()
+        self.reuse = w.Button(
+            description="Use the existing dataset",
+            icon="recycle",
+            layout=w.Layout(display="none", width="240px"),
+        )
+        self.submit.on_click(view._on_submit_click)
+        self.reuse.on_click(view._on_reuse_click)
+        self.box = w.VBox(
+            [w.HBox([self.submit, self.reuse]), self.progress, self.result, self.error]
+        )
+
+    def render(self, state: FormState, set_: Setter) -> None:
+        """Copy the submit state, progress, result and last error into the widgets."""
+        set_(self.submit, "disabled", not state.can_submit)
+        set_(self.submit, "description", "Sending..." if state.busy else "Create training dataset")
+        why = "; ".join(state.blockers)
+        lines = [state.progress] if state.progress else []
+        if not state.busy and why:
+            lines.append(f"Submit is disabled: {why}.")
+        set_(
+            self.progress,
+            "value",
+            f"<div class='crn-progress' style='color:{GREY}'>"
+            f"{'<br>'.join(html.escape(x) for x in lines)}</div>"
+            if lines
+            else "",
+        )
+        result = ""
+        if state.result_arn:
+            status = (
+                f"<br>status: <b>{html.escape(state.result_status)}</b>"
+                if state.result_status
+                else ""
+            )
+            result = (
+                f"<div class='crn-result' style='color:{GREEN}'>&#10003; training dataset "
+                f"<code class='crn-arn'>{html.escape(state.result_arn)}</code>{status}</div>"
+            )
+        set_(self.result, "value", result)
+        error = ""
+        if state.last_error is not None:
+            error = (
+                f"<div class='crn-error' style='color:{RED};white-space:pre-wrap'>"
+                f"&#10007; {html.escape(state.error_message)}</div>"
+            )
+        set_(self.error, "value", error)
+        set_(self.reuse.layout, "display", None if state.can_reuse else "none")
+        set_(self.reuse, "disabled", state.busy)

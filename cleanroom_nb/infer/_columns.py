@@ -1,0 +1,179 @@
+"""One column as the suggester sees it (name evidence, profile, scores) and its reason text."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cleanroom_nb import _roles
+from cleanroom_nb.infer._names import CATEGORICAL_WORDS, NameEvidence
+from cleanroom_nb.infer._profile import estimate_text
+from cleanroom_nb.infer._schema import (
+    BYTES,
+    DATE_STRING,
+    DATETIME,
+    DICT,
+    EMAIL,
+    EPOCH_UNITS,
+    FREE_TEXT,
+    HEX_HASH,
+    ISO_DATETIME,
+    LIST,
+    MIXED,
+    PERSON_NAME,
+    PHONE,
+    UUID,
+    ColumnProfile,
+)
+
+MIN_ROLE_SCORE = 0.4
+"""A column needs at least this score to get a required role."""
+MIN_ID_VALUES = 20
+"""An ID column has at least this many distinct values (unless every sampled row differs)."""
+TOP_CANDIDATES = 6
+"""Candidates per required role tried in the joint assignment."""
+MAX_CATEGORY_VALUES = 1000
+"""More distinct values than this (and few rows each) make an identifier, not a category."""
+
+_ID_TYPES = frozenset({"string", "int", "bigint"})
+_NO_FEATURE_TYPES = {
+    "binary": "bytes",
+    "struct": "structs (dicts)",
+    "map": "maps (dicts)",
+    "date": "dates",
+    "decimal": "decimals",
+    "tinyint": "tinyint (pandas int8)",
+    "smallint": "smallint (pandas int16)",
+    "timestamp": "datetimes",
+    "unknown": "values awswrangler cannot type",
+}
+_CATEGORY_HEADS = CATEGORICAL_WORDS - {"code"}
+_ROLE_NOUN = {_roles.USER_ID: "user", _roles.ITEM_ID: "item", _roles.TIMESTAMP: "time"}
+
+
+@dataclass
+class _Col:
+    name: str
+    glue_type: str
+    base: str
+    profile: ColumnProfile | None
+    ev: NameEvidence
+    api_ok: bool
+    scores: dict[str, float] = field(default_factory=dict)
+    names: dict[str, float] = field(default_factory=dict)
+    facts: dict[str, str] = field(default_factory=dict)
+    near_miss: dict[str, str] = field(default_factory=dict)
+    partition_key: bool = False
+    name_clash: str = ""
+
+    @property
+    def p(self) -> ColumnProfile:
+        assert self.profile is not None
+        return self.profile
+
+    def has(self, *patterns: str) -> bool:
+        return self.profile is not None and any(self.profile.has(x) for x in patterns)
+
+
+def _glue_name(name: str) -> str:
+    from cleanroom_nb.infer._schema import glue_column_name
+
+    try:
+        return glue_column_name(name)
+    except Exception:
+        return name
+
+
+def _never_null(dtype: str) -> bool:
+    return dtype.startswith(("int", "uint", "bool")) and "[" not in dtype
+
+
+def _type_text(c: _Col) -> str:
+    p = c.profile
+    if p is None:
+        return c.glue_type
+    if c.base == "unknown":
+        return f"pandas dtype {p.dtype}"
+    if p.kind in ("string", "int", "float", "bool") and c.base in ("string", "bigint", "double"):
+        return {"string": "string", "bigint": "integer", "double": "float", "int": "integer"}.get(
+            c.base, c.glue_type
+        )
+    return c.glue_type
+
+
+def _values_text(c: _Col) -> str:
+    p = c.profile
+    if p is None:
+        return "no sample values"
+    text = estimate_text(p)
+    if p.null_ratio >= 0.005:
+        text += f", {p.null_ratio:.0%} null"
+    return text
+
+
+def _pattern_text(c: _Col) -> str:
+    p = c.profile
+    if p is None or not p.patterns:
+        return ""
+    names = {
+        UUID: "UUIDs",
+        HEX_HASH: "hex hashes",
+        EMAIL: "e-mail addresses",
+        PHONE: "phone numbers",
+        PERSON_NAME: "person names",
+        ISO_DATETIME: "ISO date-times as text",
+        DATE_STRING: "dates as text",
+        DATETIME: "datetimes",
+        FREE_TEXT: "free text",
+        LIST: "lists",
+        DICT: "dicts",
+        BYTES: "bytes",
+        MIXED: "mixed value types",
+    }
+    out = []
+    for x in p.patterns:
+        if x == PERSON_NAME and _labels(c):
+            continue  # capitalised labels ("United Kingdom", "Second Class"), not people
+        if x in EPOCH_UNITS:
+            out.append(f"Unix epoch {EPOCH_UNITS[x]}")
+        elif x in names:
+            out.append(names[x])
+    return ", ".join(out)
+
+
+def _reason(c: _Col, head: str) -> str:
+    parts = [head] if head else []
+    parts.append(_values_text(c))
+    pat = _pattern_text(c)
+    if pat and pat not in head:
+        parts.append(pat)
+    parts.append(_type_text(c))
+    return "; ".join(parts)
+
+
+def _time_values(c: _Col) -> str | None:
+    """How the column holds times, or None."""
+    p = c.profile
+    if p is None:
+        return None
+    if p.time_unit and p.kind in ("int", "float", "string"):
+        return "epoch"
+    if p.has(DATETIME):
+        return "datetime"
+    if p.has(ISO_DATETIME) or p.has(DATE_STRING):
+        return "text"
+    return None
+
+
+def _labels(c: _Col) -> bool:
+    """Capitalised words that name places, modes or segments, not people.
+
+    A name such as ``country``, ``city``, ``ship_mode`` or ``segment`` says so, and so do a
+    few values repeated over many rows (``"Second Class"``, ``"Home Office"``).
+    """
+    p = c.profile
+    if c.ev.hint == "categorical" and c.ev.hint_word in _CATEGORY_HEADS:
+        return True
+    if p is None:
+        return False
+    d = p.est_distinct or p.distinct
+    return d <= 30 and (p.est_rows_per_value or p.rows_per_value) >= 10

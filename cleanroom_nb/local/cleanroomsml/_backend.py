@@ -1,0 +1,327 @@
+"""The emulator's state and rules: training datasets, their tags, and the audience models on them.
+
+Only what AWS documents is enforced (RULES.md 8, 19):
+
+* every constraint of botocore's service model (checked by the wire layer before calling here);
+* a training dataset name is unique per account and region: ConflictException;
+* a role of another account: AccessDeniedException ("Passing a role across AWS accounts is not
+  allowed", API reference); a role the caller may not pass (told with
+  :meth:`Backend.deny_pass_role`): AccessDeniedException. Nothing else about the role is
+  checked at create time — the trust policy and the data are used only when an audience model
+  trains;
+* at most 50 tags per resource, no ``aws:`` prefix (tagging documentation);
+* a training dataset that audience models depend on cannot be deleted: ConflictException
+  (DeleteTrainingDataset documentation). Audience models are not trained here: tests add them
+  with :meth:`Backend.add_audience_model`;
+* ``TrainingDatasetStatus`` has one value, ACTIVE (service model and CloudFormation schema).
+
+CreateTrainingDataset is marked ``idempotent`` in the service model, but its request has no
+idempotency token and its name must be unique, so an identical repeat is answered like any
+repeat of a name: ConflictException (the documented error; the library's
+``if_exists="reuse"`` then finds the dataset).
+"""
+
+from __future__ import annotations
+
+import base64
+import copy
+import datetime as dt
+import threading
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cleanroom_nb.aws._service_role import partition
+from cleanroom_nb.local.cleanroomsml import _exceptions as errors
+
+MAX_TAGS = 50
+"""The documented tag limit per resource (the service model's map allows 200)."""
+ACTIVE = "ACTIVE"
+
+
+def iso(t: float) -> str:
+    """An ISO 8601 UTC time, as the service model asks (``timestampFormat: iso8601``)."""
+    return (
+        dt.datetime.fromtimestamp(t, dt.UTC)
+        .isoformat(timespec="milliseconds")
+        .replace("+00:00", "Z")
+    )
+
+
+@dataclass
+class Dataset:
+    """One stored training dataset."""
+
+    arn: str
+    name: str
+    role_arn: str
+    training_data: list[Any]
+    description: str | None
+    tags: dict[str, str]
+    created: float
+    account: str
+    region: str
+    seq: int
+    status: str = ACTIVE
+
+    def describe(self) -> dict[str, Any]:
+        """As GetTrainingDataset answers."""
+        out: dict[str, Any] = {
+            "createTime": iso(self.created),
+            "updateTime": iso(self.created),
+            "trainingDatasetArn": self.arn,
+            "name": self.name,
+            "trainingData": copy.deepcopy(self.training_data),
+            "status": self.status,
+            "roleArn": self.role_arn,
+            "tags": dict(self.tags),
+        }
+        if self.description is not None:
+            out["description"] = self.description
+        return out
+
+
+@dataclass
+class AudienceModel:
+    """An audience model trained on a training dataset (added by tests, never trained here)."""
+
+    arn: str
+    name: str
+    training_dataset_arn: str
+    created: float
+    account: str
+    region: str
+    seq: int
+    status: str = ACTIVE
+    tags: dict[str, str] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        """As ListAudienceModels answers (AudienceModelSummary)."""
+        return {
+            "createTime": iso(self.created),
+            "updateTime": iso(self.created),
+            "audienceModelArn": self.arn,
+            "name": self.name,
+            "trainingDatasetArn": self.training_dataset_arn,
+            "status": self.status,
+        }
+
+
+def check_tags(tags: Mapping[str, str]) -> None:
+    """The documented tag rules: at most 50, no ``aws:`` prefix (in any case)."""
+    if len(tags) > MAX_TAGS:
+        raise errors.validation(
+            f"A resource can have at most {MAX_TAGS} tags; this request gives {len(tags)}"
+        )
+    reserved = sorted(k for k in tags if k.lower().startswith("aws:"))
+    if reserved:
+        raise errors.validation(
+            f"Tag keys starting with 'aws:' are reserved for AWS use: {', '.join(reserved)}"
+        )
+
+
+def _page(items: Sequence[Any], params: Mapping[str, Any], size: int) -> tuple[list[Any], Any]:
+    """One page of ``items`` (each with ``.seq``) after ``nextToken``; and the next token."""
+    after = 0
+    if "nextToken" in params:
+        try:
+            after = int(base64.urlsafe_b64decode(str(params["nextToken"]).encode()).decode())
+        except ValueError as exc:
+            raise errors.validation("Invalid nextToken") from exc
+    size = int(params.get("maxResults", size))
+    rest = [i for i in items if i.seq > after]
+    page = rest[:size]
+    token = (
+        base64.urlsafe_b64encode(str(page[-1].seq).encode()).decode() if len(rest) > size else None
+    )
+    return page, token
+
+
+class Backend:
+    """The in-memory state of one emulator; every method is thread-safe."""
+
+    def __init__(self, default_page_size: int = 100) -> None:
+        self.default_page_size = default_page_size
+        self.lock = threading.RLock()
+        self.datasets: dict[str, Dataset] = {}
+        self.audience_models: dict[str, AudienceModel] = {}
+        self.denied_roles: set[str] = set()
+        self._seq = 0
+
+    def reset(self) -> None:
+        """Forget every dataset, audience model and denied role."""
+        with self.lock:
+            self.datasets.clear()
+            self.audience_models.clear()
+            self.denied_roles.clear()
+
+    def _next(self) -> int:
+        self._seq += 1
+        return self._seq
+
+    # ------------------------------------------------------------------ knobs
+
+    def deny_pass_role(self, role_arn: str) -> None:
+        """Refuse creates with ``role_arn`` as when the caller lacks iam:PassRole on it."""
+        with self.lock:
+            self.denied_roles.add(role_arn)
+
+    def add_audience_model(self, training_dataset_arn: str, name: str) -> str:
+        """Store an audience model trained on ``training_dataset_arn``; returns its ARN."""
+        with self.lock:
+            ds = self.find(training_dataset_arn)
+            arn = (
+                f"arn:{partition(ds.region)}:cleanrooms-ml:{ds.region}:{ds.account}:"
+                f"audience-model/{uuid.uuid4()}"
+            )
+            self.audience_models[arn] = AudienceModel(
+                arn, name, ds.arn, time.time(), ds.account, ds.region, self._next()
+            )
+            return arn
+
+    def set_status(self, arn: str, status: str) -> None:
+        """Make GetTrainingDataset report ``status`` for ``arn`` (any text, for tests)."""
+        with self.lock:
+            self.find(arn).status = status
+
+    # ------------------------------------------------------------- datasets
+
+    def find(self, arn: str) -> Dataset:
+        """The dataset ``arn`` (ResourceNotFoundException when there is none)."""
+        ds = self.datasets.get(arn)
+        if ds is None:
+            raise errors.not_found("Training dataset", arn)
+        return ds
+
+    def create(self, params: Mapping[str, Any], account: str, region: str) -> dict[str, Any]:
+        """CreateTrainingDataset (the model's constraints were checked by the caller)."""
+        tags = dict(params.get("tags") or {})
+        check_tags(tags)
+        role_arn = str(params["roleArn"])
+        role_account = role_arn.split(":")[4]
+        if role_account != account:
+            raise errors.access_denied(
+                f"Cross-account role passing is not allowed: the role {role_arn} is in account "
+                f"{role_account}, the caller is in account {account}"
+            )
+        with self.lock:
+            if role_arn in self.denied_roles:
+                raise errors.access_denied(
+                    f"User: arn:{partition(region)}:sts::{account}:assumed-role/caller is not "
+                    f"authorized to perform: iam:PassRole on resource: {role_arn}"
+                )
+            name = str(params["name"])
+            for other in self.datasets.values():
+                if (other.name, other.account, other.region) == (name, account, region):
+                    raise errors.conflict(f"A training dataset named {name!r} already exists")
+            arn = (
+                f"arn:{partition(region)}:cleanrooms-ml:{region}:{account}:"
+                f"training-dataset/{uuid.uuid4()}"
+            )
+            self.datasets[arn] = Dataset(
+                arn=arn,
+                name=name,
+                role_arn=role_arn,
+                training_data=copy.deepcopy(params["trainingData"]),
+                description=params.get("description"),
+                tags=tags,
+                created=time.time(),
+                account=account,
+                region=region,
+                seq=self._next(),
+            )
+        return {"trainingDatasetArn": arn}
+
+    def get(self, arn: str) -> dict[str, Any]:
+        """GetTrainingDataset."""
+        with self.lock:
+            return self.find(arn).describe()
+
+    def list(self, params: Mapping[str, Any], account: str, region: str) -> dict[str, Any]:
+        """ListTrainingDatasets: this account and region, oldest first, in pages."""
+        keys = ("createTime", "updateTime", "trainingDatasetArn", "name", "status", "description")
+        with self.lock:
+            mine = sorted(
+                (d for d in self.datasets.values() if (d.account, d.region) == (account, region)),
+                key=lambda d: d.seq,
+            )
+            page, token = _page(mine, params, self.default_page_size)
+            items = [{k: v for k, v in d.describe().items() if k in keys} for d in page]
+        out: dict[str, Any] = {"trainingDatasets": items}
+        if token is not None:
+            out["nextToken"] = token
+        return out
+
+    def delete(self, arn: str) -> dict[str, Any]:
+        """DeleteTrainingDataset; refused while audience models depend on the dataset."""
+        with self.lock:
+            ds = self.find(arn)
+            users = [m.name for m in self.audience_models.values() if m.training_dataset_arn == arn]
+            if users:
+                raise errors.conflict(
+                    "You can't complete this action because another resource depends on this "
+                    f"resource: audience model(s) {', '.join(users)} use training dataset {arn}"
+                )
+            del self.datasets[ds.arn]
+        return {}
+
+    # ------------------------------------------------------------------ tags
+
+    def _tagged(self, arn: str) -> Dataset | AudienceModel:
+        found = self.datasets.get(arn) or self.audience_models.get(arn)
+        if found is None:
+            raise errors.not_found("Resource", arn)
+        return found
+
+    def tag(self, arn: str, tags: Mapping[str, str]) -> dict[str, Any]:
+        """TagResource: add or replace tags."""
+        with self.lock:
+            res = self._tagged(arn)
+            merged = {**res.tags, **tags}
+            check_tags(merged)
+            res.tags = merged
+        return {}
+
+    def untag(self, arn: str, keys: Sequence[str]) -> dict[str, Any]:
+        """UntagResource: remove tags by key (unknown keys are ignored)."""
+        with self.lock:
+            res = self._tagged(arn)
+            for key in keys:
+                res.tags.pop(key, None)
+        return {}
+
+    def tags_of(self, arn: str) -> dict[str, Any]:
+        """ListTagsForResource."""
+        with self.lock:
+            return {"tags": dict(self._tagged(arn).tags)}
+
+    # -------------------------------------------------------- audience models
+
+    def list_audience_models(
+        self, params: Mapping[str, Any], account: str, region: str
+    ) -> dict[str, Any]:
+        """ListAudienceModels: this account and region, in pages."""
+        with self.lock:
+            mine = sorted(
+                (
+                    m
+                    for m in self.audience_models.values()
+                    if (m.account, m.region) == (account, region)
+                ),
+                key=lambda m: m.seq,
+            )
+            page, token = _page(mine, params, self.default_page_size)
+            out: dict[str, Any] = {"audienceModels": [m.summary() for m in page]}
+        if token is not None:
+            out["nextToken"] = token
+        return out
+
+    def delete_audience_model(self, arn: str) -> dict[str, Any]:
+        """DeleteAudienceModel."""
+        with self.lock:
+            if arn not in self.audience_models:
+                raise errors.not_found("Audience model", arn)
+            del self.audience_models[arn]
+        return {}

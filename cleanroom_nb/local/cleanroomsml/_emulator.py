@@ -1,0 +1,330 @@
+"""CleanRoomsMLEmulator: a local Clean Rooms ML service on 127.0.0.1, and its test knobs.
+
+moto has no ``cleanroomsml``. The emulator speaks the service's real ``rest-json`` wire
+protocol (routes from botocore's model, :mod:`._wire`), so botocore's own serializer, signer,
+retry handler and error parser run end to end, from a test, a notebook kernel or another
+process. It implements CreateTrainingDataset, GetTrainingDataset, ListTrainingDatasets (pages),
+DeleteTrainingDataset, TagResource, UntagResource, ListTagsForResource, ListAudienceModels and
+DeleteAudienceModel, and rejects only what AWS documents (:mod:`._backend`). Errors are answered
+as AWS does: the model's HTTP status (429 for ThrottlingException also where an older model lacks
+the shape), ``Content-Type: application/json``, a ``{"message": ...}`` body and the code in
+``x-amzn-ErrorType``.
+
+Knobs for tests: :meth:`~CleanRoomsMLEmulator.throttle`, :meth:`~CleanRoomsMLEmulator.inject_error`,
+:meth:`~CleanRoomsMLEmulator.deny_pass_role` (AccessDeniedException as when the caller lacks
+``iam:PassRole``), :meth:`~CleanRoomsMLEmulator.add_audience_model` (so that deleting the dataset
+gives the documented ConflictException), :meth:`~CleanRoomsMLEmulator.set_status` (a status the
+model may not list), and the session token :data:`EXPIRED_SESSION_TOKEN`.
+:attr:`~CleanRoomsMLEmulator.calls` records every request it answered.
+
+On an identical repeat of CreateTrainingDataset the emulator answers ConflictException, as for
+any repeat of a name: the model marks the operation idempotent but gives it no idempotency token,
+and the API reference says the name "must be unique in your account and region".
+
+Examples
+--------
+>>> import boto3
+>>> with CleanRoomsMLEmulator() as emu:
+...     client = boto3.client("cleanroomsml", endpoint_url=emu.url, region_name="us-east-1",
+...                           aws_access_key_id="testing", aws_secret_access_key="testing")
+...     client.list_training_datasets()["trainingDatasets"]
+[]
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+import urllib.parse
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from cleanroom_nb.local.cleanroomsml import _exceptions as errors
+from cleanroom_nb.local.cleanroomsml import _wire
+from cleanroom_nb.local.cleanroomsml._backend import Backend
+from cleanroom_nb.local.cleanroomsml._server import Answer, Server
+
+DEFAULT_ACCOUNT_ID = "123456789012"
+"""The account the emulator treats as the caller's (moto's default account too)."""
+DEFAULT_REGION = "us-east-1"
+"""The region used when a request's signature names none."""
+EXPIRED_SESSION_TOKEN = "expired"
+"""A session token the emulator answers with ``ExpiredTokenException`` (403), as AWS does for
+expired temporary credentials: ``boto3.Session(..., aws_session_token=EXPIRED_SESSION_TOKEN)``."""
+ENDPOINT_ENV = "AWS_ENDPOINT_URL_CLEANROOMSML"
+"""The environment variable botocore reads for the Clean Rooms ML endpoint."""
+
+_CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/,\s]+)/([^/,\s]+)/aws4_request")
+
+
+@dataclass(frozen=True)
+class Call:
+    """One request the emulator answered: operation name, HTTP status and error code (if any)."""
+
+    operation: str
+    status: int
+    error: str | None = None
+
+
+@dataclass
+class _Injected:
+    code: str
+    message: str
+    status: int
+    remaining: int
+    operation: str | None
+
+
+class CleanRoomsMLEmulator:
+    """An in-memory Clean Rooms ML service on 127.0.0.1 (real wire protocol).
+
+    Use it as a context manager (or call :meth:`start` and :meth:`stop`). It sets nothing
+    globally: point clients at :attr:`url` with ``endpoint_url=`` or the environment variable
+    ``AWS_ENDPOINT_URL_CLEANROOMSML`` (see :meth:`env`). It is thread-safe.
+
+    Parameters
+    ----------
+    host, port
+        Where to listen; ``port=0`` picks a free port.
+    account_id
+        The caller's account: ARNs are made in it, and a role of another account is refused
+        with AccessDeniedException, as AWS documents.
+    region
+        The region used for ARNs when a request's signature names none (normally the region of
+        the signing client is used; the ARN's partition follows the region).
+    default_page_size
+        Page size of the List operations when the request gives no ``maxResults``.
+    require_signature
+        Refuse unsigned requests with ``MissingAuthenticationTokenException`` (403), as AWS
+        does. Switch off for hand-made HTTP requests.
+
+    Examples
+    --------
+    >>> import boto3
+    >>> with CleanRoomsMLEmulator(account_id="111122223333") as emu:
+    ...     c = boto3.client("cleanroomsml", endpoint_url=emu.url, region_name="cn-north-1",
+    ...                      aws_access_key_id="k", aws_secret_access_key="s")
+    ...     arn = c.create_training_dataset(
+    ...         name="ds", roleArn="arn:aws-cn:iam::111122223333:role/cleanrooms-ml-r",
+    ...         trainingData=[{"type": "INTERACTIONS", "inputConfig": {
+    ...             "schema": [{"columnName": "u", "columnTypes": ["USER_ID"]}],
+    ...             "dataSource": {"glueDataSource": {"databaseName": "db", "tableName": "t"}}}}],
+    ...     )["trainingDatasetArn"]
+    ...     c.get_training_dataset(trainingDatasetArn=arn)["status"], arn.split(":")[1:5]
+    ('ACTIVE', ['aws-cn', 'cleanrooms-ml', 'cn-north-1', '111122223333'])
+    """
+
+    def __init__(
+        self,
+        *,
+        host: str = "127.0.0.1",
+        port: int = 0,
+        account_id: str = DEFAULT_ACCOUNT_ID,
+        region: str = DEFAULT_REGION,
+        default_page_size: int = 100,
+        require_signature: bool = True,
+    ) -> None:
+        self.host = host
+        self.port = port
+        self.account_id = account_id
+        self.region = region
+        self.require_signature = require_signature
+        self.backend = Backend(default_page_size)
+        self._lock = threading.RLock()
+        self._injected: list[_Injected] = []
+        self._calls: list[Call] = []
+        self._server: Server | None = None
+
+    @property
+    def default_page_size(self) -> int:
+        """Page size of the List operations when a request gives no ``maxResults``."""
+        return self.backend.default_page_size
+
+    @default_page_size.setter
+    def default_page_size(self, value: int) -> None:
+        self.backend.default_page_size = value
+
+    # ----------------------------------------------------------------- lifecycle
+
+    def start(self) -> CleanRoomsMLEmulator:
+        """Start serving in a background thread; returns ``self``. Idempotent."""
+        if self._server is None:
+            self._server = Server(self.host, self.port, self._respond)
+            self.port = self._server.port
+        return self
+
+    def stop(self) -> None:
+        """Stop serving, close the socket and every open (keep-alive) connection. Idempotent."""
+        server, self._server = self._server, None
+        if server is not None:
+            server.close()
+
+    def __enter__(self) -> CleanRoomsMLEmulator:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def running(self) -> bool:
+        """Whether the server is serving."""
+        return self._server is not None
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. ``http://127.0.0.1:54321`` (start the emulator first)."""
+        if self._server is None:
+            raise RuntimeError("the emulator is not running; call start() or use `with`")
+        return f"http://{self.host}:{self.port}"
+
+    def env(self) -> dict[str, str]:
+        """The environment setting that points botocore's Clean Rooms ML clients here.
+
+        Examples
+        --------
+        >>> with CleanRoomsMLEmulator() as emu:
+        ...     list(emu.env())
+        ['AWS_ENDPOINT_URL_CLEANROOMSML']
+        """
+        return {ENDPOINT_ENV: self.url}
+
+    def __repr__(self) -> str:
+        where = self.url if self.running else "stopped"
+        return f"CleanRoomsMLEmulator({where}, account_id={self.account_id!r})"
+
+    # ----------------------------------------------------------------- test knobs
+
+    def reset(self) -> None:
+        """Forget every dataset, audience model, injected error, denied role and recorded call."""
+        self.backend.reset()
+        with self._lock:
+            self._injected.clear()
+            self._calls.clear()
+
+    def throttle(self, count: int = 1, *, operation: str | None = None) -> None:
+        """Answer the next ``count`` requests (of ``operation``, or any) with ThrottlingException.
+
+        Examples
+        --------
+        >>> emu = CleanRoomsMLEmulator()
+        >>> emu.throttle(2, operation="CreateTrainingDataset")
+        """
+        self.inject_error("ThrottlingException", "Rate exceeded", count=count, operation=operation)
+
+    def inject_error(
+        self,
+        code: str,
+        message: str,
+        *,
+        status: int | None = None,
+        count: int = 1,
+        operation: str | None = None,
+    ) -> None:
+        """Answer the next ``count`` requests (of ``operation``, or any) with the error ``code``.
+
+        ``status`` defaults to the HTTP status the service model gives the error (429 for
+        ThrottlingException when the model lacks it, as the API reference documents; else 400).
+        """
+        with self._lock:
+            self._injected.append(
+                _Injected(code, message, status or errors.error_status(code), count, operation)
+            )
+
+    def deny_pass_role(self, role_arn: str) -> None:
+        """Refuse ``role_arn`` with AccessDeniedException, as when the caller lacks iam:PassRole."""
+        self.backend.deny_pass_role(role_arn)
+
+    def add_audience_model(self, training_dataset_arn: str, name: str = "audience-model") -> str:
+        """Store an audience model trained on a dataset (not trained here); returns its ARN.
+
+        While it exists, DeleteTrainingDataset of that dataset answers ConflictException, as the
+        service model documents. ListAudienceModels lists it; DeleteAudienceModel removes it.
+        """
+        return self.backend.add_audience_model(training_dataset_arn, name)
+
+    def set_status(self, training_dataset_arn: str, status: str) -> None:
+        """Make GetTrainingDataset report ``status`` (e.g. one the service model does not list)."""
+        self.backend.set_status(training_dataset_arn, status)
+
+    @property
+    def calls(self) -> list[Call]:
+        """Every request answered so far (a copy), oldest first."""
+        with self._lock:
+            return list(self._calls)
+
+    def call_count(self, operation: str) -> int:
+        """How many requests of ``operation`` were answered, whatever their outcome."""
+        with self._lock:
+            return sum(1 for c in self._calls if c.operation == operation)
+
+    @property
+    def datasets(self) -> dict[str, dict[str, Any]]:
+        """A snapshot of the stored datasets, by ARN, as GetTrainingDataset would describe them."""
+        with self.backend.lock:
+            return {arn: d.describe() for arn, d in self.backend.datasets.items()}
+
+    # ----------------------------------------------------------------- requests
+
+    def _respond(
+        self, method: str, raw_path: str, headers: Mapping[str, str], body: bytes
+    ) -> Answer:
+        split = urllib.parse.urlsplit(raw_path)
+        query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
+        found = _wire.match(method, split.path)
+        operation = found[0] if found else "Unknown"
+        try:
+            if found is None:
+                raise errors.ApiError(
+                    "UnknownOperationException", f"No operation matches {method} {split.path}"
+                )
+            account, region = self._authenticate(headers)
+            self._maybe_inject(operation)
+            result = _wire.dispatch(self.backend, operation, found[1], query, body, account, region)
+            answer: Answer = (200, result, None)
+        except errors.ApiError as err:
+            answer = (err.status, {"message": err.message}, err.code)
+        with self._lock:
+            self._calls.append(Call(operation, answer[0], answer[2]))
+        return answer
+
+    def _authenticate(self, headers: Mapping[str, str]) -> tuple[str, str]:
+        if headers.get("x-amz-security-token") == EXPIRED_SESSION_TOKEN:
+            raise errors.ApiError(
+                "ExpiredTokenException", "The security token included in the request is expired"
+            )
+        scope = _CREDENTIAL_SCOPE.search(headers.get("authorization") or "")
+        if scope is None:
+            if self.require_signature:
+                raise errors.ApiError(
+                    "MissingAuthenticationTokenException", "Missing Authentication Token"
+                )
+            return self.account_id, self.region
+        return self.account_id, scope.group(3)
+
+    def _maybe_inject(self, operation: str) -> None:
+        with self._lock:
+            for inj in self._injected:
+                if inj.remaining > 0 and inj.operation in (None, operation):
+                    inj.remaining -= 1
+                    raise errors.ApiError(inj.code, inj.message, inj.status)
+            self._injected = [i for i in self._injected if i.remaining > 0]
+
+
+def running(**kwargs: Any) -> Iterator[CleanRoomsMLEmulator]:
+    """Yield a started emulator and stop it afterwards (a generator for pytest fixtures).
+
+    Examples
+    --------
+    >>> gen = running()
+    >>> emu = next(gen)
+    >>> emu.running
+    True
+    >>> gen.close(); emu.running
+    False
+    """
+    emu = CleanRoomsMLEmulator(**kwargs).start()
+    try:
+        yield emu
+    finally:
+        emu.stop()

@@ -1,0 +1,362 @@
+"""The readiness report: the figures Clean Rooms ML's data rules are about, and findings.
+
+Clean Rooms ML needs at least 1,000,000 rows, at least 100,000 distinct users with at least two
+interactions each, and timestamps in Unix epoch seconds; it only finds out hours later, when a
+model trains. A :class:`ReadinessReport` holds those figures, computed in-process
+(:mod:`cleanroom_nb.readiness._pandas`) or by one Athena query
+(:mod:`cleanroom_nb.readiness._athena`), and :func:`rule_findings` judges them against each rule.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from cleanroom_nb import _roles
+from cleanroom_nb._findings import Finding, Findings
+from cleanroom_nb.glue._athena import fmt_bytes
+from cleanroom_nb.infer import _fix
+from cleanroom_nb.infer._schema import TrainingSchema
+
+EPOCH_2000 = 946_684_800
+"""2000-01-01T00:00:00Z in epoch seconds: earlier timestamps are suspicious."""
+
+
+@dataclass
+class ReadinessReport:
+    """The figures Clean Rooms ML's data rules are about, with findings against each rule.
+
+    Attributes
+    ----------
+    rows
+        Rows in the data.
+    distinct_users
+        Distinct non-null USER_ID values.
+    users_with_2plus
+        Users with at least two interactions (rows).
+    null_user_ids, null_item_ids, null_timestamps
+        Rows whose USER_ID / ITEM_ID / TIMESTAMP is null.
+    ts_min, ts_max
+        The smallest and largest TIMESTAMP value (numbers for epoch columns, ``pd.Timestamp``
+        for datetime columns).
+    ts_unit
+        The unit the values imply: ``"s"``, ``"ms"``, ``"us"``, ``"ns"``, ``"datetime"`` for
+        datetime columns, or None when it cannot be told.
+    bytes_scanned
+        Bytes Athena scanned (None for a DataFrame).
+    findings
+        Errors/warnings against each rule, with the fix.
+
+    Examples
+    --------
+    >>> r = ReadinessReport(rows=10, distinct_users=3, users_with_2plus=2, null_user_ids=0,
+    ...                     null_item_ids=0, null_timestamps=0, ts_min=1_700_000_000,
+    ...                     ts_max=1_700_000_500, ts_unit="s")
+    >>> r.findings = rule_findings(r); [f.code for f in r.findings]
+    ['min_rows', 'min_users_with_2_interactions']
+    """
+
+    rows: int
+    distinct_users: int | None
+    users_with_2plus: int | None
+    null_user_ids: int | None
+    null_item_ids: int | None
+    null_timestamps: int | None
+    ts_min: Any
+    ts_max: Any
+    ts_unit: str | None
+    bytes_scanned: int | None = None
+    findings: Findings = field(default_factory=Findings)
+    source: str = "DataFrame"
+    user_column: str | None = None
+    item_column: str | None = None
+    timestamp_column: str | None = None
+    seconds: float = 0.0
+    query_id: str | None = None
+
+    @property
+    def ok(self) -> bool:
+        """True when no finding is an error."""
+        return self.findings.ok
+
+    def checks(self) -> list[tuple[str, str, str, str]]:
+        """Each rule as (rule, measured, required, status).
+
+        ``status`` is ``"ok"``, ``"fail"`` (Clean Rooms ML rejects it), ``"warn"`` (rows it
+        cannot use) or ``"unknown"``.
+        """
+
+        def status(passed: bool | None, failed: str = "fail") -> str:
+            return "unknown" if passed is None else ("ok" if passed else failed)
+
+        out = [
+            (
+                "rows",
+                f"{self.rows:,}",
+                f">= {_roles.MIN_ROWS:,}",
+                status(self.rows >= _roles.MIN_ROWS),
+            ),
+        ]
+        two = self.users_with_2plus
+        out.append(
+            (
+                "users with >= 2 interactions",
+                "?" if two is None else f"{two:,} (of {self.distinct_users or 0:,} users)",
+                f">= {_roles.MIN_USERS_WITH_TWO_INTERACTIONS:,}",
+                status(None if two is None else two >= _roles.MIN_USERS_WITH_TWO_INTERACTIONS),
+            )
+        )
+        out.append(
+            (
+                "timestamp unit",
+                f"{self.ts_unit or '?'} ({_fmt_ts(self.ts_min)} .. {_fmt_ts(self.ts_max)})",
+                "epoch seconds",
+                "warn"
+                if self.ts_unit == "datetime"
+                else status(None if self.ts_unit is None else self.ts_unit == "s"),
+            )
+        )
+        nulls = [
+            x
+            for x in (self.null_user_ids, self.null_item_ids, self.null_timestamps)
+            if x is not None
+        ]
+        out.append(
+            (
+                "null ids / timestamps",
+                f"{self.null_user_ids or 0:,} / {self.null_item_ids or 0:,} / "
+                f"{self.null_timestamps or 0:,}",
+                "none",
+                status(sum(nulls) == 0 if nulls else None, failed="warn"),
+            )
+        )
+        return out
+
+    def __str__(self) -> str:
+        lines = [f"Readiness of {self.source}: {'ready' if self.ok else 'NOT ready'}"]
+        for rule, measured, required, state in self.checks():
+            mark = {"ok": "ok  ", "fail": "FAIL", "warn": "warn", "unknown": "?   "}[state]
+            lines.append(f"  [{mark}] {rule}: {measured} (required {required})")
+        if self.bytes_scanned is not None:
+            lines.append(f"  Athena scanned {fmt_bytes(self.bytes_scanned)}")
+        lines.extend(f"  {f}" for f in self.findings)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        marks = {
+            "ok": "<span style='color:#1a7f37'>&#10003;</span>",
+            "fail": "<span style='color:#cf222e'>&#10007;</span>",
+            "warn": "<span style='color:#9a6700'>!</span>",
+            "unknown": "<span style='color:#6e7781'>?</span>",
+        }
+        rows = "".join(
+            f"<tr><td>{marks[p]}</td><td style='text-align:left'>{html.escape(rule)}</td>"
+            f"<td style='text-align:right'>{html.escape(measured)}</td>"
+            f"<td style='text-align:left'>{html.escape(required)}</td></tr>"
+            for rule, measured, required, p in self.checks()
+        )
+        extra = []
+        if self.bytes_scanned is not None:
+            extra.append(f"Athena scanned {fmt_bytes(self.bytes_scanned)}")
+        if self.query_id:
+            extra.append(f"query {html.escape(self.query_id)}")
+        extra.append(f"{self.seconds:.2f} s")
+        cols = ", ".join(
+            f"{r}: <code>{html.escape(c)}</code>"
+            for r, c in (
+                ("user", self.user_column),
+                ("item", self.item_column),
+                ("time", self.timestamp_column),
+            )
+            if c
+        )
+        verdict = (
+            "<b style='color:#1a7f37'>ready</b>"
+            if self.ok
+            else "<b style='color:#cf222e'>not ready</b>"
+        )
+        return (
+            f"<div><p><b>Readiness</b> of {html.escape(self.source)}: {verdict} "
+            f"<span style='color:#6e7781'>({cols}; {'; '.join(extra)})</span></p>"
+            "<table><thead><tr><th></th><th>rule</th><th>measured</th><th>required</th></tr>"
+            f"</thead><tbody>{rows}</tbody></table>" + self.findings._repr_html_() + "</div>"
+        )
+
+
+def _fmt_ts(v: Any) -> str:
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return "?"
+    if isinstance(v, int | np.integer):
+        return f"{int(v):,}"
+    return str(v)
+
+
+def implied_unit(value: Any) -> str | None:
+    """The epoch unit a timestamp value implies, by magnitude (1973 .. 2286 in that unit).
+
+    The thresholds are those of :func:`cleanroom_nb.to_epoch_seconds`.
+
+    Examples
+    --------
+    >>> [implied_unit(v) for v in (1_700_000_000, 1_700_000_000_000, 1.7e15, 1.7e18)]
+    ['s', 'ms', 'us', 'ns']
+    >>> implied_unit(pd.Timestamp("2024-01-01")), implied_unit("2024-01-01"), implied_unit(None)
+    ('datetime', None, None)
+    """
+    if value is None or value is pd.NaT:
+        return None
+    if isinstance(value, pd.Timestamp | np.datetime64) or hasattr(value, "isoformat"):
+        return "datetime"
+    if isinstance(value, bool | np.bool_) or not isinstance(value, int | float | np.number):
+        return None
+    v = abs(float(value))
+    return None if math.isnan(v) else _fix.epoch_unit(v)
+
+
+def rule_findings(report: ReadinessReport) -> Findings:
+    """Findings against each data rule (rows, users, timestamp unit and range, nulls).
+
+    Paths are ``"data.rows"``, ``"data.users"``, ``"columns.<name>"``.
+    """
+    out = Findings()
+    if report.rows < _roles.MIN_ROWS:
+        out.append(
+            Finding(
+                "error",
+                "data.rows",
+                "min_rows",
+                f"the data has {report.rows:,} rows; Clean Rooms ML needs at least "
+                f"{_roles.MIN_ROWS:,}. Add {_roles.MIN_ROWS - report.rows:,} or more rows (a longer "
+                "period, more event types) before creating the training dataset.",
+            )
+        )
+    user = report.user_column or "USER_ID"
+    if report.users_with_2plus is not None and (
+        report.users_with_2plus < _roles.MIN_USERS_WITH_TWO_INTERACTIONS
+    ):
+        out.append(
+            Finding(
+                "error",
+                "data.users",
+                "min_users_with_2_interactions",
+                f"{report.users_with_2plus:,} of {report.distinct_users or 0:,} distinct users "
+                f"({user!r}) have at least 2 interactions; Clean Rooms ML needs at least "
+                f"{_roles.MIN_USERS_WITH_TWO_INTERACTIONS:,}. Add data (a longer period, more "
+                "event types), or check that the USER_ID column is the right one.",
+            )
+        )
+    out.extend(_timestamp_findings(report))
+    out.extend(_null_findings(report))
+    return out
+
+
+def _timestamp_findings(report: ReadinessReport) -> list[Finding]:
+    """Findings about the TIMESTAMP column: its unit, mixed units, its range."""
+    out: list[Finding] = []
+    ts = report.timestamp_column or "TIMESTAMP"
+    tpath = f"columns.{report.timestamp_column}" if report.timestamp_column else "data.timestamp"
+    unit_min, unit_max = implied_unit(report.ts_min), implied_unit(report.ts_max)
+    if report.ts_unit in ("ms", "us", "ns"):
+        out.append(
+            Finding(
+                "error",
+                tpath,
+                "timestamp_unit",
+                f"{ts!r} holds Unix epoch {report.ts_unit} (max {_fmt_ts(report.ts_max)}), but Clean "
+                "Rooms ML reads epoch seconds; convert it with cleanroom_nb.to_epoch_seconds "
+                f"(or in SQL: CAST({ts} / {_fix.UNIT_FACTORS[report.ts_unit]} AS BIGINT)).",
+            )
+        )
+    elif report.ts_unit == "datetime":
+        out.append(
+            Finding(
+                "warning",
+                tpath,
+                "timestamp_datetime",
+                f"{ts!r} holds datetimes; Clean Rooms ML reads Unix epoch seconds: store it as "
+                "int64 epoch seconds (cleanroom_nb.to_epoch_seconds, or to_unixtime() in Athena).",
+            )
+        )
+    elif report.ts_unit is None and report.timestamp_column and report.ts_max is not None:
+        out.append(
+            Finding(
+                "error",
+                tpath,
+                "timestamp_not_epoch",
+                f"{ts!r} does not hold Unix epoch seconds (max value {report.ts_max!r}); convert it "
+                "to int64 epoch seconds with cleanroom_nb.to_epoch_seconds.",
+            )
+        )
+    if unit_min and unit_max and unit_min != unit_max and "datetime" not in (unit_min, unit_max):
+        out.append(
+            Finding(
+                "warning",
+                tpath,
+                "mixed_timestamp_units",
+                f"{ts!r} ranges from {_fmt_ts(report.ts_min)} ({unit_min}) to "
+                f"{_fmt_ts(report.ts_max)} ({unit_max}): the units look mixed, or some values are "
+                "wrong. Check the smallest values and convert everything to epoch seconds.",
+            )
+        )
+    if report.ts_unit == "s":
+        lo, hi = float(report.ts_min), float(report.ts_max)
+        now = time.time()
+        if lo < EPOCH_2000 or hi > now + 86_400:
+            out.append(
+                Finding(
+                    "warning",
+                    tpath,
+                    "timestamp_range",
+                    f"{ts!r} spans {pd.Timestamp(lo, unit='s')} .. {pd.Timestamp(hi, unit='s')}; "
+                    "times before 2000 or in the future usually mean placeholder or wrong values.",
+                )
+            )
+    return out
+
+
+def _null_findings(report: ReadinessReport) -> list[Finding]:
+    """One warning per role column with null values: how many rows Clean Rooms ML drops."""
+    out: list[Finding] = []
+    for what, n, col in (
+        ("USER_ID", report.null_user_ids, report.user_column),
+        ("ITEM_ID", report.null_item_ids, report.item_column),
+        ("TIMESTAMP", report.null_timestamps, report.timestamp_column),
+    ):
+        if n:
+            share = n / report.rows if report.rows else 0.0
+            out.append(
+                Finding(
+                    "warning",
+                    f"columns.{col}" if col else "data",
+                    f"null_{what.lower()}",
+                    f"{n:,} rows ({share:.1%}) have no {what} ({col!r}); Clean Rooms ML cannot use "
+                    "them. Drop or fill them before creating the training dataset.",
+                )
+            )
+    return out
+
+
+def missing_role_findings(schema: TrainingSchema) -> list[Finding]:
+    out = []
+    for role, col in (
+        (_roles.USER_ID, schema.user_id),
+        (_roles.ITEM_ID, schema.item_id),
+        (_roles.TIMESTAMP, schema.timestamp),
+    ):
+        if col is None:
+            out.append(
+                Finding(
+                    "error",
+                    "schema",
+                    "missing_role",
+                    f"the schema has no single {role} column, so its figures cannot be computed; "
+                    f"give exactly one column the role {role} (schema.with_role(column, '{role}')).",
+                )
+            )
+    return out

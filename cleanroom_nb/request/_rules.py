@@ -1,0 +1,266 @@
+"""The Clean Rooms ML rules a request must follow beyond the service model (RULES.md 3, 7, 14, 15).
+
+One USER_ID, ITEM_ID and TIMESTAMP column, at most 10 features, the Glue types each role
+accepts (and only the names the user guide lists: ``varchar(n)``, ``integer`` and the like are
+warned about, with the cast), at most 50 tags without the ``aws:`` prefix, and a role the
+managed policy AWSCleanRoomsMLFullAccess can pass (its ``role/cleanrooms-ml*`` is matched
+against the role's path and name).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from cleanroom_nb import _roles
+from cleanroom_nb._findings import Finding
+from cleanroom_nb.aws._service_role import pass_role_note, role_resource
+from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema, _type_fix
+from cleanroom_nb.request._model_checks import GLUE_PATH, SCHEMA_PATH, value_at
+
+MAX_TAGS = 50
+"""Tags per resource (AWS tagging limit; the model's ``TagMap`` allows 200: 50 wins)."""
+RESERVED_TAG_PREFIX = "aws:"
+
+# Schema findings that the request checks derive again (so they are not reported twice).
+REDERIVED_SCHEMA_CODES = frozenset(
+    {
+        "missing_role",
+        "duplicate_role",
+        "too_many_features",
+        "glue_type",
+        "float_id",
+        "column_name_pattern",
+        "glue_rename",
+    }
+)
+
+
+class Column:
+    __slots__ = ("index", "name", "role")
+
+    def __init__(self, index: int, name: str, role: str | None) -> None:
+        self.index, self.name, self.role = index, name, role
+
+    @property
+    def path(self) -> str:
+        return f"{SCHEMA_PATH}[{self.index}]"
+
+
+def columns_of(request: Mapping[str, Any]) -> list[Column]:
+    """The schema's well-formed columns (malformed ones are reported by the model checks)."""
+    schema = value_at(request, SCHEMA_PATH)
+    if not isinstance(schema, list | tuple):
+        return []
+    out = []
+    for i, col in enumerate(schema):
+        if not isinstance(col, Mapping) or not isinstance(col.get("columnName"), str):
+            continue
+        types = col.get("columnTypes")
+        role = (
+            types[0]
+            if isinstance(types, list | tuple) and len(types) == 1 and isinstance(types[0], str)
+            else None
+        )
+        out.append(Column(i, col["columnName"], role))
+    return out
+
+
+def schema_rules(
+    request: Mapping[str, Any], columns: list[Column], table_types: Mapping[str, str] | None
+) -> list[Finding]:
+    out: list[Finding] = []
+    if value_at(request, SCHEMA_PATH) is None or not isinstance(
+        value_at(request, SCHEMA_PATH), list | tuple
+    ):
+        return out
+    for role in _roles.REQUIRED_ROLES:
+        cols = [c for c in columns if c.role == role]
+        if not cols:
+            out.append(
+                Finding(
+                    "error",
+                    SCHEMA_PATH,
+                    "missing_role",
+                    f"no column has the role {role}; give exactly one column "
+                    f'"columnTypes": ["{role}"]',
+                )
+            )
+        elif len(cols) > 1:
+            names = ", ".join(repr(c.name) for c in cols)
+            out.append(
+                Finding(
+                    "error",
+                    SCHEMA_PATH,
+                    "duplicate_role",
+                    f"{role} is given to {len(cols)} columns ({names}); keep it on exactly one "
+                    "and give the others a feature role or leave them out",
+                )
+            )
+    features = [c for c in columns if c.role in _roles.FEATURE_ROLES]
+    if len(features) > _roles.MAX_FEATURES:
+        out.append(
+            Finding(
+                "error",
+                SCHEMA_PATH,
+                "too_many_features",
+                f"{len(features)} feature columns; Clean Rooms ML takes at most "
+                f"{_roles.MAX_FEATURES}. Leave {len(features) - _roles.MAX_FEATURES} of them out "
+                "(remove their entries from the schema)",
+            )
+        )
+    seen: dict[str, Column] = {}
+    for c in columns:
+        key = c.name.lower()
+        if key in seen:
+            first = seen[key]
+            same = first.name == c.name
+            out.append(
+                Finding(
+                    "error",
+                    f"{c.path}.columnName",
+                    "duplicate_column",
+                    f"column {c.name!r} is listed again (first at schema[{first.index}]"
+                    + ("" if same else f" as {first.name!r}; Glue names ignore case")
+                    + "); list each column once",
+                )
+            )
+        else:
+            seen[key] = c
+    given = getattr(request, "glue_types", None) or {}
+    for c in columns:
+        if c.role is None or c.role not in _roles.ACCEPTED_GLUE_TYPES:
+            continue
+        if table_types is not None:
+            glue_type = table_types.get(c.name)
+            where = "the Glue table"
+        else:
+            glue_type = given.get(c.name)
+            where = "the schema"
+        if glue_type is None:
+            continue
+        if _roles.accepts(c.role, glue_type):
+            out.extend(_synonym_finding(c, c.role, glue_type, where))
+            continue
+        fix = _type_fix(ColumnSchema(c.name, glue_type, c.role, 1.0, ""))
+        out.append(
+            Finding(
+                "error",
+                f"{c.path}.columnTypes",
+                "glue_type",
+                f"column {c.name!r} has Glue type {glue_type} in {where}, which {c.role} does not "
+                f"accept (it takes {_roles.accepted_types_text(c.role)}). {fix}",
+            )
+        )
+    return out
+
+
+def documented_type_name(glue_type: str) -> str | None:
+    """The name the user guide lists for a Glue type it accepts only as a synonym (else None).
+
+    The guide lists string, int, bigint, timestamp, float, double, boolean and array;
+    ``varchar(20)``, ``char(3)``, ``integer``, ``real``, ``long`` and ``bool`` are read as those
+    families but are not listed. ``array<...>`` is the listed ``array``.
+
+    Examples
+    --------
+    >>> documented_type_name("varchar(20)"), documented_type_name("bigint")
+    ('string', None)
+    >>> documented_type_name("array<string>") is None
+    True
+    """
+    text = glue_type.strip().lower()
+    base = _roles.base_glue_type(text)
+    listed = set().union(*_roles.ACCEPTED_GLUE_TYPES.values())
+    if base not in listed or text == base or text.startswith(base + "<"):
+        return None
+    return base
+
+
+def _synonym_finding(c: Column, role: str, glue_type: str, where: str) -> list[Finding]:
+    name = documented_type_name(glue_type)
+    if name is None:
+        return []
+    return [
+        Finding(
+            "warning",
+            f"{c.path}.columnTypes",
+            "glue_type_synonym",
+            f"column {c.name!r} has Glue type {glue_type} in {where}; the Clean Rooms ML "
+            f"documentation lists only {_roles.accepted_types_text(role)} for {role}, not "
+            f"{glue_type}. To stay within the documented types, change the column's type in the "
+            f"Glue table to {name} (cast it to {name}), which reads the same stored values",
+        )
+    ]
+
+
+def tag_rules(request: Mapping[str, Any]) -> list[Finding]:
+    tags = request.get("tags")
+    if not isinstance(tags, Mapping):
+        return []
+    out = []
+    if len(tags) > MAX_TAGS:
+        out.append(
+            Finding(
+                "error",
+                "tags",
+                "too_many_tags",
+                f"tags has {len(tags)} entries; AWS allows at most {MAX_TAGS} tags per resource. "
+                f"Remove {len(tags) - MAX_TAGS}",
+            )
+        )
+    for key in tags:
+        if isinstance(key, str) and key.lower().startswith(RESERVED_TAG_PREFIX):
+            out.append(
+                Finding(
+                    "error",
+                    f"tags.{key}",
+                    "reserved_tag_prefix",
+                    f"tag key {key!r} starts with {key[:4]!r}; the prefix 'aws:' (in any case) "
+                    "is reserved for AWS. Rename the key",
+                )
+            )
+    return out
+
+
+def role_name_rules(request: Mapping[str, Any]) -> list[Finding]:
+    """A warning when the managed policy cannot pass the role (path *and* name are matched)."""
+    role_arn = request.get("roleArn")
+    if not isinstance(role_arn, str) or role_resource(role_arn) is None:
+        return []
+    note = pass_role_note(role_arn)
+    return [Finding("warning", "roleArn", "role_name", note)] if note else []
+
+
+def source_findings(request: Mapping[str, Any], *, skip_codes: set[str]) -> list[Finding]:
+    """Findings of the TrainingSchema the request was built from that the request keeps.
+
+    ``skip_codes`` are codes the live Glue table check has just reported again.
+    """
+    schema = getattr(request, "schema", None)
+    if not isinstance(schema, TrainingSchema):
+        return []
+    out = [
+        f
+        for f in schema.findings
+        if f.code not in REDERIVED_SCHEMA_CODES and f.code not in skip_codes
+    ]
+    source = schema.source
+    db, table = getattr(source, "database", None), getattr(source, "table", None)
+    glue = value_at(request, GLUE_PATH)
+    if (
+        isinstance(db, str)
+        and isinstance(table, str)
+        and isinstance(glue, Mapping)
+        and (glue.get("databaseName"), glue.get("tableName")) != (db, table)
+    ):
+        out.append(
+            Finding(
+                "warning",
+                GLUE_PATH,
+                "other_table",
+                f"the schema was read from Glue table {db}.{table}, but the request names "
+                f"{glue.get('databaseName')}.{glue.get('tableName')}; use the same table",
+            )
+        )
+    return out

@@ -1,0 +1,171 @@
+"""The form in JupyterLab, where most users meet it (issue 13, item 11): JupyterLab serves a copy
+of notebooks/03_form.ipynb (plus one cell with a DataFrame form), Debian's chromium opens it,
+runs the cells and uses both forms; the kernel talks to moto, the local Athena and the Clean
+Rooms ML emulator. Screenshots: ``artifacts/screenshots/lab_*.png``.
+"""
+
+from __future__ import annotations
+
+import re
+import secrets
+import subprocess
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import boto3
+import nbformat
+import pytest
+from browser_helpers import (
+    NOTEBOOK,
+    SHOTS,
+    TIMEOUT_MS,
+    free_port,
+    kernel_env,
+    local_page,
+    stop,
+    wait_submit_ready,
+)
+from form_helpers import DATABASE, TABLE, make_glue_table, make_roles
+
+from cleanroom_nb.__main__ import wait_until_answering
+
+pytestmark = pytest.mark.browser
+
+FRAME_CELL = """import numpy as np
+import pandas as pd
+
+rng = np.random.default_rng(0)
+times = 1_700_000_000 + np.sort(rng.integers(0, 2_592_000, 400))
+frame = pd.DataFrame(
+    {
+        "user_id": [f"user{u}" for u in rng.integers(0, 60, 400)],
+        "item_id": rng.integers(1000, 1200, 400).astype(float),
+        "event_time": pd.to_datetime(times, unit="s").strftime("%m/%d/%Y %H:%M"),
+    }
+)
+frame.loc[3, "item_id"] = np.nan  # float ids with a gap, times as text: two fixes
+crn.TrainingDatasetForm(frame)"""
+
+
+@pytest.fixture
+def lab(
+    boto3_session: boto3.Session, cleanrooms: Any, local_athena: Any, tmp_path: Path
+) -> Iterator[str]:
+    """JupyterLab on 127.0.0.1 serving a copy of the form notebook; yields the notebook's URL."""
+    make_glue_table(boto3_session)
+    make_roles(boto3_session)
+    root = tmp_path / "lab"
+    root.mkdir()
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    nb.cells.append(nbformat.v4.new_code_cell(FRAME_CELL))
+    nbformat.write(nb, root / NOTEBOOK.name)
+    env = kernel_env(tmp_path, cleanrooms, local_athena)
+    env.update(
+        CLEANROOM_NB_DATABASE=DATABASE,
+        CLEANROOM_NB_TABLE=TABLE,
+        JUPYTER_CONFIG_DIR=str(tmp_path / "config"),
+        JUPYTER_DATA_DIR=str(tmp_path / "data"),
+    )
+    port, token = free_port(), secrets.token_hex(16)
+    log = (tmp_path / "lab.log").open("w")
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "jupyterlab",
+            "--no-browser",
+            f"--port={port}",
+            "--ServerApp.ip=127.0.0.1",
+            f"--IdentityProvider.token={token}",
+            f"--ServerApp.root_dir={root}",
+            "--LabApp.news_url=",
+            "--allow-root",
+            "--LabServerApp.extension_manager=readonly",
+        ],
+        env=env,
+        cwd=root,
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        if not wait_until_answering(port, proc, timeout=120):
+            raise AssertionError(
+                "JupyterLab did not answer:\n" + (tmp_path / "lab.log").read_text()
+            )
+        yield f"http://127.0.0.1:{port}/lab/tree/{NOTEBOOK.name}?token={token}"
+    finally:
+        stop(proc)
+        log.close()
+
+
+def lab_shot(page: Any, name: str) -> None:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_form_in_jupyterlab(browser: Any, lab: str, cleanrooms: Any) -> None:
+    from playwright.sync_api import expect
+
+    base = lab.split("/lab/")[0]
+    # tall: JupyterLab renders only the cells in view, and both forms must be there
+    page, outside = local_page(browser, base, height=4200)
+    try:
+        page.goto(lab, timeout=TIMEOUT_MS)
+        page.locator(".jp-Notebook").wait_for()
+        page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
+        lab_shot(page, "lab_01_opened")
+
+        # run the cells, as a user does from the Run menu
+        page.get_by_role("menuitem", name="Run", exact=True).click()
+        page.get_by_role("menuitem", name=re.compile("^Run All Cells")).click()
+        forms = page.locator(".crn-form")
+        expect(forms).to_have_count(2, timeout=TIMEOUT_MS)
+        glue_form, frame_form = forms.nth(0), forms.nth(1)
+        glue_form.locator(".crn-role-user_id select").wait_for()
+        expect(
+            page.locator(".jp-RenderedMarkdown", has_text="Talking to the local AWS")
+        ).to_be_visible()
+        name = glue_form.locator(".widget-text", has_text="Name").locator("input").first
+        expect(name).to_have_value(re.compile(r"^interactions-\d{4}-\d{2}-\d{2}$"))
+        lab_shot(page, "lab_02_ran")
+
+        # the Glue form: create the service role, read the code, create the dataset
+        glue_form.get_by_role("button", name="Create service role").click()
+        arn_input = glue_form.locator(".widget-text", has_text="Role ARN").locator("input")
+        made = "arn:aws:iam::123456789012:role/cleanrooms-ml-interactions"
+        expect(arn_input).to_have_value(made)
+        glue_form.locator(".crn-role-email select").select_option(label="(leave out)")
+        glue_form.get_by_text("boto3 code").click()
+        code = glue_form.locator("pre.crn-code-python")
+        expect(code).to_contain_text("client.create_training_dataset(")
+        assert "monospace" in code.evaluate("e => getComputedStyle(e).fontFamily")
+        wait_submit_ready(page, glue_form)
+        lab_shot(page, "lab_03_role_and_code")
+        glue_form.get_by_role("button", name="Create training dataset").click()
+        shown = glue_form.locator(".crn-arn")
+        shown.wait_for()
+        arn = shown.inner_text().strip()
+        assert arn in cleanrooms.datasets
+        assert cleanrooms.datasets[arn]["roleArn"] == made
+        assert cleanrooms.datasets[arn]["name"] == name.input_value()
+        lab_shot(page, "lab_04_created")
+
+        # the DataFrame form: a fix button shows values before and after, then applies the fix
+        fixes = frame_form.locator(".crn-fixes")
+        expect(fixes).to_contain_text("2 column(s) need a fix")
+        preview = fixes.locator(".crn-fix-preview").last
+        expect(preview).to_contain_text("before")
+        lab_shot(page, "lab_05_fix_buttons")
+        frame_form.locator(".crn-fix-event_time button, button.crn-fix-event_time").first.click()
+        expect(fixes).to_contain_text("done: event_time")
+        expect(fixes).to_contain_text("1 column(s) need a fix")
+        lab_shot(page, "lab_06_fixed")
+        assert all(not u.startswith(base) for u in outside)
+    except Exception:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "lab_failure.png"), full_page=True)
+        raise
+    finally:
+        page.close()

@@ -1,0 +1,163 @@
+"""The time-format detector: generate datetimes, write them in every supported style, read back.
+
+Each style is detected from the sample, parsed by pandas (``apply_fix``) and by the fix's
+Athena SQL run on DuckDB through sqlglot; all three give the same epoch seconds.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+import pytest
+import sqlglot
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import cleanroom_nb as crn
+from cleanroom_nb.infer._timeformat import (
+    ISO8601,
+    detect_time_format,
+    parse_times,
+    sql_parse_times,
+)
+
+UTC = dt.UTC
+
+
+def _us(t: dt.datetime) -> str:
+    return f"{t.month}/{t.day}/{t.year} {t.hour}:{t.minute:02d}"
+
+
+def _twitter(t: dt.datetime) -> str:
+    return t.strftime("%a %b %d %H:%M:%S +0000 %Y")
+
+
+def _rfc2822(t: dt.datetime) -> str:
+    return t.strftime("%a, %d %b %Y %H:%M:%S +0000")
+
+
+def _iso_ms_z(t: dt.datetime) -> str:
+    return t.strftime("%Y-%m-%dT%H:%M:%S.") + f"{t.microsecond // 1000:03d}Z"
+
+
+def _iso_offset(t: dt.datetime) -> str:
+    shifted = t.astimezone(dt.timezone(dt.timedelta(hours=2)))
+    return shifted.isoformat(timespec="seconds")
+
+
+# style -> (how to write a UTC datetime, the resolution kept, the expected format or None)
+STYLES = {
+    "date_only": (lambda t: t.strftime("%Y-%m-%d"), "D", "%Y-%m-%d"),
+    "iso_space": (lambda t: t.strftime("%Y-%m-%d %H:%M:%S"), "s", "%Y-%m-%d %H:%M:%S"),
+    "iso_t": (lambda t: t.strftime("%Y-%m-%dT%H:%M:%S"), "s", "%Y-%m-%dT%H:%M:%S"),
+    "iso_ms_z": (_iso_ms_z, "s", None),
+    "iso_offset": (_iso_offset, "s", None),
+    "utc_suffix": (lambda t: t.strftime("%Y-%m-%d %H:%M:%S UTC"), "s", "%Y-%m-%d %H:%M:%S UTC"),
+    "us_minutes": (_us, "min", "%m/%d/%Y %H:%M"),
+    "us_date": (lambda t: f"{t.month}/{t.day}/{t.year}", "D", "%m/%d/%Y"),
+    "twitter": (_twitter, "s", "%a %b %d %H:%M:%S %z %Y"),
+    "rfc2822": (_rfc2822, "s", "%a, %d %b %Y %H:%M:%S %z"),
+    "month_name": (lambda t: t.strftime("%B %d, %Y"), "D", "%B %d, %Y"),
+}
+
+times = st.lists(
+    st.datetimes(min_value=dt.datetime(1995, 1, 1), max_value=dt.datetime(2037, 12, 31)).map(
+        lambda t: t.replace(tzinfo=UTC)
+    ),
+    min_size=20,
+    max_size=60,
+)
+
+
+def _floor(t: dt.datetime, resolution: str) -> int:
+    stamp = pd.Timestamp(t).floor(resolution)
+    return int(stamp.timestamp() // 1)
+
+
+def _duckdb(values: list[str], sql: str) -> list[object]:
+    query = sqlglot.transpile(f"SELECT {sql} AS v FROM t", read="trino", write="duckdb")[0]
+    con = duckdb.connect()
+    con.execute("SET TimeZone = 'UTC'")
+    con.register("t", pd.DataFrame({"when": values}))
+    return [None if pd.isna(v) else int(v) for v in con.execute(query).df()["v"]]
+
+
+@pytest.mark.parametrize("style", sorted(STYLES))
+@settings(max_examples=8, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(moments=times)
+def test_round_trip_to_epoch_seconds(style: str, moments: list[dt.datetime]) -> None:
+    write, resolution, expected_format = STYLES[style]
+    values = [write(t) for t in moments]
+    tf = detect_time_format(pd.Series(values))
+    assert tf is not None, values[:3]
+    if expected_format is not None:
+        # Day-first and month-first read alike when every day is <= 12; both are right.
+        assert tf.format == expected_format or tf.format.replace("%d/%m", "%m/%d") == (
+            expected_format
+        )
+    want = [_floor(t, resolution) for t in moments]
+    if tf.format.startswith("%d/%m"):
+        return  # ambiguous sample (all days <= 12): nothing to compare
+    assert parse_times(pd.Series(values), tf.format).tolist() == want
+    assert _duckdb(values, sql_parse_times('"when"', tf)) == want
+
+
+def test_day_first_is_found_when_a_day_is_above_twelve() -> None:
+    tf = detect_time_format(pd.Series(["13/1/2010", "1/2/2010", "25/12/2011"]))
+    assert tf is not None and tf.format == "%d/%m/%Y"
+
+
+def test_iso_with_and_without_fractions_reads_as_iso8601() -> None:
+    values = pd.Series(["2018-09-20T10:00:00.123Z", "2018-09-20T10:00:01Z"] * 10)
+    tf = detect_time_format(values)
+    assert tf is not None and tf.format == ISO8601 and tf.zoned == "all"
+    assert "from_iso8601_timestamp" in sql_parse_times('"x"', tf)
+
+
+def test_less_than_99_percent_is_not_a_format() -> None:
+    good = [f"2020-01-{1 + i % 28:02d}" for i in range(97)]
+    assert detect_time_format(pd.Series([*good, "n/a", "soon", "2020-13-45"])) is None
+    assert detect_time_format(pd.Series([*good, *good, "n/a"])) is not None
+
+
+def test_words_and_numbers_are_not_times() -> None:
+    for values in (["hello", "world"], ["12.5", "13.75"], ["A-12", "B-7"], ["1", "2"]):
+        assert detect_time_format(pd.Series(values * 10)) is None, values
+
+
+def test_float_epoch_seconds_and_ms_are_the_timestamp() -> None:
+    base = [1_600_000_000 + 3_600 * i for i in range(300)]
+    for values, unit in (([b + 0.25 for b in base], "s"), ([b * 1000.0 for b in base], "ms")):
+        df = pd.DataFrame(
+            {
+                "user_id": [i % 30 for i in range(300)],
+                "item_id": [i % 41 for i in range(300)],
+                "created": values,
+            }
+        )
+        df.loc[3, "created"] = None
+        schema = crn.infer_schema(df)
+        assert schema.roles["created"] == "TIMESTAMP"
+        (fix,) = schema.fixes
+        assert fix.params["unit"] == unit
+        fixed = crn.apply_fixes(df, schema)
+        assert fixed["created"].tolist() == [b for i, b in enumerate(base) if i != 3]
+
+
+def test_impossible_dates_are_null_in_every_engine() -> None:
+    """Arrow's fast strptime rolls 2/30 over to March; pandas and Athena refuse it."""
+    values = [
+        "2/30/2010 8:26",
+        "12/1/2010 8:26",
+        "2/29/2012 0:00",
+        "2/29/2011 0:00",
+        "4/31/2011 1:00",
+    ]
+    want = [None, 1_291_191_960, 1_330_473_600, None, None]
+    got = parse_times(pd.Series(values), "%m/%d/%Y %H:%M").tolist()
+    assert [None if pd.isna(v) else v for v in got] == want
+    tf = detect_time_format(pd.Series(["12/1/2010 8:26"] * 5))
+    assert tf is not None
+    assert _duckdb(values, sql_parse_times('"when"', tf)) == want
