@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import os
+import threading
 from typing import Any
 
 import boto3
@@ -21,16 +22,34 @@ _RETRY_CONFIG = botocore.config.Config(retries={"mode": "standard", "max_attempt
 
 
 def session(boto3_session: boto3.Session | None = None) -> boto3.Session:
-    """The session to use: the given one, else awswrangler's default (a new ``boto3.Session``).
+    """The session to use: the given one, else a default one.
+
+    Our default is made once per thread and per set of ``AWS_*`` environment variables: a
+    botocore session caches the service models it has read, so reusing it makes every later
+    client several times cheaper, and a change of region, profile, credentials or endpoint in
+    the environment gives a new one. Sessions are not shared between threads (boto3 sessions
+    are not thread-safe).
 
     Examples
     --------
     >>> isinstance(session(), boto3.Session)
     True
+    >>> session() is session()
+    True
     """
     if boto3_session is not None:
         return boto3_session
-    return boto3.Session()
+    env = tuple(sorted((k, v) for k, v in os.environ.items() if k.startswith("AWS_")))
+    cached: tuple[tuple[tuple[str, str], ...], boto3.Session] | None = getattr(
+        _DEFAULTS, "session", None
+    )
+    if cached is None or cached[0] != env:
+        cached = (env, boto3.Session())
+        _DEFAULTS.session = cached
+    return cached[1]
+
+
+_DEFAULTS = threading.local()
 
 
 def client(service: str, boto3_session: boto3.Session | None = None, **kwargs: Any) -> Any:

@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import dataclasses
 import datetime
-import importlib
 import json
 import urllib.parse
 from collections.abc import Callable, Mapping
@@ -25,11 +24,10 @@ from typing import Any
 
 import boto3
 
-from cleanroom_nb._errors import CleanroomNbError
 from cleanroom_nb.aws import _client, create_role, permissions_policy, trust_policy
 from cleanroom_nb.aws._service_role import SERVICE_PRINCIPAL
 from cleanroom_nb.glue import fix_glue_table, infer_schema_from_glue, register_dataframe
-from cleanroom_nb.infer import infer_schema
+from cleanroom_nb.infer import apply_fix, infer_schema, preview_fix
 from cleanroom_nb.readiness import readiness, readiness_from_athena
 from cleanroom_nb.request import build_request, to_boto3_code, validate_request
 from cleanroom_nb.submit import create_training_dataset, get_training_dataset
@@ -119,26 +117,6 @@ def glue_tables(
     return sorted(str(t["Name"]) for t in tables)
 
 
-def _library(module: str, name: str) -> Callable[..., Any]:
-    """A library function found when first called (for parts that may be missing)."""
-
-    def call(*args: Any, **kwargs: Any) -> Any:
-        fn = getattr(importlib.import_module(module), name, None)
-        if fn is None:
-            raise CleanroomNbError(
-                f"{module}.{name} is not available in this version of cleanroom_nb; "
-                "upgrade it to use this button"
-            )
-        return fn(*args, **kwargs)
-
-    call.__name__ = name
-    return call
-
-
-_apply_fix = _library("cleanroom_nb.infer", "apply_fix")
-_preview_fix = _library("cleanroom_nb.infer", "preview_fix")
-
-
 def _today() -> datetime.date:
     return datetime.datetime.now(datetime.UTC).date()
 
@@ -163,8 +141,8 @@ class Actions:
     create_role: Callable[..., Any] = create_role
     trust_policy: Callable[..., Any] = trust_policy
     permissions_policy: Callable[..., Any] = permissions_policy
-    apply_fix: Callable[..., Any] = _apply_fix
-    preview_fix: Callable[..., Any] = _preview_fix
+    apply_fix: Callable[..., Any] = apply_fix
+    preview_fix: Callable[..., Any] = preview_fix
     fix_glue_table: Callable[..., Any] = fix_glue_table
     caller_identity: Callable[..., dict[str, str]] = caller_identity
     service_roles: Callable[..., list[str]] = service_roles

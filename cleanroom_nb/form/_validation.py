@@ -122,6 +122,8 @@ class Validation(Part):
             # The schema already explains its own problems: skip the request's copies.
             found = self._merge(found, list(form.actions.validate_request(self.request)))
         if form.needs_registration:
+            # one message for the missing table: not one per empty database/table name
+            found = [f for f in found if "glueDataSource" not in f.path]
             found.append(
                 Finding(
                     "error",

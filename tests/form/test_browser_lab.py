@@ -100,8 +100,11 @@ def lab(
         log.close()
 
 
-def lab_shot(page: Any, name: str) -> None:
+def lab_shot(page: Any, name: str, show: Any = None) -> None:
+    """The page (JupyterLab scrolls inside the notebook: ``show`` is scrolled into view)."""
     SHOTS.mkdir(parents=True, exist_ok=True)
+    if show is not None:
+        show.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
 
 
@@ -157,11 +160,11 @@ def test_form_in_jupyterlab(browser: Any, lab: str, cleanrooms: Any) -> None:
         expect(fixes).to_contain_text("2 column(s) need a fix")
         preview = fixes.locator(".crn-fix-preview").last
         expect(preview).to_contain_text("before")
-        lab_shot(page, "lab_05_fix_buttons")
+        lab_shot(page, "lab_05_fix_buttons", fixes)
         frame_form.locator(".crn-fix-event_time button, button.crn-fix-event_time").first.click()
         expect(fixes).to_contain_text("done: event_time")
         expect(fixes).to_contain_text("1 column(s) need a fix")
-        lab_shot(page, "lab_06_fixed")
+        lab_shot(page, "lab_06_fixed", fixes)
         assert all(not u.startswith(base) for u in outside)
     except Exception:
         SHOTS.mkdir(parents=True, exist_ok=True)

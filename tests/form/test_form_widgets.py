@@ -160,6 +160,7 @@ def test_dataframe_form_registers_before_submitting(
     form = TrainingDatasetForm(df=ready_frame(), boto3_session=boto3_session)
     assert "1,000,000 rows" in form.frame_info.value
     assert "not a Glue table yet" in form.source_findings.value
+    assert form.source_findings.value.count("crn-finding") == 1  # one message, not one per name
     ensure_roles(form.state)
     form.register_path.value = "s3://frames/clicks/"
     form.database.value = "frames_db"

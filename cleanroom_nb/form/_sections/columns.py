@@ -16,7 +16,7 @@ if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
     from cleanroom_nb.form._view import TrainingDatasetForm
 
-GRID_COLUMNS = "minmax(120px, 1fr) 90px 190px 50px minmax(200px, 3fr) 70px minmax(140px, 2fr)"
+GRID_COLUMNS = "minmax(100px, 1fr) 80px 190px 45px minmax(160px, 2fr) 64px minmax(200px, 2fr)"
 HEADER = ("column", "Glue type", "role", "conf.", "reason", "samples", "flags")
 
 

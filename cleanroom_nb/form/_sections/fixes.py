@@ -50,6 +50,7 @@ class FixesSection:
         self.rewrite.on_click(view._on_rewrite_click)
         self.rewrite_note = w.HTML()
         self._plan: tuple[tuple[str, str], ...] | None = None
+        self._df_id: int | None = None
         self.box = w.VBox(
             [self.fixes_intro, self.fix_rows, w.HBox([self.rewrite, self.rewrite_note])]
         )
@@ -83,7 +84,7 @@ class FixesSection:
             set_(self.rewrite_note, "value", grey(note, cls="crn-rewrite-note") if plan else "")
 
     def _stale(self, state: FormState) -> bool:
-        return getattr(self, "_df_id", None) != id(state.df)
+        return self._df_id != id(state.df)
 
     def _build(self, state: FormState, plan: tuple[Any, ...]) -> None:
         self.fix_buttons, self.fix_previews = {}, {}
