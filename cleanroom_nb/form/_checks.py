@@ -10,20 +10,12 @@ from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws import _client
 from cleanroom_nb.form._parts import Part
 from cleanroom_nb.form._validation import request_json_text
+from cleanroom_nb.glue._athena import fmt_bytes
 
 if TYPE_CHECKING:
     import boto3
 
     from cleanroom_nb.form._state import FormState
-
-
-def _fmt_bytes(n: int) -> str:
-    size = float(n)
-    for unit in ("B", "KB", "MB", "GB", "TB"):
-        if size < 1024 or unit == "TB":
-            return f"{size:.0f} {unit}" if unit == "B" else f"{size:.1f} {unit}"
-        size /= 1024
-    return f"{n} B"  # pragma: no cover
 
 
 class AthenaProgress:
@@ -41,7 +33,7 @@ class AthenaProgress:
 
     def show(self, state: str = "starting", scanned: int | None = None) -> None:
         """Update the progress line and tell the observers."""
-        done = f", {_fmt_bytes(scanned)} scanned" if scanned else ""
+        done = f", {fmt_bytes(scanned)} scanned" if scanned else ""
         seconds = time.monotonic() - self.start
         self.form.progress = f"{self.title}: {state.lower()}{done} ({seconds:.1f} s)"
         self.form.notify("readiness", "submit")
@@ -197,4 +189,4 @@ class Checks(Part):
     def bytes_scanned(self) -> str:
         """Bytes the readiness query scanned, in words (``""`` for a DataFrame or none)."""
         scanned = getattr(self.readiness, "bytes_scanned", None)
-        return "" if scanned is None else _fmt_bytes(int(scanned))
+        return "" if scanned is None else fmt_bytes(int(scanned))

@@ -6,8 +6,7 @@ from dataclasses import dataclass, field
 
 from cleanroom_nb import _roles
 from cleanroom_nb.infer._names import CATEGORICAL_WORDS, NameEvidence
-from cleanroom_nb.infer._profile import estimate_text
-from cleanroom_nb.infer._schema import (
+from cleanroom_nb.infer._patterns import (
     BYTES,
     DATE_STRING,
     DATETIME,
@@ -22,8 +21,9 @@ from cleanroom_nb.infer._schema import (
     PERSON_NAME,
     PHONE,
     UUID,
-    ColumnProfile,
 )
+from cleanroom_nb.infer._profile import estimate_text
+from cleanroom_nb.infer._schema import ColumnProfile
 
 MIN_ROLE_SCORE = 0.4
 """A column needs at least this score to get a required role."""

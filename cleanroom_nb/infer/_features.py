@@ -17,7 +17,7 @@ from cleanroom_nb.infer._columns import (
     _reason,
     _time_values,
 )
-from cleanroom_nb.infer._schema import (
+from cleanroom_nb.infer._patterns import (
     ALL_NULL,
     BYTES,
     CONSTANT,
@@ -30,8 +30,8 @@ from cleanroom_nb.infer._schema import (
     PERSON_NAME,
     PHONE,
     UUID,
-    ColumnProfile,
 )
+from cleanroom_nb.infer._schema import ColumnProfile
 
 
 def _features(

@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from cleanroom_nb.infer._kinds import _as_arrow_strings, _kind_of_dtype, _py_family
-from cleanroom_nb.infer._schema import (
+from cleanroom_nb.infer._patterns import (
     ALL_NULL,
     BYTES,
     CONSTANT,
@@ -37,8 +37,8 @@ from cleanroom_nb.infer._schema import (
     PERSON_NAME,
     PHONE,
     UUID,
-    ColumnProfile,
 )
+from cleanroom_nb.infer._schema import ColumnProfile
 from cleanroom_nb.infer._timeformat import TimeFormat, detect_time_format
 
 PATTERN_ROWS = 2000

@@ -11,29 +11,6 @@ from cleanroom_nb import _roles
 from cleanroom_nb._errors import SchemaError
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.infer._findings_schema import _type_fix, check_schema  # noqa: F401
-from cleanroom_nb.infer._patterns import (  # noqa: F401 - re-exported for other stages
-    ALL_NULL,
-    BYTES,
-    CONSTANT,
-    DATE_STRING,
-    DATETIME,
-    DICT,
-    EMAIL,
-    EPOCH_MS,
-    EPOCH_NS,
-    EPOCH_S,
-    EPOCH_UNITS,
-    EPOCH_US,
-    FREE_TEXT,
-    HEX_HASH,
-    ISO_DATETIME,
-    LIST,
-    MIXED,
-    PERSON_NAME,
-    PHONE,
-    PII_PATTERNS,
-    UUID,
-)
 from cleanroom_nb.infer._timeformat import TimeFormat
 
 if TYPE_CHECKING:

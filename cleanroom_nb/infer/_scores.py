@@ -15,7 +15,7 @@ from cleanroom_nb.infer._columns import (
     _Col,
     _time_values,
 )
-from cleanroom_nb.infer._schema import (
+from cleanroom_nb.infer._patterns import (
     ALL_NULL,
     CONSTANT,
     DATE_STRING,
@@ -27,8 +27,8 @@ from cleanroom_nb.infer._schema import (
     PERSON_NAME,
     PHONE,
     UUID,
-    ColumnProfile,
 )
+from cleanroom_nb.infer._schema import ColumnProfile
 from cleanroom_nb.infer._vocabulary import CATEGORICAL_WORDS
 
 

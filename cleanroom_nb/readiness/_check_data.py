@@ -13,16 +13,16 @@ from typing import Any
 import pandas as pd
 
 from cleanroom_nb._findings import Finding, Findings
-from cleanroom_nb.infer import _schema
+from cleanroom_nb.infer import _patterns
 from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSchema
 
 PII_SAMPLE_ROWS = 10_000
 """Rows of the USER_ID column profiled for PII when the schema carries no profile."""
 
 _PII_WORDS = {
-    _schema.EMAIL: "e-mail addresses",
-    _schema.PHONE: "phone numbers",
-    _schema.PERSON_NAME: "person names",
+    _patterns.EMAIL: "e-mail addresses",
+    _patterns.PHONE: "phone numbers",
+    _patterns.PERSON_NAME: "person names",
 }
 
 
@@ -88,7 +88,7 @@ def _pii_findings(
     profile = _profile_of(df, user)
     if profile is None:
         return []
-    pii = [p for p in _schema.PII_PATTERNS if profile.has(p)]
+    pii = [p for p in _patterns.PII_PATTERNS if profile.has(p)]
     if not pii:
         return []
     what = " and ".join(_PII_WORDS.get(p, p) for p in pii)

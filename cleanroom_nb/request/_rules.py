@@ -15,7 +15,8 @@ from typing import Any
 from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws._service_role import pass_role_note, role_resource
-from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema, _type_fix
+from cleanroom_nb.infer._findings_schema import _type_fix
+from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 from cleanroom_nb.request._model_checks import GLUE_PATH, SCHEMA_PATH, value_at
 
 MAX_TAGS = 50

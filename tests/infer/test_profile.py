@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from cleanroom_nb.infer import _schema as S
+from cleanroom_nb.infer import _patterns as S
 from cleanroom_nb.infer._names import name_evidence, tokens
 from cleanroom_nb.infer._profile import estimate_text, profile_column
 

@@ -10,7 +10,7 @@ import pytest
 
 import cleanroom_nb as crn
 from cleanroom_nb import ColumnSchema, TrainingSchema
-from cleanroom_nb.infer._schema import EMAIL, HEX_HASH
+from cleanroom_nb.infer._patterns import EMAIL, HEX_HASH
 
 T0 = 1_704_067_200  # 2024-01-01 in epoch seconds
 

@@ -162,7 +162,10 @@ class ColumnsSection:
             parts = []
             for text in flags.get(name, []):
                 color = AMBER if text.startswith("warning") else RED
-                parts.append(f"<div style='color:{color};font-size:12px'>{html.escape(text)}</div>")
+                parts.append(
+                    f"<div style='color:{color};font-size:12px' title='{html.escape(text)}'>"
+                    f"{html.escape(_headline(text))}</div>"
+                )
             if self.sample_buttons[name].value:
                 values = state.sample_values(name)
                 shown = ", ".join(values) if values else "no sample values"
@@ -170,3 +173,19 @@ class ColumnsSection:
                     f"<div style='color:{GREY};font-size:12px'>samples: {html.escape(shown)}</div>"
                 )
             set_(cell, "value", "".join(parts))
+
+
+def _headline(text: str, limit: int = 90) -> str:
+    """The first clause of a flag, for a grid cell; the whole text is its tooltip.
+
+    Examples
+    --------
+    >>> _headline("error: column 'x' is stored as text; fix: convert it with ...")
+    "error: column 'x' is stored as text …"
+    >>> _headline("USER_ID given 2 times")
+    'USER_ID given 2 times'
+    """
+    head = text.split("; ", 1)[0]
+    if len(head) > limit:
+        head = head[: limit - 1].rsplit(" ", 1)[0]
+    return head if head == text else head + " …"
