@@ -120,9 +120,15 @@ def test_form_in_jupyterlab(browser: Any, lab: str, cleanrooms: Any) -> None:
         page.locator(".jp-Notebook-ExecutionIndicator[data-status='idle']").wait_for()
         lab_shot(page, "lab_01_opened")
 
-        # run the cells, as a user does from the Run menu
+        # run the cells, as a user does from the Run menu. JupyterLab applies notebook commands
+        # to the current widget: click into the notebook first, so that it is the current one
+        # (right after loading, "Run All Cells" can otherwise go nowhere).
+        page.locator(".jp-Notebook .jp-Cell").first.click()
         page.get_by_role("menuitem", name="Run", exact=True).click()
         page.get_by_role("menuitem", name=re.compile("^Run All Cells")).click()
+        expect(page.locator(".jp-CodeCell .jp-InputArea-prompt").first).to_have_text(
+            re.compile(r"\[(\*|\d+)\]")
+        )
         forms = page.locator(".crn-form")
         expect(forms).to_have_count(2, timeout=TIMEOUT_MS)
         glue_form, frame_form = forms.nth(0), forms.nth(1)
