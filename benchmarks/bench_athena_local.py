@@ -27,18 +27,9 @@ import duckdb
 
 import cleanroom_nb as crn
 from cleanroom_nb.local._sample_data import sample_interactions
-from cleanroom_nb.readiness._athena import readiness_sql
+from cleanroom_nb.readiness._athena import RESULT_COLUMNS, readiness_sql
 
-FIGURES = (
-    "rows",
-    "distinct_users",
-    "users_with_2plus",
-    "null_user_ids",
-    "null_item_ids",
-    "null_timestamps",
-    "ts_min",
-    "ts_max",
-)
+FIGURES = RESULT_COLUMNS
 BUCKET, DATABASE, TABLE = "cleanroom-nb-demo", "cleanroom_nb_demo", "interactions"
 OUT = "s3://cleanroom-nb-demo-results/athena/"
 

@@ -20,17 +20,7 @@ from cleanroom_nb.readiness._athena import RESULT_COLUMNS, readiness_sql, report
 from cleanroom_nb.readiness._pandas import _fixed_width, user_counts
 from cleanroom_nb.readiness._report import ReadinessReport, rule_findings
 
-FIGURES = (
-    "rows",
-    "distinct_users",
-    "users_with_2plus",
-    "null_user_ids",
-    "null_item_ids",
-    "null_timestamps",
-    "ts_min",
-    "ts_max",
-    "ts_unit",
-)
+FIGURES = (*RESULT_COLUMNS, "ts_unit")
 
 
 def _schema(

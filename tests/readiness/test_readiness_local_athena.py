@@ -22,20 +22,10 @@ from athena_tables import csv_table, json_table, parquet_table
 import cleanroom_nb as crn
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 from cleanroom_nb.local._sample_data import sample_interactions
-from cleanroom_nb.readiness._athena import readiness_sql
+from cleanroom_nb.readiness._athena import RESULT_COLUMNS, readiness_sql
 
 OUT = "s3://athena-results/readiness/"
-FIGURES = (
-    "rows",
-    "distinct_users",
-    "users_with_2plus",
-    "null_user_ids",
-    "null_item_ids",
-    "null_timestamps",
-    "ts_min",
-    "ts_max",
-    "ts_unit",
-)
+FIGURES = (*RESULT_COLUMNS, "ts_unit")
 
 
 def _frame() -> pd.DataFrame:
