@@ -10,7 +10,7 @@ from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws import _client
 from cleanroom_nb.form._parts import Part
 from cleanroom_nb.form._validation import request_json_text
-from cleanroom_nb.glue._athena import fmt_bytes
+from cleanroom_nb.glue._athena import AthenaWatcher, Progress, fmt_bytes
 
 if TYPE_CHECKING:
     import boto3
@@ -18,40 +18,32 @@ if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
 
 
-class AthenaProgress:
+class AthenaProgress(Progress):
     """While a query runs, show its state and the bytes scanned on ``form.progress``.
 
-    It follows the Athena calls made on the session (botocore events): no extra request.
+    glue's :class:`~cleanroom_nb.glue._athena.AthenaWatcher` follows the Athena calls made on
+    the session (botocore events, no extra request) and reports here. ``enabled=False``: no
+    ticker thread, so the form changes only in the thread that runs the query.
     """
 
     def __init__(self, form: FormState, session: boto3.Session, title: str) -> None:
+        super().__init__(title, enabled=False)
         self.form = form
-        self.session = session
-        self.title = title
-        self.start = time.monotonic()
-        self.uid = f"cleanroom_nb-form-{id(self)}"
+        self.watcher = AthenaWatcher(session, self)
 
-    def show(self, state: str = "starting", scanned: int | None = None) -> None:
-        """Update the progress line and tell the observers."""
-        done = f", {fmt_bytes(scanned)} scanned" if scanned else ""
+    def update(self, text: str) -> None:
+        """Show ``title: text (elapsed s)`` on the form and tell the observers."""
         seconds = time.monotonic() - self.start
-        self.form.progress = f"{self.title}: {state.lower()}{done} ({seconds:.1f} s)"
+        self.form.progress = f"{self.title}: {text.lower()} ({seconds:.1f} s)"
         self.form.notify("readiness", "submit")
 
-    def _on_poll(self, parsed: dict[str, Any], **_: Any) -> None:
-        qe = parsed.get("QueryExecution") or {}
-        scanned = (qe.get("Statistics") or {}).get("DataScannedInBytes")
-        self.show((qe.get("Status") or {}).get("State", "running"), scanned)
-
     def __enter__(self) -> AthenaProgress:
-        self.session.events.register(
-            "after-call.athena.GetQueryExecution", self._on_poll, unique_id=self.uid
-        )
-        self.show()
+        self.update("starting")
+        self.watcher.__enter__()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self.session.events.unregister("after-call.athena.GetQueryExecution", unique_id=self.uid)
+        self.watcher.__exit__(*exc)
 
 
 class Checks(Part):

@@ -173,6 +173,7 @@ class Fixes(Part):
                     new_table=target,
                     s3_path=path,
                     s3_output=form.athena_output,
+                    progress=False,
                     boto3_session=session,
                 )
         except Exception as exc:

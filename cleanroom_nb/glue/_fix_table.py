@@ -301,6 +301,7 @@ def fix_glue_table(
     s3_path: str,
     workgroup: str = "primary",
     s3_output: str | None = None,
+    progress: bool = True,
     boto3_session: boto3.Session | None = None,
 ) -> TrainingSchema:
     """Apply a schema's fix plan to a Glue table with ONE Athena CTAS; nothing is downloaded.
@@ -324,6 +325,9 @@ def fix_glue_table(
     workgroup, s3_output
         The Athena workgroup, and where Athena writes the query's metadata (None: the
         workgroup's setting or awswrangler's default bucket).
+    progress
+        Show the query's state and the bytes scanned while it runs (a notebook display, else
+        stderr); False when the caller shows progress itself, as the form does.
     boto3_session
         The session (region, credentials); endpoints follow ``AWS_ENDPOINT_URL(_<SERVICE>)``.
 
@@ -377,6 +381,7 @@ def fix_glue_table(
         read_result=False,
         workgroup=workgroup,
         s3_output=s3_output,
+        progress=progress,
         boto3_session=session,
     )
     return _carried(
