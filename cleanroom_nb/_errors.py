@@ -98,7 +98,16 @@ class ServiceValidationError(AwsError, ValueError):
 
 
 class ThrottledError(AwsError):
-    """The service kept throttling after botocore's retries."""
+    """The service kept throttling the request through every attempt; it changed nothing."""
+
+
+class OutcomeUnknownError(AwsError):
+    """A change may or may not have been applied, and checking could not tell.
+
+    The request reached the service (or may have: a read timeout, a dropped connection, a 5xx)
+    and the look-up that would tell whether it was applied failed or found nothing each time.
+    It was not sent again; the message says how to check before running again.
+    """
 
 
 class WaitTimeoutError(AwsError):

@@ -1,9 +1,9 @@
 """A small IAM policy evaluator: statements by action and resource, conditions by operator.
 
 It is what :func:`cleanroom_nb.check_role` needs, no more: ``*``/``?`` wildcards,
-``NotAction``/``NotResource``, an explicit Deny wins; conditions are evaluated by their operator
-(``String*``, ``Arn*``, ``Null``, the ``IfExists`` suffix, the ``ForAnyValue:``/``ForAllValues:``
-prefixes) against a known request context. A condition on a key the context does not know is
+``NotAction``/``NotResource``, an explicit Deny wins; conditions of every statement (trust and
+permissions) are evaluated by their operator (``String*``, ``Arn*``, ``Null``, the ``IfExists``
+suffix, the ``ForAnyValue:``/``ForAllValues:`` prefixes) against a known request context. A condition on a key the context does not know is
 "unknown" (None), never guessed. Permission boundaries, SCPs and resource policies are not
 considered. Source: IAM User Guide, "IAM JSON policy elements: Condition operators"
 (https://docs.aws.amazon.com/IAM/latest/UserGuide/reference_policies_elements_condition_operators.html).
@@ -65,12 +65,84 @@ def _statement_applies(stmt: Mapping[str, Any], action: str, resource: str) -> b
     return False
 
 
-def is_allowed(statements: Sequence[Mapping[str, Any]], action: str, resource: str) -> bool:
-    """Whether identity-policy ``statements`` allow ``action`` on ``resource``.
+@dataclass(frozen=True)
+class Decision:
+    """Whether identity-policy statements allow an action on a resource in a request context.
 
-    A simple evaluation: ``*``/``?`` wildcards, ``NotAction``/``NotResource``, and an explicit
-    Deny wins. Conditions of identity policies are not evaluated (a conditional Allow counts
-    as an Allow), and permission boundaries, SCPs and resource policies are not considered.
+    ``allowed`` is True, False, or None when it depends on a condition that cannot be evaluated
+    here (a key the context does not know, an operator not implemented). ``unmet`` lists the
+    Allow statements that name the action and resource but whose conditions do not hold, each
+    with its evaluated conditions (the fix to name); ``unknown`` those that could not be told.
+    """
+
+    allowed: bool | None
+    unmet: tuple[tuple[Mapping[str, Any], tuple[ConditionResult, ...]], ...] = ()
+    unknown: tuple[tuple[Mapping[str, Any], tuple[ConditionResult, ...]], ...] = ()
+
+    def __bool__(self) -> bool:
+        return self.allowed is True
+
+
+def decide(
+    statements: Sequence[Mapping[str, Any]],
+    action: str,
+    resource: str,
+    context: Mapping[str, str | None] | None = None,
+) -> Decision:
+    """Evaluate identity-policy ``statements`` for ``action`` on ``resource`` in ``context``.
+
+    ``*``/``?`` wildcards, ``NotAction``/``NotResource``; each statement's Condition is
+    evaluated against ``context`` (lower-cased keys, see :func:`evaluate_one`); an explicit
+    Deny whose conditions hold wins. Permission boundaries, SCPs and resource policies are not
+    considered.
+
+    Examples
+    --------
+    >>> stmts = [{"Effect": "Allow", "Action": "kms:Decrypt", "Resource": "*", "Condition": {
+    ...     "ArnLike": {"kms:EncryptionContext:aws:s3:arn": "arn:aws:s3:::bkt/events/*"}}}]
+    >>> decide(stmts, "kms:Decrypt", "k", {"kms:encryptioncontext:aws:s3:arn":
+    ...        "arn:aws:s3:::bkt/events/a.parquet"}).allowed
+    True
+    >>> decide(stmts, "kms:Decrypt", "k", {"kms:encryptioncontext:aws:s3:arn":
+    ...        "arn:aws:s3:::bkt"}).allowed
+    False
+    """
+    context = {k.lower(): v for k, v in (context or {}).items()}
+    allowed = False
+    deny_unknown = False
+    unmet: list[tuple[Mapping[str, Any], tuple[ConditionResult, ...]]] = []
+    unknown: list[tuple[Mapping[str, Any], tuple[ConditionResult, ...]]] = []
+    for stmt in statements:
+        if not _statement_applies(stmt, action, resource):
+            continue
+        results = tuple(evaluate_condition(stmt.get("Condition"), context))
+        holds = all_true(results)
+        if stmt.get("Effect") == "Deny":
+            if holds is True:
+                return Decision(False)
+            deny_unknown = deny_unknown or holds is None
+        elif stmt.get("Effect") == "Allow":
+            if holds is True:
+                allowed = True
+            elif holds is False:
+                unmet.append((stmt, results))
+            else:
+                unknown.append((stmt, results))
+    if deny_unknown or (not allowed and unknown):
+        return Decision(None, tuple(unmet), tuple(unknown))
+    return Decision(allowed, tuple(unmet), tuple(unknown))
+
+
+def is_allowed(
+    statements: Sequence[Mapping[str, Any]],
+    action: str,
+    resource: str,
+    context: Mapping[str, str | None] | None = None,
+) -> bool:
+    """Whether identity-policy ``statements`` certainly allow ``action`` on ``resource``.
+
+    Conditions are evaluated against ``context`` (see :func:`decide`); one that cannot be
+    evaluated is not counted as allowing.
 
     Examples
     --------
@@ -80,15 +152,7 @@ def is_allowed(statements: Sequence[Mapping[str, Any]], action: str, resource: s
     >>> is_allowed(stmts, "glue:CreateDatabase", "arn:aws:glue:us-east-1:1:database/default")
     False
     """
-    allowed = False
-    for stmt in statements:
-        if not _statement_applies(stmt, action, resource):
-            continue
-        if stmt.get("Effect") == "Deny":
-            return False
-        if stmt.get("Effect") == "Allow":
-            allowed = True
-    return allowed
+    return decide(statements, action, resource, context).allowed is True
 
 
 # ------------------------------------------------------------------------------ conditions

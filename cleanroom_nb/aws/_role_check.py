@@ -3,14 +3,26 @@
 What it needs (and says "could not check" without): ``sts:GetCallerIdentity``, and on the role
 ``iam:GetRole``, ``iam:ListRolePolicies``, ``iam:GetRolePolicy``,
 ``iam:ListAttachedRolePolicies``, ``iam:GetPolicy``, ``iam:GetPolicyVersion`` (plus
-``glue:GetTable`` when the S3 location is read from the table). The managed policy
-AWSCleanRoomsMLFullAccess grants these reads only on ``role/service-role/cleanrooms-ml*``
-(managed policy reference, v4), which are not the roles it lets its holders pass.
+``glue:GetTable`` when the S3 location is read from the table).
+
+What the managed policy AWSCleanRoomsMLFullAccess (v4, managed policy reference) grants of
+these: ``iam:GetRole``, ``iam:ListRolePolicies`` and ``iam:ListAttachedRolePolicies`` only on
+``role/service-role/cleanrooms-ml*`` and ``role/role/cleanrooms-ml*``; ``iam:GetPolicy`` and
+``iam:GetPolicyVersion`` only on ``policy/*cleanroomsml*``; never ``iam:GetRolePolicy``. So
+with it alone no inline policy can be read, and the roles it lets its holders pass
+(``role/cleanrooms-ml*``, at path ``/``) cannot be read at all.
+
+Permissions are evaluated with their conditions, against the context the service's reads
+will have: ``s3:ResourceAccount`` (the bucket's account), ``s3:prefix`` (the data's folder) and,
+for ``kms:Decrypt``, each ``kms:EncryptionContext:aws:s3:arn`` KMS will receive (the bucket ARN
+with an S3 Bucket Key, the object ARN without). A statement that names the action and resource
+but whose condition cannot match is an error that shows the condition and the fix.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 import boto3
@@ -20,13 +32,18 @@ from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.aws import _client
 from cleanroom_nb.aws import _policy_eval as ev
 from cleanroom_nb.aws._service_role import (
+    ENCRYPTION_CONTEXT_KEY,
     GLUE_READ_ACTIONS,
+    MANAGED_GET_POLICY_RESOURCE,
     MANAGED_GET_ROLE_RESOURCES,
     MANAGED_PASS_ROLE_RESOURCE,
+    MANAGED_POLICY_READS,
+    MANAGED_ROLE_READS,
     ROLE_ARN,
     TABLE_LEVEL_ACTIONS,
     glue_arns,
     key_prefix,
+    kms_contexts,
     parse_s3_location,
     partition,
     pass_role_note,
@@ -43,6 +60,16 @@ CHECK_ROLE_PERMISSIONS = (
     "iam:GetPolicyVersion",
 )
 """What :func:`check_role` calls (plus ``glue:GetTable`` to read a table's S3 location)."""
+
+MANAGED_READS_NOTE = (
+    "The managed policy AWSCleanRoomsMLFullAccess (v4) grants "
+    f"{', '.join(MANAGED_ROLE_READS)} only on {' and '.join(MANAGED_GET_ROLE_RESOURCES)}, "
+    f"{' and '.join(MANAGED_POLICY_READS)} only on {MANAGED_GET_POLICY_RESOURCE}, and never "
+    "iam:GetRolePolicy: with it alone, inline policies cannot be read, and the roles it lets "
+    f"you pass ({MANAGED_PASS_ROLE_RESOURCE}) cannot be read at all. Ask for these reads on "
+    "the role, or ask an administrator to run check_role"
+)
+"""What check_role says about the managed policy when a read is refused."""
 
 T = TypeVar("T")
 
@@ -61,10 +88,7 @@ def _unchecked(exc: BaseException, action: str, resource: str, path: str, what: 
     if isinstance(err, AccessDeniedError):
         message = (
             f"could not check {what}: the caller may not {action} on {resource} ({err.code}). "
-            f"check_role needs {', '.join(CHECK_ROLE_PERMISSIONS)}. Note that the managed policy "
-            f"AWSCleanRoomsMLFullAccess allows these reads only on "
-            f"{' and '.join(MANAGED_GET_ROLE_RESOURCES)}, not on the roles it lets you pass "
-            f"({MANAGED_PASS_ROLE_RESOURCE})"
+            f"check_role needs {', '.join(CHECK_ROLE_PERMISSIONS)}. {MANAGED_READS_NOTE}"
         )
     return Finding("warning", path, "aws_unchecked", message)
 
@@ -132,31 +156,64 @@ def role_statements(iam: Any, role_name: str, resource: str) -> list[dict[str, A
     return [dict(s) for s in statements if isinstance(s, Mapping)]
 
 
+@dataclass(frozen=True)
+class Need:
+    """One permission the service role needs: action, resource, request context and level."""
+
+    action: str
+    resource: str
+    context: Mapping[str, str | None]
+    level: Literal["error", "warning"]
+    why: str = ""
+
+
 def needed_permissions(
     arns: Mapping[str, str] | None,
     s3: tuple[str, str] | None,
     part: str,
     kms_key_arn: str | None = None,
-) -> list[tuple[str, list[str], Literal["error", "warning"]]]:
-    """(action, resources, level) that the role needs to read the table, its data and key."""
-    needed: list[tuple[str, list[str], Literal["error", "warning"]]] = []
+    *,
+    account: str | None = None,
+    bucket_key: bool | None = None,
+) -> list[Need]:
+    """What the role needs to read the table, its data and its key, each in its request context.
+
+    ``account`` is the bucket's account (``s3:ResourceAccount``); ``bucket_key`` says which
+    encryption context KMS receives (None: both must be allowed).
+    """
+    needed: list[Need] = []
     if arns is not None:
         for action in GLUE_READ_ACTIONS:
             resources = [arns["catalog"], arns["database"]]
             if action in TABLE_LEVEL_ACTIONS:
                 resources.append(arns["table"])
-            needed.append((action, resources, "error"))
-        needed.append(("glue:CreateDatabase", [arns["default"]], "warning"))
+            needed.extend(Need(action, r, {}, "error") for r in resources)
+        needed.append(Need("glue:CreateDatabase", arns["default"], {}, "warning"))
     if s3 is not None:
         bucket, prefix = s3
+        folder = key_prefix(prefix)
         bucket_arn = f"arn:{part}:s3:::{bucket}"
+        owner = {"s3:ResourceAccount": account}
         needed.append(
-            ("s3:GetObject", [f"{bucket_arn}/{key_prefix(prefix)}part-00000.parquet"], "error")
+            Need("s3:GetObject", f"{bucket_arn}/{folder}part-00000.parquet", owner, "error")
         )
-        needed.append(("s3:ListBucket", [bucket_arn], "error"))
-        needed.append(("s3:GetBucketLocation", [bucket_arn], "error"))
-    if kms_key_arn:
-        needed.append(("kms:Decrypt", [kms_key_arn], "error"))
+        needed.append(Need("s3:ListBucket", bucket_arn, {**owner, "s3:prefix": folder}, "error"))
+        needed.append(Need("s3:GetBucketLocation", bucket_arn, owner, "error"))
+        if kms_key_arn:
+            for pattern in kms_contexts(bucket, folder, partition=part, bucket_key=bucket_key):
+                context = pattern[:-1] + "part-00000.parquet" if pattern.endswith("*") else pattern
+                why = (
+                    "with an S3 Bucket Key KMS receives the bucket ARN"
+                    if not pattern.endswith("*")
+                    else "without an S3 Bucket Key KMS receives each object's ARN"
+                )
+                needed.append(
+                    Need(
+                        "kms:Decrypt", kms_key_arn, {ENCRYPTION_CONTEXT_KEY: context}, "error", why
+                    )
+                )
+    elif kms_key_arn:
+        needed.append(Need("kms:Decrypt", kms_key_arn, {}, "error"))
     return needed
 
 
@@ -167,6 +224,7 @@ def check_role(
     table: str | None = None,
     s3_location: str | None = None,
     kms_key_arn: str | None = None,
+    bucket_key: bool | None = None,
     training_dataset_arn: str | None = None,
     boto3_session: boto3.Session | None = None,
 ) -> Findings:
@@ -244,6 +302,7 @@ def check_role(
                 table=table,
                 s3_location=s3_location,
                 kms_key_arn=kms_key_arn,
+                bucket_key=bucket_key,
                 training_dataset_arn=training_dataset_arn,
             )
         )
@@ -258,7 +317,7 @@ def _role_findings(
     account: str,
     region: str | None,
     session: boto3.Session,
-    **given: str | None,
+    **given: Any,
 ) -> list[Finding]:
     iam = _client.client("iam", session)
     resource = role_arn
@@ -301,7 +360,7 @@ def _permission_findings(
     region: str | None,
     account: str,
     session: boto3.Session,
-    given: Mapping[str, str | None],
+    given: Mapping[str, Any],
 ) -> list[Finding]:
     database, table = given.get("database"), given.get("table")
     s3_location, kms_key_arn = given.get("s3_location"), given.get("kms_key_arn")
@@ -323,21 +382,72 @@ def _permission_findings(
         except ValueError as exc:
             out.append(Finding("error", "s3_location", "s3_location", str(exc)))
     statements = role_statements(iam, role_name, resource)
-    for action, resources, level in needed_permissions(arns, s3, part, kms_key_arn):
-        missing = [r for r in resources if not ev.is_allowed(statements, action, r)]
-        if missing:
-            out.append(
-                Finding(
-                    level,
-                    f"permissions.{action}",
-                    "missing_permission",
-                    f"the role's policies do not allow {action} on {', '.join(missing)}; add it "
-                    "(cleanroom_nb.permissions_policy(...) gives a least-privilege policy"
-                    + (", with kms_key_arn= for the key" if action.startswith("kms:") else "")
-                    + ")",
-                )
+    needs = needed_permissions(
+        arns, s3, part, kms_key_arn, account=account, bucket_key=given.get("bucket_key")
+    )
+    missing: dict[tuple[str, Literal["error", "warning"]], list[Need]] = {}
+    for need in needs:
+        decision = ev.decide(statements, need.action, need.resource, need.context)
+        if decision.allowed is True:
+            continue
+        if decision.allowed is None:
+            out.append(_unknown_condition(need, decision))
+        elif decision.unmet:
+            out.append(_unmet_condition(need, decision))
+        else:
+            missing.setdefault((need.action, need.level), []).append(need)
+    for (action, level), group in missing.items():
+        resources = ", ".join(dict.fromkeys(n.resource for n in group))
+        out.append(
+            Finding(
+                level,
+                f"permissions.{action}",
+                "missing_permission",
+                f"the role's policies do not allow {action} on {resources}; add it "
+                "(cleanroom_nb.permissions_policy(...) gives a least-privilege policy"
+                + (", with kms_key_arn= for the key" if action.startswith("kms:") else "")
+                + ")",
             )
+        )
     return out
+
+
+def _context_text(need: Need) -> str:
+    return ", ".join(f"{k} = {v}" for k, v in need.context.items() if v is not None)
+
+
+def _unmet_condition(need: Need, decision: ev.Decision) -> Finding:
+    stmt, results = decision.unmet[0]
+    failed = "; ".join(str(r) for r in results if r.result is False)
+    sid = f" {stmt['Sid']!r}" if stmt.get("Sid") else ""
+    fix = "cleanroom_nb.permissions_policy(...) gives a statement that matches"
+    if need.action == "kms:Decrypt":
+        fix = (
+            "allow that context too: cleanroom_nb.permissions_policy(..., kms_key_arn=..., "
+            "bucket_key=...) or cleanroom_nb.create_role(..., if_exists='update') writes it"
+        )
+    return Finding(
+        need.level,
+        f"permissions.{need.action}",
+        "condition_mismatch",
+        f"the role's statement{sid} allows {need.action} on {need.resource} only when {failed}, "
+        f"but the request will have {_context_text(need)}"
+        + (f" ({need.why})" if need.why else "")
+        + f", so it is denied; {fix}",
+    )
+
+
+def _unknown_condition(need: Need, decision: ev.Decision) -> Finding:
+    pairs = decision.unknown or decision.unmet
+    conditions = "; ".join(str(r) for _, results in pairs for r in results if r.result is None)
+    return Finding(
+        "warning",
+        f"permissions.{need.action}",
+        "aws_unchecked",
+        f"could not tell whether the role may {need.action} on {need.resource}: it depends on "
+        f"conditions this check cannot evaluate ({conditions or 'a Deny with conditions'}); "
+        "check them yourself",
+    )
 
 
 def _table_location(

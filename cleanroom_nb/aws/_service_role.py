@@ -4,8 +4,10 @@
   ``cleanrooms-ml.amazonaws.com`` (not ``cleanrooms.amazonaws.com``), with the user guide's
   conditions ``StringEqualsIfExists`` on ``aws:SourceAccount`` and ``ArnLikeIfExists`` on
   ``aws:SourceArn`` (training datasets of the account) — RULES.md 17.
-* :func:`permissions_policy` — least privilege for one Glue table and its S3 location, plus the
-  guide's ``kms:Decrypt`` statement for data encrypted with a KMS key — RULES.md 18.
+* :func:`permissions_policy` — least privilege for one Glue table and its S3 location, with the
+  guide's ``s3:ResourceAccount`` condition, plus the guide's ``kms:Decrypt`` statement for data
+  encrypted with a KMS key, keyed on the encryption context KMS really sees (the bucket ARN
+  with an S3 Bucket Key) — RULES.md 18.
 * :func:`passable_by_managed_policy` — whether the managed policy AWSCleanRoomsMLFullAccess
   lets its holders pass a role: its ``iam:PassRole`` resource ``role/cleanrooms-ml*`` is
   matched against the role's path *and* name.
@@ -37,8 +39,28 @@ MANAGED_PASS_ROLE_RESOURCE = "role/cleanrooms-ml*"
 """The resource (after ``arn:aws:iam::*:``) on which AWSCleanRoomsMLFullAccess allows
 ``iam:PassRole``; IAM matches it against ``role/<path><name>``."""
 MANAGED_GET_ROLE_RESOURCES = ("role/service-role/cleanrooms-ml*", "role/role/cleanrooms-ml*")
-"""The resources on which AWSCleanRoomsMLFullAccess allows ``iam:GetRole`` and listing a role's
-policies (note: not the roles it may pass)."""
+"""The resources on which AWSCleanRoomsMLFullAccess (v4) allows ``iam:GetRole``,
+``iam:ListRolePolicies`` and ``iam:ListAttachedRolePolicies`` (note: not the roles it may pass)."""
+MANAGED_ROLE_READS = ("iam:GetRole", "iam:ListRolePolicies", "iam:ListAttachedRolePolicies")
+"""The role reads AWSCleanRoomsMLFullAccess (v4) grants, on :data:`MANAGED_GET_ROLE_RESOURCES`."""
+MANAGED_GET_POLICY_RESOURCE = "policy/*cleanroomsml*"
+"""The only policies (after ``arn:aws:iam::*:``) whose ``iam:GetPolicy`` and
+``iam:GetPolicyVersion`` AWSCleanRoomsMLFullAccess (v4) allows."""
+MANAGED_POLICY_READS = ("iam:GetPolicy", "iam:GetPolicyVersion")
+"""The policy reads AWSCleanRoomsMLFullAccess (v4) grants, on :data:`MANAGED_GET_POLICY_RESOURCE`.
+It never grants ``iam:GetRolePolicy``: an inline policy cannot be read with it alone."""
+CREATE_TIME_CHECKS = (
+    "your identity may call cleanrooms-ml:CreateTrainingDataset, and "
+    "cleanrooms-ml:TagResource when the request has tags",
+    f"your identity may call iam:PassRole on the role, with iam:PassedToService "
+    f"{SERVICE_PRINCIPAL}",
+    "the role is in your own account",
+)
+"""Everything AWS checks when it creates a training dataset (API reference: "Passing a role
+across AWS accounts is not allowed"; Service Authorization Reference: the actions and
+``iam:PassRole``). The trust policy and the data are used only when an audience model trains
+(CloudFormation: the dataset "is metadata ... read only during AudienceModel creation"). The
+AccessDenied advice, the README and the emulator say exactly this."""
 PERMISSIONS_POLICY_NAME = "cleanrooms-ml-training-data-access"
 TRUST_STATEMENT_SID = "AllowAssumeRole"
 
@@ -240,27 +262,80 @@ def key_prefix(prefix: str) -> str:
     return prefix if not prefix or prefix.endswith("/") else prefix + "/"
 
 
-def kms_statement(kms_key_arn: str, bucket: str, prefix: str, *, partition: str) -> dict[str, Any]:
-    """The user guide's statement for data encrypted with a KMS key.
+KMS_KEY_ARN = re.compile(r"arn:aws[-a-z]*:kms:[a-z0-9-]+:[0-9]{12}:key/[-a-zA-Z0-9_]+")
+"""A KMS key ARN, as an IAM policy ``Resource`` needs it (not an alias, not a bare key id)."""
+ENCRYPTION_CONTEXT_KEY = "kms:EncryptionContext:aws:s3:arn"
+"""The condition key of the user guide's kms:Decrypt statement: what S3 passes to KMS."""
 
-    ``kms:Decrypt`` on the key, only for objects of the data's S3 folder
-    (``ArnLike`` on ``kms:EncryptionContext:aws:s3:arn``).
+
+def check_key_arn(kms_key_arn: str) -> str:
+    """``kms_key_arn`` when it is a key ARN; a ValueError that says how to get one otherwise.
 
     Examples
     --------
-    >>> s = kms_statement("arn:aws:kms:us-east-1:1:key/k", "bkt", "events/", partition="aws")
+    >>> check_key_arn("alias/data")
+    Traceback (most recent call last):
+    ...
+    ValueError: 'alias/data' is not a KMS key ARN; an IAM policy names keys by ARN (arn:aws:kms:<region>:<account>:key/<key id>). Resolve an alias or key id with boto3.client('kms').describe_key(KeyId='alias/data')['KeyMetadata']['Arn']
+    """
+    if KMS_KEY_ARN.fullmatch(kms_key_arn or "") is None:
+        raise ValueError(
+            f"{kms_key_arn!r} is not a KMS key ARN; an IAM policy names keys by ARN "
+            "(arn:aws:kms:<region>:<account>:key/<key id>). Resolve an alias or key id with "
+            f"boto3.client('kms').describe_key(KeyId={kms_key_arn!r})['KeyMetadata']['Arn']"
+        )
+    return kms_key_arn
+
+
+def kms_contexts(bucket: str, prefix: str, *, partition: str, bucket_key: bool | None) -> list[str]:
+    """The ``kms:EncryptionContext:aws:s3:arn`` values KMS sees for the data, as ARN patterns.
+
+    Without an S3 Bucket Key, S3 passes the object's ARN; with one, the bucket's ARN (S3 User
+    Guide, "Reducing the cost of SSE-KMS with Amazon S3 Bucket Keys": "S3 Bucket Keys use the
+    bucket ARN as encryption context"). ``bucket_key=None`` (not known, or mixed: objects
+    written before the bucket got a Bucket Key keep the object ARN) gives both.
+
+    Examples
+    --------
+    >>> kms_contexts("bkt", "events/", partition="aws", bucket_key=None)
+    ['arn:aws:s3:::bkt/events/*', 'arn:aws:s3:::bkt']
+    """
+    objects = f"arn:{partition}:s3:::{bucket}/{prefix}*"
+    whole = f"arn:{partition}:s3:::{bucket}"
+    if bucket_key is None:
+        return [objects, whole]
+    return [whole] if bucket_key else [objects]
+
+
+def kms_statement(
+    kms_key_arn: str,
+    bucket: str,
+    prefix: str,
+    *,
+    partition: str,
+    bucket_key: bool | None = None,
+) -> dict[str, Any]:
+    """The user guide's statement for data encrypted with a KMS key, for the context KMS sees.
+
+    ``kms:Decrypt`` on the key (an ARN), with ``ArnLike`` on
+    ``kms:EncryptionContext:aws:s3:arn``: the objects of the data's folder (the guide's), the
+    bucket ARN when the data uses an S3 Bucket Key, or both (``bucket_key=None``).
+
+    Examples
+    --------
+    >>> s = kms_statement("arn:aws:kms:us-east-1:111122223333:key/k", "bkt", "events/",
+    ...                   partition="aws", bucket_key=False)
     >>> s["Condition"]["ArnLike"]
     {'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::bkt/events/*'}
     """
+    contexts = kms_contexts(bucket, prefix, partition=partition, bucket_key=bucket_key)
     return {
         "Sid": "KmsDecryptData",
         "Effect": "Allow",
         "Action": ["kms:Decrypt"],
-        "Resource": [kms_key_arn],
+        "Resource": [check_key_arn(kms_key_arn)],
         "Condition": {
-            "ArnLike": {
-                "kms:EncryptionContext:aws:s3:arn": f"arn:{partition}:s3:::{bucket}/{prefix}*"
-            }
+            "ArnLike": {ENCRYPTION_CONTEXT_KEY: contexts[0] if len(contexts) == 1 else contexts}
         },
     }
 
@@ -273,7 +348,9 @@ def permissions_policy(
     region: str,
     account_id: str,
     kms_key_arn: str | None = None,
+    bucket_key: bool | None = None,
     catalog_id: str | None = None,
+    bucket_account: str | None = None,
 ) -> dict[str, Any]:
     """A least-privilege permissions policy to read one Glue table and its data in S3.
 
@@ -286,10 +363,18 @@ def permissions_policy(
     region, account_id
         Region and account of the Glue catalog (and of the Clean Rooms ML resources).
     kms_key_arn
-        The KMS key the data is encrypted with (SSE-KMS), if any: adds the user guide's
-        ``kms:Decrypt`` statement (:func:`kms_statement`).
+        The ARN of the KMS key the data is encrypted with (SSE-KMS), if any: adds the user
+        guide's ``kms:Decrypt`` statement (:func:`kms_statement`). An alias or a key id is
+        refused (ValueError): a policy needs the key ARN.
+    bucket_key
+        Whether the data uses an S3 Bucket Key: True, KMS sees the bucket ARN as encryption
+        context; False, each object's ARN (the guide's statement); None (default, not known),
+        the statement allows both. ``validate_request`` names it for your data.
     catalog_id
         The Glue catalog's account when it is not ``account_id``.
+    bucket_account
+        The account that owns the S3 bucket when it is not ``account_id``: the guide's
+        ``s3:ResourceAccount`` condition on the S3 statements names it.
 
     Examples
     --------
@@ -299,6 +384,8 @@ def permissions_policy(
     ['GlueReadTable', 'GlueDefaultDatabase', 'S3ReadData', 'S3ListDataPrefix', 'S3BucketLocation']
     >>> p["Statement"][2]["Resource"]
     'arn:aws:s3:::bkt/events/*'
+    >>> p["Statement"][2]["Condition"]
+    {'StringEquals': {'s3:ResourceAccount': ['123456789012']}}
     """
     part = partition(region)
     arns = glue_arns(
@@ -307,6 +394,7 @@ def permissions_policy(
     bucket, prefix = parse_s3_location(s3_location)
     folder = key_prefix(prefix)
     bucket_arn = f"arn:{part}:s3:::{bucket}"
+    owner = {"s3:ResourceAccount": [bucket_account or account_id]}
     statements: list[dict[str, Any]] = [
         {
             "Sid": "GlueReadTable",
@@ -325,6 +413,7 @@ def permissions_policy(
             "Effect": "Allow",
             "Action": ["s3:GetObject"],
             "Resource": f"{bucket_arn}/{folder}*",
+            "Condition": {"StringEquals": dict(owner)},
         },
     ]
     list_statement: dict[str, Any] = {
@@ -332,9 +421,10 @@ def permissions_policy(
         "Effect": "Allow",
         "Action": ["s3:ListBucket"],
         "Resource": bucket_arn,
+        "Condition": {"StringEquals": dict(owner)},
     }
     if folder:
-        list_statement["Condition"] = {"StringLike": {"s3:prefix": [folder, f"{folder}*"]}}
+        list_statement["Condition"]["StringLike"] = {"s3:prefix": [folder, f"{folder}*"]}
     statements.append(list_statement)
     statements.append(
         {
@@ -342,8 +432,11 @@ def permissions_policy(
             "Effect": "Allow",
             "Action": ["s3:GetBucketLocation"],
             "Resource": bucket_arn,
+            "Condition": {"StringEquals": dict(owner)},
         }
     )
     if kms_key_arn:
-        statements.append(kms_statement(kms_key_arn, bucket, folder, partition=part))
+        statements.append(
+            kms_statement(kms_key_arn, bucket, folder, partition=part, bucket_key=bucket_key)
+        )
     return {"Version": "2012-10-17", "Statement": statements}

@@ -4,7 +4,8 @@ With a session, :func:`cleanroom_nb.validate_request` reads the Glue table (colu
 format, location), asks STS who calls (account and partition of the role), runs
 :func:`cleanroom_nb.check_role` when IAM can be read (trust policy and permissions, so the
 user learns about them before sending: AWS checks neither at create time, the data is read
-only when an audience model trains), and looks for SSE-KMS encryption of the data. Every AWS
+only when an audience model trains), and looks for SSE-KMS encryption of the data (the key's
+ARN, and whether an S3 Bucket Key makes KMS see the bucket ARN as encryption context). Every AWS
 problem becomes a finding; none escapes.
 """
 
@@ -242,16 +243,17 @@ def role_findings(
     db = glue.get("databaseName") if isinstance(glue, Mapping) else None
     table = glue.get("tableName") if isinstance(glue, Mapping) else None
     out: list[Finding] = []
-    key = None
+    use = None
     if location:
-        kms, key = kms_findings(location, GLUE_PATH, boto3_session=session)
+        kms, use = kms_findings(location, GLUE_PATH, boto3_session=session)
         out.extend(kms)
     checked = check_role(
         str(request["roleArn"]),
         database=db if isinstance(db, str) and location else None,
         table=table if isinstance(table, str) and location else None,
         s3_location=location,
-        kms_key_arn=key,
+        kms_key_arn=use.key_arn if use is not None else None,
+        bucket_key=use.bucket_key if use is not None else None,
         boto3_session=session,
     )
     for f in checked:

@@ -20,8 +20,34 @@ from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 from cleanroom_nb.request._model_checks import GLUE_PATH, SCHEMA_PATH, value_at
 
 MAX_TAGS = 50
-"""Tags per resource (AWS tagging limit; the model's ``TagMap`` allows 200: 50 wins)."""
+"""Tags per resource (AWS tagging limit; the model's ``TagMap`` allows 200: 50 wins). Keys with
+the ``aws:`` prefix do not count."""
 RESERVED_TAG_PREFIX = "aws:"
+"""Tag keys with this prefix (in any case) belong to AWS: nobody may add, change or remove them,
+and they do not count toward the 50 tags per resource (API reference, TagResource ``tags``)."""
+
+
+def is_reserved_tag(key: object) -> bool:
+    """Whether a tag key belongs to AWS (``aws:`` in any case).
+
+    Examples
+    --------
+    >>> is_reserved_tag("AWS:cloudformation:stack-name"), is_reserved_tag("team")
+    (True, False)
+    """
+    return isinstance(key, str) and key.lower().startswith(RESERVED_TAG_PREFIX)
+
+
+def user_tags(tags: Mapping[str, str] | None) -> dict[str, str]:
+    """The tags that belong to the user: all but the ``aws:`` ones.
+
+    Examples
+    --------
+    >>> user_tags({"aws:cloudformation:stack-name": "s", "team": "ads"})
+    {'team': 'ads'}
+    """
+    return {k: v for k, v in dict(tags or {}).items() if not is_reserved_tag(k)}
+
 
 # Schema findings that the request checks derive again (so they are not reported twice).
 REDERIVED_SCHEMA_CODES = frozenset(
@@ -200,18 +226,19 @@ def tag_rules(request: Mapping[str, Any]) -> list[Finding]:
     if not isinstance(tags, Mapping):
         return []
     out = []
-    if len(tags) > MAX_TAGS:
+    count = len(user_tags(tags))
+    if count > MAX_TAGS:
         out.append(
             Finding(
                 "error",
                 "tags",
                 "too_many_tags",
-                f"tags has {len(tags)} entries; AWS allows at most {MAX_TAGS} tags per resource. "
-                f"Remove {len(tags) - MAX_TAGS}",
+                f"tags has {count} entries; AWS allows at most {MAX_TAGS} tags per resource. "
+                f"Remove {count - MAX_TAGS}",
             )
         )
     for key in tags:
-        if isinstance(key, str) and key.lower().startswith(RESERVED_TAG_PREFIX):
+        if is_reserved_tag(key):
             out.append(
                 Finding(
                     "error",

@@ -7,7 +7,9 @@ It checks the request against
 2. the Clean Rooms ML rules (:mod:`._rules`): one USER_ID, ITEM_ID and TIMESTAMP, at most 10
    features, Glue types accepted per role, at most 50 tags, no ``aws:`` tag keys, a role the
    managed policy can pass;
-3. with a ``boto3_session`` (:mod:`._aws_checks`): the Glue table, the caller's account and
+3. the region (no network call): a warning when Clean Rooms ML is not offered there, naming
+   the regions where it is (:mod:`cleanroom_nb.aws._regions`);
+4. with a ``boto3_session`` (:mod:`._aws_checks`): the Glue table, the caller's account and
    partition, the service role through IAM (:func:`cleanroom_nb.check_role`) and the data's
    KMS encryption.
 
@@ -22,6 +24,8 @@ from typing import Any
 import boto3
 
 from cleanroom_nb._findings import Finding, Findings
+from cleanroom_nb.aws import _client
+from cleanroom_nb.aws._regions import region_note
 from cleanroom_nb.request import _aws_checks, _rules
 from cleanroom_nb.request._model_checks import GLUE_PATH, model_findings
 
@@ -76,6 +80,7 @@ def validate_request(
         )
     findings: list[Finding] = []
     findings.extend(model_findings(request))
+    findings.extend(region_findings(boto3_session))
     columns = _rules.columns_of(request)
     table_types: dict[str, str] | None = None
     table_codes: set[str] = set()
@@ -97,6 +102,26 @@ def validate_request(
     findings.extend(_rules.source_findings(request, skip_codes=table_codes))
     findings = _drop_superseded(findings)
     return Findings(dict.fromkeys(findings))  # each finding once, in order
+
+
+def region_findings(boto3_session: boto3.Session | None) -> list[Finding]:
+    """A warning when the session's region is not one where Clean Rooms ML is offered.
+
+    The region is the session's (or the default session's: the environment and the AWS config
+    file), read without a network call. Skipped when ``AWS_ENDPOINT_URL_CLEANROOMSML`` or
+    ``AWS_ENDPOINT_URL`` points the client elsewhere than AWS (a local emulation).
+
+    Examples
+    --------
+    >>> import boto3
+    >>> [f.code for f in region_findings(boto3.Session(region_name="eu-west-3"))]
+    ['unsupported_region']
+    """
+    if _client.endpoint_url("cleanroomsml") is not None:
+        return []
+    region = _client.region(boto3_session)  # None: create_training_dataset says how to set one
+    note = region_note(region)
+    return [Finding("warning", "region", "unsupported_region", note)] if note else []
 
 
 def _drop_superseded(findings: list[Finding]) -> list[Finding]:

@@ -12,6 +12,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from cleanroom_nb.request._rules import user_tags
+
 
 def _normal_definition(d: Mapping[str, Any]) -> dict[str, Any]:
     """What makes two training datasets the same: role, data (columns in any order), text, tags."""
@@ -33,7 +35,7 @@ def _normal_definition(d: Mapping[str, Any]) -> dict[str, Any]:
         "roleArn": d.get("roleArn"),
         "trainingData": data,
         "description": d.get("description") or None,
-        "tags": dict(d.get("tags") or {}),
+        "tags": user_tags(d.get("tags")),
     }
 
 
@@ -140,12 +142,14 @@ class TagChanges:
 def tag_changes(existing: Mapping[str, str] | None, wanted: Mapping[str, str] | None) -> TagChanges:
     """The tags to add, change and remove to turn ``existing`` into ``wanted``.
 
+    Keys starting with ``aws:`` are AWS's: never removed, whatever ``wanted`` says.
+
     Examples
     --------
-    >>> str(tag_changes({"a": "1", "b": "2"}, {"a": "9", "c": "3"}))
+    >>> str(tag_changes({"a": "1", "b": "2", "aws:x": "y"}, {"a": "9", "c": "3"}))
     'added c=3; changed a=9; removed b'
     """
-    old, new = dict(existing or {}), dict(wanted or {})
+    old, new = user_tags(existing), dict(wanted or {})
     return TagChanges(
         added={k: v for k, v in new.items() if k not in old},
         changed={k: v for k, v in new.items() if k in old and old[k] != v},

@@ -1,8 +1,9 @@
 """create_training_dataset: validate the request, send it once, and deal with a name taken.
 
 :func:`create_training_dataset` validates the request first (and refuses one with errors),
-then makes exactly one ``CreateTrainingDataset`` call (see :mod:`._ml_client` for the retry
-rule). Every failure becomes a :class:`~cleanroom_nb.CleanroomNbError` subclass whose message
+then sends ``CreateTrainingDataset`` through :func:`~cleanroom_nb.submit._once.call_once`:
+one request, sent again only when it provably did not reach the service, or when a look-up by
+name shows that a request which may have reached it did not create the dataset. Every failure becomes a :class:`~cleanroom_nb.CleanroomNbError` subclass whose message
 names the cause and the fix. On a name already taken, ``if_exists="reuse"`` returns the existing
 dataset when its create-only definition equals the request, bringing its tags up to date (tags
 are the only updatable property: CloudFormation ``AWS::CleanRoomsML::TrainingDataset``).
@@ -28,20 +29,19 @@ import botocore.exceptions
 from cleanroom_nb._errors import (
     AccessDeniedError,
     CleanroomNbError,
-    EndpointUnreachableError,
     RequestInvalidError,
     ServiceValidationError,
-    ThrottledError,
     TrainingDatasetExistsError,
 )
-from cleanroom_nb._findings import format_findings
+from cleanroom_nb._findings import Findings, format_findings
 from cleanroom_nb.aws import _client
-from cleanroom_nb.aws._service_role import SERVICE_PRINCIPAL, pass_role_note
+from cleanroom_nb.aws._service_role import CREATE_TIME_CHECKS, pass_role_note
 from cleanroom_nb.request._validate import validate_request
-from cleanroom_nb.submit._compare import create_only_differences, tag_changes
+from cleanroom_nb.submit._compare import TagChanges, create_only_differences, tag_changes
 from cleanroom_nb.submit._describe import find_training_dataset
-from cleanroom_nb.submit._ml_client import THROTTLING_CODES, error_code, error_message, ml_client
-from cleanroom_nb.submit._tags import tag_training_dataset, untag_training_dataset
+from cleanroom_nb.submit._ml_client import error_code, error_message
+from cleanroom_nb.submit._once import call_once
+from cleanroom_nb.submit._tags import apply_tag_changes
 from cleanroom_nb.submit._wait import wait_until_active
 
 
@@ -60,10 +60,14 @@ def create_training_dataset(
 ) -> str:
     """Validate ``request``, create the training dataset, and return its ARN.
 
-    The request is checked with :func:`cleanroom_nb.validate_request` first (including the Glue
-    table and the caller's account); if any finding is an error nothing is sent. Then exactly one
-    ``CreateTrainingDataset`` call is made: botocore's standard retry mode retries it only when
-    it was throttled or could not connect, never when it may have reached the service.
+    The request's own checks run first, with no network call (the service model's constraints,
+    the Clean Rooms ML rules, the region); then :func:`cleanroom_nb.validate_request` with the
+    session (the Glue table, the caller's account, the role, the data's KMS key). If any finding
+    is an error nothing is sent. Then one ``CreateTrainingDataset`` request goes out. It is sent
+    again only when it provably did not reach the service (no connection, or throttled, after a
+    backoff), or when it may have (a read timeout, a dropped connection, a 5xx) and a look-up by
+    name shows no such dataset; it is never sent twice blindly, on any botocore this package
+    accepts.
 
     Parameters
     ----------
@@ -98,9 +102,12 @@ def create_training_dataset(
     AccessDeniedError
         The caller may not create it or pass the role (iam:PassRole, trust, same account).
     ThrottledError
-        Still throttled after botocore's retries.
+        Still throttled after every attempt; nothing was created.
     CredentialsError, EndpointUnreachableError
         No, expired or refused credentials; the endpoint cannot be reached.
+    OutcomeUnknownError
+        The request may have reached the service and the look-up by name failed; it was not
+        sent again (the message says how to check).
     WaitTimeoutError
         ``wait=True`` and the dataset did not become ACTIVE within ``timeout``.
 
@@ -111,38 +118,69 @@ def create_training_dataset(
     """
     if if_exists not in ("error", "reuse"):
         raise ValueError(f"if_exists must be 'error' or 'reuse', not {if_exists!r}")
+    # Local checks first: a malformed request is refused before any network call.
+    _refuse_errors(validate_request(request), local=True)
     session = _client.session(boto3_session)
     account = _caller_account(session)
-    findings = validate_request(request, boto3_session=session)
-    if findings.errors:
-        raise RequestInvalidError(
-            f"the request was not sent: it has {len(findings.errors)} error(s). Fix them and "
-            f"run again (cleanroom_nb.validate_request shows every finding):\n"
-            f"{format_findings(findings.errors)}",
-            findings,
-        )
+    _refuse_errors(validate_request(request, boto3_session=session))
     name = str(request.get("name"))
-    client = ml_client(session)
+    what = f"creating training dataset {name!r}"
     try:
-        arn = str(client.create_training_dataset(**dict(request))["trainingDatasetArn"])
+        created = call_once(
+            "create_training_dataset",
+            request,
+            happened=lambda: _created_by_this_request(request, session),
+            what=what,
+            advice=(
+                f"Check with cleanroom_nb.find_training_dataset({name!r}) before running again, "
+                "or run again with if_exists='reuse'."
+            ),
+            boto3_session=session,
+        )
+        arn = str(created["trainingDatasetArn"])
     except botocore.exceptions.ClientError as exc:
-        code = error_code(exc)
-        if code == "ConflictException":
+        if error_code(exc) == "ConflictException":
             arn = _on_conflict(exc, request, if_exists, session)
         else:
             raise _create_error(exc, request, account) from exc
-    except (botocore.exceptions.ReadTimeoutError, botocore.exceptions.ConnectionClosedError) as exc:
-        raise EndpointUnreachableError(
-            f"creating training dataset {name!r}: the connection failed after the request was "
-            f"sent ({exc}), so it may or may not have been created. It was not sent again. "
-            f"Check with cleanroom_nb.find_training_dataset({name!r}) before running again, "
-            "or run again with if_exists='reuse'."
-        ) from exc
+    except CleanroomNbError:
+        raise
     except Exception as exc:
-        raise _client.translate(exc, what=f"creating training dataset {name!r}") from exc
+        raise _client.translate(exc, what=what) from exc
     if wait:
         wait_until_active(arn, timeout=timeout, poll_interval=poll_interval, boto3_session=session)
     return arn
+
+
+def _refuse_errors(findings: Findings, *, local: bool = False) -> None:
+    if not findings.errors:
+        return
+    then = (
+        "These are the request's own checks; nothing was sent and AWS was not called, so the "
+        "checks against AWS (Glue table, role, KMS key) have not run yet: "
+        "cleanroom_nb.validate_request(request, boto3_session=...) runs them too."
+        if local
+        else "cleanroom_nb.validate_request shows every finding."
+    )
+    raise RequestInvalidError(
+        f"the request was not sent: it has {len(findings.errors)} error(s). Fix them and run "
+        f"again. {then}\n{format_findings(findings.errors)}",
+        findings,
+    )
+
+
+def _created_by_this_request(
+    request: Mapping[str, Any], session: boto3.Session
+) -> dict[str, Any] | None:
+    """The ``happened`` check of :func:`call_once`: a dataset with this name and definition."""
+    existing = find_training_dataset(str(request.get("name")), boto3_session=session)
+    if existing is None:
+        return None
+    if create_only_differences(existing, request) or tag_changes(
+        existing.get("tags"), request.get("tags")
+    ):
+        return None  # someone else's dataset of that name: the resend's conflict will say so
+    return {"trainingDatasetArn": existing["trainingDatasetArn"]}
 
 
 def _caller_account(session: boto3.Session) -> str:
@@ -215,11 +253,8 @@ def _on_conflict(
     ) from exc
 
 
-def _update_tags(arn: str, changes: Any, session: boto3.Session) -> None:
-    if changes.to_tag():
-        tag_training_dataset(arn, changes.to_tag(), boto3_session=session)
-    if changes.removed:
-        untag_training_dataset(arn, changes.removed, boto3_session=session)
+def _update_tags(arn: str, changes: TagChanges, session: boto3.Session) -> None:
+    apply_tag_changes(arn, changes, boto3_session=session)
 
 
 def _create_error(
@@ -235,37 +270,32 @@ def _create_error(
         )
     if code == "AccessDeniedException":
         return AccessDeniedError(
-            f"access denied creating training dataset {name!r}: {msg}\nCheck that:\n"
+            f"access denied creating training dataset {name!r}: {msg}\nWhen it creates a "
+            "training dataset, AWS checks only these (the trust policy and the data are read "
+            "later, when an audience model trains):\n"
             + "\n".join(f"  - {r}" for r in _access_denied_reasons(request, account)),
-            code=code,
-        )
-    if code in THROTTLING_CODES:
-        attempts = exc.response.get("ResponseMetadata", {}).get("RetryAttempts", 0)
-        return ThrottledError(
-            f"creating training dataset {name!r}: Clean Rooms ML kept throttling the request "
-            f"({msg}) through {attempts} retries; it was not created. Wait a minute and run "
-            "again, or ask for a higher request quota.",
             code=code,
         )
     return _client.translate(exc, what=f"creating training dataset {name!r}")
 
 
 def _access_denied_reasons(request: Mapping[str, Any], account: str) -> list[str]:
-    """What the Service Authorization Reference asks of the caller, and what the role needs."""
+    """What AWS checks when it creates a training dataset, and only that (CREATE_TIME_CHECKS).
+
+    The trust policy and the data are used only when an audience model trains; they cannot
+    cause an AccessDeniedException here (validate_request checked them before sending).
+    """
     role = str(request.get("roleArn", ""))
     parts = role.split(":")
     role_account = parts[4] if len(parts) > 5 else "?"
-    actions = ["cleanrooms-ml:CreateTrainingDataset"]
+    caller, pass_role, same_account = CREATE_TIME_CHECKS
     if request.get("tags"):
-        actions.append("cleanrooms-ml:TagResource (the request has tags)")
+        caller += " (this request has tags)"
     note = pass_role_note(role)
     return [
-        f"your identity has {', '.join(actions)} and iam:PassRole on {role} "
-        f"(with iam:PassedToService {SERVICE_PRINCIPAL})" + (f"; {note}" if note else "") + ".",
-        f"the role is in the caller's account {account}"
-        + (f"; it is in account {role_account}" if role_account != account else "")
+        f"{caller}.",
+        f"{pass_role}: here {role}" + (f"; {note}" if note else "") + ".",
+        f"{same_account}: you call from account {account}"
+        + (f", the role is in account {role_account}" if role_account != account else "")
         + ". Create one there with cleanroom_nb.create_role(...).",
-        f"the role's trust policy lets {SERVICE_PRINCIPAL} assume it (not "
-        "cleanrooms.amazonaws.com, the AWS Clean Rooms principal); cleanroom_nb.trust_policy() "
-        "gives the user guide's policy and cleanroom_nb.check_role(role_arn) checks it.",
     ]

@@ -9,7 +9,11 @@ Only what AWS documents is enforced (RULES.md 8, 19):
   :meth:`Backend.deny_pass_role`): AccessDeniedException. Nothing else about the role is
   checked at create time — the trust policy and the data are used only when an audience model
   trains;
-* at most 50 tags per resource, no ``aws:`` prefix (tagging documentation);
+* at most 50 tags per resource, no ``aws:`` prefix: such keys are AWS's, TagResource and
+  UntagResource refuse them, and they do not count toward the 50 (API reference, ``tags`` of
+  TagResource and CreateTrainingDataset: "You cannot edit or delete tag keys with this prefix
+  ... Tags with only the key prefix of aws do not count against your tags per resource
+  limit"); :meth:`Backend.add_aws_tags` puts them on as AWS does;
 * a training dataset that audience models depend on cannot be deleted: ConflictException
   (DeleteTrainingDataset documentation). Audience models are not trained here: tests add them
   with :meth:`Backend.add_audience_model`;
@@ -109,16 +113,24 @@ class AudienceModel:
         }
 
 
-def check_tags(tags: Mapping[str, str]) -> None:
-    """The documented tag rules: at most 50, no ``aws:`` prefix (in any case)."""
-    if len(tags) > MAX_TAGS:
-        raise errors.validation(
-            f"A resource can have at most {MAX_TAGS} tags; this request gives {len(tags)}"
-        )
-    reserved = sorted(k for k in tags if k.lower().startswith("aws:"))
+def is_aws_tag(key: str) -> bool:
+    """Whether a tag key is reserved for AWS (``aws:`` in any case)."""
+    return key.lower().startswith("aws:")
+
+
+def check_tags(tags: Mapping[str, str], *, existing: Mapping[str, str] | None = None) -> None:
+    """The documented tag rules for tags a caller sets: no ``aws:`` prefix (in any case), and at
+    most 50 tags of the caller's own on the resource (``existing`` ones included; AWS's own
+    ``aws:`` tags do not count)."""
+    reserved = sorted(k for k in tags if is_aws_tag(k))
     if reserved:
         raise errors.validation(
             f"Tag keys starting with 'aws:' are reserved for AWS use: {', '.join(reserved)}"
+        )
+    own = {k for k in {**dict(existing or {}), **tags} if not is_aws_tag(k)}
+    if len(own) > MAX_TAGS:
+        raise errors.validation(
+            f"A resource can have at most {MAX_TAGS} tags; this request gives {len(own)}"
         )
 
 
@@ -276,21 +288,34 @@ class Backend:
         return found
 
     def tag(self, arn: str, tags: Mapping[str, str]) -> dict[str, Any]:
-        """TagResource: add or replace tags."""
+        """TagResource: add or replace tags (never ``aws:`` ones)."""
         with self.lock:
             res = self._tagged(arn)
-            merged = {**res.tags, **tags}
-            check_tags(merged)
-            res.tags = merged
+            check_tags(tags, existing=res.tags)
+            res.tags = {**res.tags, **tags}
         return {}
 
     def untag(self, arn: str, keys: Sequence[str]) -> dict[str, Any]:
-        """UntagResource: remove tags by key (unknown keys are ignored)."""
+        """UntagResource: remove tags by key (unknown keys are ignored, ``aws:`` ones refused)."""
+        reserved = sorted(k for k in keys if is_aws_tag(k))
+        if reserved:
+            raise errors.validation(
+                "You cannot edit or delete tag keys with the prefix 'aws:': " + ", ".join(reserved)
+            )
         with self.lock:
             res = self._tagged(arn)
             for key in keys:
                 res.tags.pop(key, None)
         return {}
+
+    def add_aws_tags(self, arn: str, tags: Mapping[str, str]) -> None:
+        """Put ``aws:`` tags on a resource, as AWS itself does (CloudFormation, for one)."""
+        wrong = sorted(k for k in tags if not is_aws_tag(k))
+        if wrong:
+            raise ValueError(f"only keys starting with 'aws:' are AWS's; not {', '.join(wrong)}")
+        with self.lock:
+            res = self._tagged(arn)
+            res.tags = {**res.tags, **tags}
 
     def tags_of(self, arn: str) -> dict[str, Any]:
         """ListTagsForResource."""

@@ -10,7 +10,10 @@ as AWS does: the model's HTTP status (429 for ThrottlingException also where an 
 the shape), ``Content-Type: application/json``, a ``{"message": ...}`` body and the code in
 ``x-amzn-ErrorType``.
 
-Knobs for tests: :meth:`~CleanRoomsMLEmulator.throttle`, :meth:`~CleanRoomsMLEmulator.inject_error`,
+Knobs for tests: the faults :meth:`~CleanRoomsMLEmulator.throttle`,
+:meth:`~CleanRoomsMLEmulator.inject_error` and :meth:`~CleanRoomsMLEmulator.drop_connection`
+(each before or after the request is applied: :mod:`._faults`),
+:meth:`~CleanRoomsMLEmulator.add_aws_tags` (tags AWS itself puts on a resource),
 :meth:`~CleanRoomsMLEmulator.deny_pass_role` (AccessDeniedException as when the caller lacks
 ``iam:PassRole``), :meth:`~CleanRoomsMLEmulator.add_audience_model` (so that deleting the dataset
 gives the documented ConflictException), :meth:`~CleanRoomsMLEmulator.set_status` (a status the
@@ -43,6 +46,7 @@ from typing import Any
 from cleanroom_nb.local.cleanroomsml import _exceptions as errors
 from cleanroom_nb.local.cleanroomsml import _wire
 from cleanroom_nb.local.cleanroomsml._backend import Backend
+from cleanroom_nb.local.cleanroomsml._faults import Fault, Faults
 from cleanroom_nb.local.cleanroomsml._server import Answer, Server
 
 DEFAULT_ACCOUNT_ID = "123456789012"
@@ -60,20 +64,13 @@ _CREDENTIAL_SCOPE = re.compile(r"Credential=([^/,\s]+)/(\d{8})/([^/,\s]+)/([^/,\
 
 @dataclass(frozen=True)
 class Call:
-    """One request the emulator answered: operation name, HTTP status and error code (if any)."""
+    """One request the emulator received: operation, HTTP status (0: no answer, the connection
+    was dropped), error code (if any) and the injected fault that hit it (if any)."""
 
     operation: str
     status: int
     error: str | None = None
-
-
-@dataclass
-class _Injected:
-    code: str
-    message: str
-    status: int
-    remaining: int
-    operation: str | None
+    fault: str | None = None
 
 
 class CleanRoomsMLEmulator:
@@ -132,7 +129,7 @@ class CleanRoomsMLEmulator:
         self.require_signature = require_signature
         self.backend = Backend(default_page_size)
         self._lock = threading.RLock()
-        self._injected: list[_Injected] = []
+        self._faults = Faults()
         self._calls: list[Call] = []
         self._server: Server | None = None
 
@@ -198,8 +195,8 @@ class CleanRoomsMLEmulator:
     def reset(self) -> None:
         """Forget every dataset, audience model, injected error, denied role and recorded call."""
         self.backend.reset()
+        self._faults.clear()
         with self._lock:
-            self._injected.clear()
             self._calls.clear()
 
     def throttle(self, count: int = 1, *, operation: str | None = None) -> None:
@@ -220,16 +217,57 @@ class CleanRoomsMLEmulator:
         status: int | None = None,
         count: int = 1,
         operation: str | None = None,
+        after_applying: bool = False,
     ) -> None:
         """Answer the next ``count`` requests (of ``operation``, or any) with the error ``code``.
 
         ``status`` defaults to the HTTP status the service model gives the error (429 for
-        ThrottlingException when the model lacks it, as the API reference documents; else 400).
+        ThrottlingException and 500 for InternalServiceException when the model lacks them, as
+        documented; else 400). With ``after_applying=True`` the request is applied first and
+        the error answered afterwards: a server failure after the change was made.
+
+        Examples
+        --------
+        >>> emu = CleanRoomsMLEmulator()
+        >>> emu.inject_error("InternalServiceException", "oops", status=500,
+        ...                  operation="CreateTrainingDataset", after_applying=True)
         """
-        with self._lock:
-            self._injected.append(
-                _Injected(code, message, status or errors.error_status(code), count, operation)
+        self._faults.add(
+            Fault(
+                "error",
+                count,
+                operation,
+                after_applying,
+                code=code,
+                message=message,
+                status=status or errors.error_status(code),
             )
+        )
+
+    def drop_connection(
+        self, count: int = 1, *, operation: str | None = None, after_applying: bool = True
+    ) -> None:
+        """Close the connection of the next ``count`` requests without answering them.
+
+        The request arrives; with ``after_applying=True`` (default) it is applied first, as when
+        a connection drops after the server did its work; botocore then raises
+        ``ConnectionClosedError`` and cannot know what happened.
+
+        Examples
+        --------
+        >>> emu = CleanRoomsMLEmulator()
+        >>> emu.drop_connection(operation="CreateTrainingDataset")
+        """
+        self._faults.add(Fault("drop", count, operation, after_applying))
+
+    def add_aws_tags(self, arn: str, tags: Mapping[str, str]) -> None:
+        """Put tags whose keys start with ``aws:`` on a resource, as AWS itself does.
+
+        CloudFormation, for one, tags what it creates with ``aws:cloudformation:*`` keys. Users
+        cannot add, change or remove such keys, and they do not count toward the 50 tags per
+        resource (API reference, TagResource ``tags``).
+        """
+        self.backend.add_aws_tags(arn, tags)
 
     def deny_pass_role(self, role_arn: str) -> None:
         """Refuse ``role_arn`` with AccessDeniedException, as when the caller lacks iam:PassRole."""
@@ -273,19 +311,39 @@ class CleanRoomsMLEmulator:
         query = urllib.parse.parse_qs(split.query, keep_blank_values=True)
         found = _wire.match(method, split.path)
         operation = found[0] if found else "Unknown"
+        fault: Fault | None = None
+        applied = False
         try:
             if found is None:
                 raise errors.ApiError(
                     "UnknownOperationException", f"No operation matches {method} {split.path}"
                 )
             account, region = self._authenticate(headers)
-            self._maybe_inject(operation)
-            result = _wire.dispatch(self.backend, operation, found[1], query, body, account, region)
-            answer: Answer = (200, result, None)
+            fault = self._faults.take(operation)
+            if fault is not None and not fault.after_applying:
+                answer = fault.answer()
+            else:
+                try:
+                    result = _wire.dispatch(
+                        self.backend, operation, found[1], query, body, account, region
+                    )
+                    answer = (200, result, None)
+                    applied = True
+                except errors.ApiError as err:
+                    answer = (err.status, {"message": err.message}, err.code)
+                if fault is not None:
+                    answer = fault.answer()
         except errors.ApiError as err:
             answer = (err.status, {"message": err.message}, err.code)
         with self._lock:
-            self._calls.append(Call(operation, answer[0], answer[2]))
+            self._calls.append(
+                Call(
+                    operation,
+                    answer[0],
+                    answer[2],
+                    fault.describe(applied) if fault is not None else None,
+                )
+            )
         return answer
 
     def _authenticate(self, headers: Mapping[str, str]) -> tuple[str, str]:
@@ -301,14 +359,6 @@ class CleanRoomsMLEmulator:
                 )
             return self.account_id, self.region
         return self.account_id, scope.group(3)
-
-    def _maybe_inject(self, operation: str) -> None:
-        with self._lock:
-            for inj in self._injected:
-                if inj.remaining > 0 and inj.operation in (None, operation):
-                    inj.remaining -= 1
-                    raise errors.ApiError(inj.code, inj.message, inj.status)
-            self._injected = [i for i in self._injected if i.remaining > 0]
 
 
 def running(**kwargs: Any) -> Iterator[CleanRoomsMLEmulator]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from cleanroom_nb.aws import _service_model
 
-DOCUMENTED_STATUS = {"ThrottlingException": 429}
-"""HTTP statuses from the API reference for errors an older botocore model may lack.
+DOCUMENTED_STATUS = {"ThrottlingException": 429, "InternalServiceException": 500}
+"""HTTP statuses for errors an older botocore model lacks.
 
 ThrottlingException is in botocore's ``cleanroomsml`` model only from 1.39.1; the API reference
-(CreateTrainingDataset, "Errors") gives it "HTTP Status Code: 429"."""
+(CreateTrainingDataset, "Errors") gives it "HTTP Status Code: 429". InternalServiceException is
+not in the 1.34.0 model; newer models give it ``"httpStatusCode": 500``."""
 
 _PROTOCOL_STATUS = {
     "ExpiredTokenException": 403,

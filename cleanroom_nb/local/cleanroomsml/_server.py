@@ -13,6 +13,8 @@ from typing import Any
 
 Answer = tuple[int, "dict[str, Any] | None", str | None]
 """(HTTP status, JSON body, error code for ``x-amzn-ErrorType``)."""
+DROPPED: Answer = (0, None, None)
+"""The answer that is none: the server closes the connection without writing anything."""
 Respond = Callable[[str, str, Mapping[str, str], bytes], Answer]
 """(method, raw path, lower-cased headers, body) -> the answer."""
 
@@ -77,6 +79,11 @@ class _Handler(BaseHTTPRequestHandler):
         body = self.rfile.read(length) if length else b""
         headers = {k.lower(): v for k, v in self.headers.items()}
         status, payload, error = self.answer(self.command, self.path, headers, body)
+        if (status, payload, error) == DROPPED:  # a fault: the request arrived, no answer leaves
+            self.close_connection = True
+            with contextlib.suppress(OSError):
+                self.connection.shutdown(socket.SHUT_RDWR)
+            return
         data = json.dumps(payload if payload is not None else {}).encode()
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
