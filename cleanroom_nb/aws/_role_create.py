@@ -21,6 +21,7 @@ from cleanroom_nb.aws import _client, _service_model
 from cleanroom_nb.aws._service_role import (
     PERMISSIONS_POLICY_NAME,
     ROLE_NAME_PREFIX,
+    check_key_arn,
     permissions_policy,
     trust_policy,
 )
@@ -61,6 +62,7 @@ def create_role(
     table: str,
     s3_location: str,
     kms_key_arn: str | None = None,
+    bucket_key: bool | None = None,
     description: str | None = None,
     if_exists: Literal["error", "update"] = "error",
     boto3_session: boto3.Session | None = None,
@@ -80,8 +82,10 @@ def create_role(
         most 64 ASCII letters, digits and ``+=,.@_-`` (its pattern, read from botocore).
     database, table, s3_location
         The Glue table and the S3 location of its data.
-    kms_key_arn
-        The KMS key the data is encrypted with, if any.
+    kms_key_arn, bucket_key
+        The ARN of the KMS key the data is encrypted with, if any, and whether the data uses
+        an S3 Bucket Key (True: KMS sees the bucket ARN; False: each object's ARN; None: both
+        are allowed). See :func:`permissions_policy`.
     description
         The role's description.
     if_exists
@@ -91,7 +95,7 @@ def create_role(
     Raises
     ------
     ValueError
-        The name is not a valid IAM role name.
+        The name is not a valid IAM role name, or ``kms_key_arn`` is not a key ARN.
     AccessDeniedError
         The caller lacks ``iam:CreateRole`` or ``iam:PutRolePolicy`` (the message says which).
 
@@ -110,13 +114,21 @@ def create_role(
             f"{role_name!r} is not a valid IAM role name: use at most {limits.get('max', 64)} "
             "ASCII letters, digits and +=,.@_- (including the cleanrooms-ml- prefix)"
         )
+    if kms_key_arn is not None:
+        check_key_arn(kms_key_arn)
     session = _client.session(boto3_session)
     region = session.region_name or "us-east-1"
     account = _client.caller_account(what="asking STS who the caller is", boto3_session=session)
     trust = json.dumps(trust_policy(account, region))
     permissions = json.dumps(
         permissions_policy(
-            database, table, s3_location, region=region, account_id=account, kms_key_arn=kms_key_arn
+            database,
+            table,
+            s3_location,
+            region=region,
+            account_id=account,
+            kms_key_arn=kms_key_arn,
+            bucket_key=bucket_key,
         )
     )
     description = description or (

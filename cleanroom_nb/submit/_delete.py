@@ -13,9 +13,11 @@ from typing import Any
 import boto3
 import botocore.exceptions
 
-from cleanroom_nb._errors import CleanroomNbError, TrainingDatasetInUseError
+from cleanroom_nb._errors import CleanroomNbError, NotFoundError, TrainingDatasetInUseError
 from cleanroom_nb.aws import _client
+from cleanroom_nb.submit._describe import get_training_dataset
 from cleanroom_nb.submit._ml_client import error_code, error_message, ml_client
+from cleanroom_nb.submit._once import call_once
 
 
 def audience_models_of(
@@ -71,7 +73,7 @@ def _in_use_error(
 
 
 def delete_training_dataset(arn: str, *, boto3_session: boto3.Session | None = None) -> None:
-    """Delete a training dataset (DeleteTrainingDataset).
+    """Delete a training dataset (DeleteTrainingDataset), one request (see ``call_once``).
 
     Raises
     ------
@@ -85,11 +87,29 @@ def delete_training_dataset(arn: str, *, boto3_session: boto3.Session | None = N
     >>> delete_training_dataset(arn)  # doctest: +SKIP
     """
     session = _client.session(boto3_session)
+    what = f"deleting training dataset {arn}"
+
+    def gone() -> dict[str, Any] | None:
+        try:
+            get_training_dataset(arn, boto3_session=session)
+        except NotFoundError:
+            return {}
+        return None
+
     try:
-        ml_client(session).delete_training_dataset(trainingDatasetArn=arn)
+        call_once(
+            "delete_training_dataset",
+            {"trainingDatasetArn": arn},
+            happened=gone,
+            what=what,
+            advice=f"Check with cleanroom_nb.get_training_dataset({arn!r}) before running again.",
+            boto3_session=session,
+        )
     except botocore.exceptions.ClientError as exc:
         if error_code(exc) == "ConflictException":
             raise _in_use_error(exc, arn, session) from exc
-        raise _client.translate(exc, what=f"deleting training dataset {arn}") from exc
+        raise _client.translate(exc, what=what) from exc
+    except CleanroomNbError:
+        raise
     except Exception as exc:
-        raise _client.translate(exc, what=f"deleting training dataset {arn}") from exc
+        raise _client.translate(exc, what=what) from exc

@@ -7,6 +7,15 @@ import pytest
 
 import cleanroom_nb as crn
 from cleanroom_nb.local.cleanroomsml import CleanRoomsMLEmulator
+from cleanroom_nb.submit import _once
+
+
+@pytest.fixture(autouse=True)
+def backoff(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """call_once's retry policy with its waits recorded instead of slept (the list of waits)."""
+    waits: list[float] = []
+    monkeypatch.setattr(_once, "POLICY", _once.RetryPolicy(sleep=waits.append))
+    return waits
 
 
 @pytest.fixture

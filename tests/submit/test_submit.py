@@ -19,15 +19,7 @@ import cleanroom_nb as crn
 from cleanroom_nb._findings import Findings
 from cleanroom_nb.local.cleanroomsml import EXPIRED_SESSION_TOKEN, CleanRoomsMLEmulator
 from cleanroom_nb.submit import _compare as _submit
-
-
-@pytest.fixture(autouse=True)
-def _no_backoff(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Keep botocore's standard retries (attempt counting, quota) but without the sleeps."""
-    from botocore.retries import standard
-
-    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, ctx: 0)
-
+from cleanroom_nb.submit import _once
 
 pytestmark = pytest.mark.usefixtures("glue_table")
 
@@ -73,11 +65,42 @@ def test_invalid_request_is_refused_and_nothing_sent(
     with pytest.raises(crn.RequestInvalidError) as info:
         crn.create_training_dataset(bad, boto3_session=boto3_session)
     paths = {f.path for f in info.value.findings if f.level == "error"}
-    assert "name" in paths
-    assert any(p.startswith("tags") for p in paths)
-    assert "trainingData[0].inputConfig.schema[0].columnName" in paths
-    assert "not sent" in str(info.value)
+    assert paths == {"name", "tags.aws:owner"}  # the request's own checks: AWS not called yet
+    assert "not sent" in str(info.value) and "validate_request(request, boto3_session" in str(
+        info.value
+    )
+    assert cleanrooms.calls == []
+    # fixed, the checks against AWS run and find the column Glue names differently
+    good = dict(bad, name="x", tags={"owner": "me"})
+    with pytest.raises(crn.RequestInvalidError) as info:
+        crn.create_training_dataset(good, boto3_session=boto3_session)
+    codes = {(f.path, f.code) for f in info.value.findings.errors}
+    assert ("trainingData[0].inputConfig.schema[0].columnName", "column_case") in codes
     assert cleanrooms.call_count(CREATE) == 0
+
+
+def test_malformed_request_is_refused_before_any_network_call(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 16, point 7: ``create_training_dataset({"name": "x"})`` names the missing fields.
+    No endpoint is reachable and every socket connect is recorded: there is none."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        closed = f"http://127.0.0.1:{s.getsockname()[1]}"
+    monkeypatch.setenv("AWS_ENDPOINT_URL", closed)
+    connects: list[Any] = []
+
+    def refuse(self: socket.socket, address: Any) -> None:
+        connects.append(address)
+        raise ConnectionRefusedError(address)
+
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    with pytest.raises(crn.RequestInvalidError) as info:
+        crn.create_training_dataset({"name": "x"})
+    missing = {f.path for f in info.value.findings.errors if f.code == "required"}
+    assert missing == {"roleArn", "trainingData"}
+    assert "roleArn is required" in str(info.value)
+    assert connects == []
 
 
 def test_list_helper_reads_every_page(
@@ -226,7 +249,47 @@ def test_access_denied_for_role_of_another_account(
     finally:
         cleanrooms.account_id = ACCOUNT
     text = str(info.value)
-    assert "Cross-account" in text and "caller's account" in text
+    assert "Cross-account" in text and "the role is in your own account" in text
+
+
+def test_create_time_checks_are_said_the_same_everywhere(
+    cleanrooms: CleanRoomsMLEmulator,
+    boto3_session: boto3.Session,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Issue 16, point 6. AWS checks at create time only the caller's permissions
+    (CreateTrainingDataset, TagResource with tags, PassRole) and that the role is in the
+    caller's account (API reference: "Passing a role across AWS accounts is not allowed");
+    the trust policy and the data are used only when an audience model trains (CloudFormation:
+    "metadata that points to a Glue table, which is read only during AudienceModel creation").
+    The AccessDenied advice, the README and the emulator say exactly that."""
+    from pathlib import Path
+
+    import cleanroom_nb.submit._create as create_module
+    from cleanroom_nb.aws._service_role import CREATE_TIME_CHECKS
+
+    # the emulator does not read the trust policy: a role Clean Rooms ML could not assume is
+    # created (only validate_request, bypassed here, catches it before sending)
+    trust = crn.trust_policy()
+    trust["Statement"][0]["Principal"]["Service"] = "cleanrooms.amazonaws.com"
+    boto3_session.client("iam").update_assume_role_policy(
+        RoleName="cleanrooms-ml-reader", PolicyDocument=json.dumps(trust)
+    )
+    monkeypatch.setattr(create_module, "validate_request", lambda *a, **k: Findings())
+    assert crn.create_training_dataset(_request(), boto3_session=boto3_session) in (
+        cleanrooms.datasets
+    )
+    # the advice on AccessDenied lists the create-time checks, and nothing about trust
+    cleanrooms.deny_pass_role(ROLE)
+    with pytest.raises(crn.AccessDeniedError) as info:
+        crn.create_training_dataset(_request("other"), boto3_session=boto3_session)
+    advice = str(info.value).split("AWS checks only these", 1)[1]
+    for check in CREATE_TIME_CHECKS:
+        assert check in advice
+    assert "trust" not in advice.split("audience model trains")[1]
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    for check in CREATE_TIME_CHECKS:
+        assert check in readme.replace("\n", " "), check
 
 
 def test_role_the_service_cannot_assume_is_caught_before_sending(
@@ -268,13 +331,17 @@ def test_role_of_another_account_is_caught_before_sending(
     assert cleanrooms.call_count(CREATE) == 0
 
 
-def test_throttling_is_retried_by_botocore_then_succeeds(
-    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+def test_throttling_is_retried_with_backoff_then_succeeds(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session, backoff: list[float]
 ) -> None:
     cleanrooms.throttle(3, operation=CREATE)
     arn = crn.create_training_dataset(_request(), boto3_session=boto3_session)
     assert arn in cleanrooms.datasets
     assert [c.status for c in cleanrooms.calls if c.operation == CREATE] == [429, 429, 429, 200]
+    # full jitter under caps of 1, 2 and 4 s (the library's backoff, not botocore's)
+    caps = [_once.POLICY.cap(n) for n in (1, 2, 3)]
+    assert len(backoff) == 3 and all(0 <= w <= c for w, c in zip(backoff, caps, strict=True))
+    assert caps == [1.0, 2.0, 4.0]
 
 
 def test_persistent_throttling_raises_throttled_error(
@@ -283,24 +350,9 @@ def test_persistent_throttling_raises_throttled_error(
     cleanrooms.throttle(100, operation=CREATE)
     with pytest.raises(crn.ThrottledError) as info:
         crn.create_training_dataset(_request(), boto3_session=boto3_session)
-    attempts = cleanrooms.call_count(CREATE)
-    assert attempts == 6  # _aws's standard mode: 1 call + 5 retries
-    assert "5 retries" in str(info.value) and "not created" in str(info.value)
+    assert cleanrooms.call_count(CREATE) == _once.POLICY.max_attempts == 6
+    assert "6 attempts" in str(info.value) and "nothing was changed" in str(info.value)
     assert cleanrooms.datasets == {}
-
-
-def test_server_error_is_not_retried_for_create(
-    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
-) -> None:
-    # A 500 may come after the dataset was made: botocore would retry it for other calls,
-    # but a create is never sent twice.
-    cleanrooms.inject_error(
-        "InternalServerException", "oops", status=500, count=5, operation=CREATE
-    )
-    with pytest.raises(crn.AwsError) as info:
-        crn.create_training_dataset(_request(), boto3_session=boto3_session)
-    assert "InternalServerException" in str(info.value)
-    assert cleanrooms.call_count(CREATE) == 1
 
 
 def test_unreachable_endpoint(
@@ -315,30 +367,57 @@ def test_unreachable_endpoint(
     with pytest.raises(crn.EndpointUnreachableError) as info:
         crn.create_training_dataset(_request(), boto3_session=boto3_session)
     assert str(port) in str(info.value) and "AWS_ENDPOINT_URL" in str(info.value)
+    assert "6 attempts" in str(info.value) and "never reached the service" in str(info.value)
 
 
-def test_connection_lost_after_sending_is_not_retried(
-    cleanrooms: CleanRoomsMLEmulator,
-    boto3_session: boto3.Session,
-    monkeypatch: pytest.MonkeyPatch,
+def test_read_timeouts_are_checked_by_name_before_each_resend(
+    cleanrooms: CleanRoomsMLEmulator, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """A read timeout may hide a dataset that was created: before each resend the library looks
+    the name up (ListTrainingDatasets); here nothing was created, so after the attempts it says
+    so and names how to check."""
     import botocore.exceptions
 
     sent: list[int] = []
 
-    def lose_response(request: Any, **_: Any) -> None:
+    def time_out(request: Any, **_: Any) -> None:
         sent.append(1)
         raise botocore.exceptions.ReadTimeoutError(endpoint_url=request.url)
 
     session = boto3.Session(
         aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
     )
-    session.events.register("before-send.cleanroomsml.CreateTrainingDataset", lose_response)
-    with pytest.raises(crn.EndpointUnreachableError) as info:
+    session.events.register("before-send.cleanroomsml.CreateTrainingDataset", time_out)
+    with pytest.raises(crn.OutcomeUnknownError) as info:
+        crn.create_training_dataset(_request(), boto3_session=session)
+    assert len(sent) == _once.POLICY.max_attempts
+    names = [c.operation for c in cleanrooms.calls if c.operation != "GetTrainingDataset"]
+    assert names == ["ListTrainingDatasets"] * len(sent)  # one look-up after each attempt
+    assert "find_training_dataset('shoppers')" in str(info.value)
+
+
+def test_when_the_look_up_fails_the_create_is_not_sent_again(
+    cleanrooms: CleanRoomsMLEmulator, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import botocore.exceptions
+
+    sent: list[int] = []
+
+    def time_out(request: Any, **_: Any) -> None:
+        sent.append(1)
+        raise botocore.exceptions.ReadTimeoutError(endpoint_url=request.url)
+
+    session = boto3.Session(
+        aws_access_key_id="testing", aws_secret_access_key="testing", region_name="us-east-1"
+    )
+    session.events.register("before-send.cleanroomsml.CreateTrainingDataset", time_out)
+    cleanrooms.inject_error("AccessDeniedException", "no", operation="ListTrainingDatasets")
+    with pytest.raises(crn.OutcomeUnknownError) as info:
         crn.create_training_dataset(_request(), boto3_session=session)
     assert sent == [1]
-    assert "may or may not have been created" in str(info.value)
-    assert "find_training_dataset('shoppers')" in str(info.value)
+    text = str(info.value)
+    assert "may have reached the service" in text and "It was not sent again" in text
+    assert "find_training_dataset('shoppers')" in text and "if_exists='reuse'" in text
 
 
 def test_no_credentials(cleanrooms: CleanRoomsMLEmulator, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -134,3 +134,95 @@ def test_delete_conflict_when_models_cannot_be_listed(
         crn.delete_training_dataset(arn, boto3_session=boto3_session)
     assert info.value.audience_models is None
     assert "cleanrooms-ml:ListAudienceModels" in str(info.value)
+
+
+# ------------------------------------------------------------ issue 16, point 4: tag swaps
+
+
+def _tags(prefix: str, n: int = 50) -> dict[str, str]:
+    return {f"{prefix}{i:02d}": str(i) for i in range(n)}
+
+
+def test_fifty_for_fifty_swap_with_reuse_untags_first_and_keeps_aws_tags(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    """API reference (TagResource ``tags``, also in botocore's model): "Maximum number of tags
+    per resource - 50 ... You cannot edit or delete tag keys with this prefix [aws:] ... Tags
+    with only the key prefix of aws do not count against your tags per resource limit." The
+    swap untags first, then tags, so the dataset never holds 100; the ``aws:`` tag stays."""
+    arn = crn.create_training_dataset(_request(tags=_tags("old")), boto3_session=boto3_session)
+    cleanrooms.add_aws_tags(arn, {"aws:cloudformation:stack-name": "analytics"})
+    with pytest.warns(crn.TagsUpdatedWarning):
+        again = crn.create_training_dataset(
+            _request(tags=_tags("new")), if_exists="reuse", boto3_session=boto3_session
+        )
+    assert again == arn
+    assert cleanrooms.datasets[arn]["tags"] == {
+        **_tags("new"),
+        "aws:cloudformation:stack-name": "analytics",
+    }
+    tagging = [c for c in cleanrooms.calls if c.operation in ("TagResource", "UntagResource")]
+    assert [(c.operation, c.status) for c in tagging] == [
+        ("UntagResource", 200),
+        ("TagResource", 200),
+    ]
+
+
+def test_fifty_for_fifty_swap_with_tag_training_dataset(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    arn = crn.create_training_dataset(_request(tags=_tags("old")), boto3_session=boto3_session)
+    cleanrooms.add_aws_tags(arn, {"aws:cloudformation:stack-name": "analytics"})
+    # adding 50 more is refused before sending (the aws: tag does not count either way)
+    with pytest.raises(crn.RequestInvalidError, match="100 tags of its own"):
+        crn.tag_training_dataset(arn, _tags("new"), boto3_session=boto3_session)
+    crn.tag_training_dataset(arn, _tags("new"), replace=True, boto3_session=boto3_session)
+    tags = crn.list_training_dataset_tags(arn, boto3_session=boto3_session)
+    assert tags == {**_tags("new"), "aws:cloudformation:stack-name": "analytics"}
+    untagged = [c for c in cleanrooms.calls if c.operation == "UntagResource"]
+    assert len(untagged) == 1 and cleanrooms.call_count("TagResource") == 1
+
+
+def test_aws_tags_do_not_count_toward_fifty(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    arn = crn.create_training_dataset(_request(tags=_tags("k", 49)), boto3_session=boto3_session)
+    cleanrooms.add_aws_tags(arn, {"aws:cloudformation:stack-name": "s", "aws:x": "y"})
+    crn.tag_training_dataset(arn, {"last": "1"}, boto3_session=boto3_session)  # 50 of our own
+    assert len(crn.list_training_dataset_tags(arn, boto3_session=boto3_session)) == 52
+
+
+def test_aws_tags_are_never_untagged(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    arn = crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    cleanrooms.add_aws_tags(arn, {"aws:cloudformation:stack-name": "s"})
+    with pytest.raises(crn.RequestInvalidError) as info:
+        crn.untag_training_dataset(
+            arn, ["AWS:cloudformation:stack-name"], boto3_session=boto3_session
+        )
+    assert {f.code for f in info.value.findings} == {"reserved_tag_prefix"}
+    assert cleanrooms.call_count("UntagResource") == 0
+    # replace=True removes only the user's own tags
+    crn.tag_training_dataset(arn, {}, replace=True, boto3_session=boto3_session)
+    assert cleanrooms.datasets[arn]["tags"] == {"aws:cloudformation:stack-name": "s"}
+
+
+def test_emulator_refuses_untagging_aws_keys(
+    cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session
+) -> None:
+    """The API reference, on ``aws:`` tag keys: "You cannot edit or delete tag keys with this
+    prefix." UntagResource lists ValidationException ("The input fails to satisfy the specified
+    constraints"); the emulator answers that, over the wire, and keeps the tag."""
+    import botocore.exceptions
+
+    arn = crn.create_training_dataset(_request(), boto3_session=boto3_session)
+    cleanrooms.add_aws_tags(arn, {"aws:cloudformation:stack-name": "s"})
+    client = boto3_session.client("cleanroomsml")
+    with pytest.raises(botocore.exceptions.ClientError) as info:
+        client.untag_resource(resourceArn=arn, tagKeys=["aws:cloudformation:stack-name"])
+    assert info.value.response["Error"]["Code"] == "ValidationException"
+    assert "cannot edit or delete" in info.value.response["Error"]["Message"]
+    with pytest.raises(botocore.exceptions.ClientError):
+        client.tag_resource(resourceArn=arn, tags={"aws:cloudformation:stack-name": "t"})
+    assert cleanrooms.datasets[arn]["tags"]["aws:cloudformation:stack-name"] == "s"
