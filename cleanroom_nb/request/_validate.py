@@ -125,7 +125,13 @@ def region_findings(boto3_session: boto3.Session | None) -> list[Finding]:
 
 
 def _drop_superseded(findings: list[Finding]) -> list[Finding]:
-    """Drop the model's tag-count finding when the stricter documented limit already fired."""
+    """Drop model findings that a more specific rule already tells.
+
+    The model's tag-count finding when the stricter documented limit fired; and, with botocore
+    1.34's model, whose TagKey pattern ``^(?!aws:).{1,128}$`` restates the ``aws:`` rule, its
+    pattern finding on a key that ``reserved_tag_prefix`` names.
+    """
     if any(f.code == "too_many_tags" for f in findings):
-        return [f for f in findings if not (f.path == "tags" and f.code == "max_count")]
-    return findings
+        findings = [f for f in findings if not (f.path == "tags" and f.code == "max_count")]
+    reserved = {f.path for f in findings if f.code == "reserved_tag_prefix"}
+    return [f for f in findings if not (f.code == "key_pattern" and f.path in reserved)]

@@ -106,7 +106,9 @@ def test_access_denied_explanation_names_path_and_tag_resource() -> None:
     plain = " ".join(
         _access_denied_reasons({"roleArn": f"arn:aws:iam::{ACCOUNT}:role/cleanrooms-ml-x"}, ACCOUNT)
     )
-    assert "TagResource" not in plain and "may be denied" not in plain
+    assert "TagResource when the request has tags" in plain  # said, not asked of this request
+    assert "(this request has tags)" not in plain and "may be denied" not in plain
+    assert "(this request has tags)" in with_tags
     assert "iam:PassedToService cleanrooms-ml.amazonaws.com" in plain
 
 
@@ -258,10 +260,17 @@ def test_create_role_names_the_missing_action(limited_session: boto3.Session) ->
 def test_permissions_policy_kms_statement_is_the_guides() -> None:
     """Issue 12, point 5. ml-roles: "If you need to use a KMS key to decrypt data, add this
     AWS KMS statement": kms:Decrypt on the key, ``ArnLike`` on
-    ``kms:EncryptionContext:aws:s3:arn`` = ``arn:aws:s3:::bucketFolders*``."""
+    ``kms:EncryptionContext:aws:s3:arn`` = ``arn:aws:s3:::bucketFolders*`` — exactly, for data
+    without an S3 Bucket Key (``bucket_key=False``; the others: tests/aws/test_kms.py)."""
     key = f"arn:aws:kms:{REGION}:{ACCOUNT}:key/k-1"
     p = crn.permissions_policy(
-        "sales", "events", LOCATION, region=REGION, account_id=ACCOUNT, kms_key_arn=key
+        "sales",
+        "events",
+        LOCATION,
+        region=REGION,
+        account_id=ACCOUNT,
+        kms_key_arn=key,
+        bucket_key=False,
     )
     (kms,) = [s for s in p["Statement"] if s["Sid"] == "KmsDecryptData"]
     assert kms["Action"] == ["kms:Decrypt"] and kms["Resource"] == [key]
@@ -325,8 +334,8 @@ def test_kms_encryption_found_on_bucket_and_object(boto3_session: boto3.Session)
         ServerSideEncryption="aws:kms",
         SSEKMSKeyId=key,
     )
-    findings, named = kms_findings(LOCATION, "where", boto3_session=boto3_session)
-    assert named == key
+    findings, use = kms_findings(LOCATION, "where", boto3_session=boto3_session)
+    assert use is not None and use.key_arn == key
     assert [(f.level, f.code) for f in findings] == [("warning", "kms_encrypted")]
     assert "object s3://data-bucket/events/part-0.parquet" in findings[0].message
 

@@ -95,6 +95,8 @@ def test_permissions_policy_is_least_privilege() -> None:
         kms_key_arn="arn:aws:kms:us-east-1:123456789012:key/k",
     )
     by_sid = {s["Sid"]: s for s in p["Statement"]}
+    owner = {"s3:ResourceAccount": [ACCOUNT]}  # ml-roles: the guide's S3 condition
+    assert all(by_sid[sid]["Condition"]["StringEquals"] == owner for sid in by_sid if "S3" in sid)
     glue = by_sid["GlueReadTable"]
     assert set(glue["Action"]) == set(sr.GLUE_READ_ACTIONS)
     assert f"arn:aws:glue:{REGION}:{ACCOUNT}:table/sales/events" in glue["Resource"]
@@ -119,9 +121,12 @@ def test_permissions_policy_is_least_privilege() -> None:
 def test_generated_permissions_pass_the_evaluator_and_others_do_not() -> None:
     stmts = _full_policy()["Statement"]
     table = f"arn:aws:glue:{REGION}:{ACCOUNT}:table/sales/events"
+    mine = {"s3:ResourceAccount": ACCOUNT}  # the guide's condition on the S3 statements
     assert ev.is_allowed(stmts, "glue:GetTable", table)
-    assert ev.is_allowed(stmts, "s3:GetObject", "arn:aws:s3:::data-bucket/events/part-0.parquet")
-    assert not ev.is_allowed(stmts, "s3:GetObject", "arn:aws:s3:::data-bucket/other/x")
+    obj = "arn:aws:s3:::data-bucket/events/part-0.parquet"
+    assert ev.is_allowed(stmts, "s3:GetObject", obj, mine)
+    assert not ev.is_allowed(stmts, "s3:GetObject", obj)  # the condition's key is not known
+    assert not ev.is_allowed(stmts, "s3:GetObject", "arn:aws:s3:::data-bucket/other/x", mine)
     assert not ev.is_allowed(
         stmts, "glue:GetTable", f"arn:aws:glue:{REGION}:{ACCOUNT}:table/sales/other"
     )

@@ -342,8 +342,9 @@ def test_throttle_and_injected_errors(
     out = c.list_training_datasets()
     assert out["ResponseMetadata"]["RetryAttempts"] == 2
     cleanrooms.throttle(4)  # max_attempts counts retries: 1 call + 3 retries
-    with pytest.raises(c.exceptions.ThrottlingException) as info:
+    with pytest.raises(botocore.exceptions.ClientError) as info:  # modelled from botocore 1.39.1
         c.list_training_datasets()
+    assert info.value.response["Error"]["Code"] == "ThrottlingException"
     assert info.value.response["ResponseMetadata"]["HTTPStatusCode"] == 429
     cleanrooms.inject_error("InternalServerException", "boom", status=500, count=4)
     with pytest.raises(botocore.exceptions.ClientError) as err:
@@ -351,6 +352,25 @@ def test_throttle_and_injected_errors(
     assert err.value.response["Error"]["Code"] == "InternalServerException"
     assert c.list_training_datasets()["trainingDatasets"] == []
     assert [x.status for x in cleanrooms.calls[-5:]] == [500, 500, 500, 500, 200]
+
+
+def test_dropped_connection_is_a_connection_closed_error(cleanrooms: CleanRoomsMLEmulator) -> None:
+    """The drop fault: the request arrives (and, after_applying, is applied), no answer leaves;
+    botocore (one attempt) reports ConnectionClosedError, and the next request is answered."""
+    c = boto3.client(
+        "cleanroomsml",
+        endpoint_url=cleanrooms.url,
+        region_name="us-east-1",
+        config=botocore.config.Config(retries={"total_max_attempts": 1, "mode": "standard"}),
+    )
+    cleanrooms.drop_connection(operation="ListTrainingDatasets", after_applying=False)
+    with pytest.raises(botocore.exceptions.ConnectionClosedError):
+        c.list_training_datasets()
+    assert c.list_training_datasets()["trainingDatasets"] == []
+    assert [(x.status, x.fault) for x in cleanrooms.calls] == [
+        (0, "dropped the connection before applying"),
+        (200, None),
+    ]
 
 
 def test_expired_token_through_botocore(cleanrooms: CleanRoomsMLEmulator) -> None:

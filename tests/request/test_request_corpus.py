@@ -382,7 +382,9 @@ def test_corpus_covers_every_constraint_in_the_model() -> None:
             "required",
         },
         "trainingData.inputConfig.dataSource.glueDataSource.catalogId": {"min", "max", "pattern"},
-        "tags": {"min", "max", "key.min", "key.max", "value.min", "value.max"},
+        # key.pattern: only botocore 1.34's TagKey has one, "^(?!aws:).{1,128}$" (cases tag-aws,
+        # tag-key-129: the reserved-prefix and length findings tell it; CI's floor venv runs them)
+        "tags": {"min", "max", "key.min", "key.max", "key.pattern", "value.min", "value.max"},
         "description": {"min", "max", "pattern"},
     }
     exposed = _service_model.constraint_index()
