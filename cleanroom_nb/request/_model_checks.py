@@ -66,7 +66,7 @@ def _merged_away(
     value = _checked_value(request, v.path)
     if value == "":
         return v.code == "pattern"
-    if isinstance(value, str) and "max_length" in codes:
+    if v.path.startswith("tags.") and isinstance(value, str) and "max_length" in codes:
         # A pattern that bounds the length itself (botocore 1.34's TagKey "^(?!aws:).{1,128}$")
         # fails only because of the length when the value cut to the maximum matches it.
         pattern = next((w.details.get("pattern") for w in same_path if w.code == "pattern"), None)
