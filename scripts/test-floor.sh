@@ -1,0 +1,31 @@
+#!/usr/bin/env bash
+# The floors: a second venv (.venv-floor) with the LOWEST version of every direct dependency
+# pyproject declares (uv's --resolution lowest-direct: boto3 1.34.0, botocore 1.34.0, pandas
+# 2.2.0, pyarrow 15.0.0, awswrangler 3.9.0, ipywidgets 8.1.0, ...), then the suites that touch AWS
+# and data, and the headless demo, on those versions. Extra arguments go to pytest.
+# Needs only Python 3.11 and pip: uv is installed from the package index into the venv.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+if [ ! -x .venv-floor/bin/python ]; then
+  python3 -m venv .venv-floor
+fi
+.venv-floor/bin/python -m pip install -q --disable-pip-version-check "uv>=0.4"
+.venv-floor/bin/python -m uv pip install -q --python .venv-floor/bin/python \
+  --resolution lowest-direct -e '.[demo,test-core]'
+.venv-floor/bin/python - <<'PY'
+import importlib.metadata as md
+names = ["boto3", "botocore", "pandas", "numpy", "pyarrow", "awswrangler", "ipywidgets", "moto"]
+print("floor venv:", ", ".join(f"{n} {md.version(n)}" for n in names), flush=True)
+PY
+export CLEANROOM_NB_FLOOR=1
+# submit/aws/request: the AWS calls and the emulator, fault by fault; glue/readiness/infer/local:
+# the data paths (pandas, pyarrow, awswrangler, the local Athena). form/ and the notebooks need a
+# browser or a kernel and test the widgets' views, not AWS or data: the main run covers them.
+.venv-floor/bin/python -m pytest -q -p no:cacheprovider -m "not browser and not notebook" \
+  tests/submit tests/aws tests/request tests/glue tests/readiness tests/infer tests/local \
+  --deselect tests/local/test_demo.py "$@"
+echo "floor venv: python -m cleanroom_nb demo --headless"
+env -u AWS_ENDPOINT_URL -u AWS_PROFILE .venv-floor/bin/python -m cleanroom_nb demo --headless \
+  > .venv-floor/demo.log 2>&1 || { tail -40 .venv-floor/demo.log; exit 1; }
+tail -1 .venv-floor/demo.log | grep -E '^arn:aws:cleanrooms-ml:' \
+  || { echo "the headless demo did not print an ARN last:"; tail -20 .venv-floor/demo.log; exit 1; }
