@@ -37,6 +37,8 @@ def arrow_table(obj: Any) -> Any:
         table = pa.Table.from_batches([obj])
     elif hasattr(obj, "__arrow_c_stream__"):
         table = pa.table(obj)
+    elif callable(getattr(obj, "to_arrow", None)):  # polars before the PyCapsule interface
+        table = obj.to_arrow()
     else:
         return None
     return _without_views(table)
@@ -47,10 +49,12 @@ def _without_views(table: Any) -> Any:
     import pyarrow as pa
 
     fields = []
+    is_string_view = getattr(pa.types, "is_string_view", None)  # pyarrow 16+: pyarrow 15 has
+    is_binary_view = getattr(pa.types, "is_binary_view", None)  # no view types at all
     for f in table.schema:
-        if pa.types.is_string_view(f.type):
+        if is_string_view is not None and is_string_view(f.type):
             f = f.with_type(pa.large_string())
-        elif pa.types.is_binary_view(f.type):
+        elif is_binary_view is not None and is_binary_view(f.type):
             f = f.with_type(pa.large_binary())
         fields.append(f)
     target = pa.schema(fields, metadata=table.schema.metadata)

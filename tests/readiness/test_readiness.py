@@ -150,8 +150,9 @@ def test_user_counts_edge_cases() -> None:
     assert user_counts(long) == (2, 1, 0)
     fixed = pd.Series(["ab" * 32, "ab" * 32, "cd" * 32, "ef" * 32, "cd" * 32], dtype="str")
     fixed.iloc[[1, 3]] = None  # null slots that keep their bytes
-    chunk = fixed.array._pa_array.chunks[0]
-    assert _fixed_width(chunk) and chunk.null_count == 2
+    if hasattr(fixed.array, "_pa_array"):  # Arrow-backed "str" (pandas 3; not pandas 2.2)
+        chunk = fixed.array._pa_array.chunks[0]
+        assert _fixed_width(chunk) and chunk.null_count == 2
     assert user_counts(fixed) == (2, 1, 2)
     assert user_counts(fixed.iloc[1:]) == (1, 1, 2)
     dt = pd.Series(pd.to_datetime(["2024-01-01", "2024-01-01", None]))
