@@ -10,6 +10,12 @@ if [ ! -x .venv-floor/bin/python ]; then
   python3 -m venv .venv-floor
 fi
 .venv-floor/bin/python -m pip install -q --disable-pip-version-check "uv>=0.4"
+# uv trusts its own bundled roots unless told otherwise: use the system's, as pip does (a
+# registry mirror behind an in-house certificate authority is trusted there, not in uv's bundle)
+export UV_NATIVE_TLS=1
+if [ -z "${SSL_CERT_FILE:-}" ] && [ -f /etc/ssl/certs/ca-certificates.crt ]; then
+  export SSL_CERT_FILE=/etc/ssl/certs/ca-certificates.crt
+fi
 .venv-floor/bin/python -m uv pip install -q --python .venv-floor/bin/python \
   --resolution lowest-direct -e '.[demo,test-core]'
 .venv-floor/bin/python - <<'PY'
