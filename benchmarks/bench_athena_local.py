@@ -27,7 +27,7 @@ import duckdb
 
 import cleanroom_nb as crn
 from cleanroom_nb.local._sample_data import sample_interactions
-from cleanroom_nb.readiness._athena import RESULT_COLUMNS, readiness_sql
+from cleanroom_nb.readiness._sql import RESULT_COLUMNS, readiness_sql
 
 FIGURES = RESULT_COLUMNS
 BUCKET, DATABASE, TABLE = "cleanroom-nb-demo", "cleanroom_nb_demo", "interactions"

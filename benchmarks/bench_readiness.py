@@ -20,7 +20,8 @@ import pandas as pd
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 from cleanroom_nb.local._sample_data import sample_interactions
 from cleanroom_nb.readiness import readiness
-from cleanroom_nb.readiness._athena import RESULT_COLUMNS, readiness_sql, report_from_row
+from cleanroom_nb.readiness._athena import report_from_result
+from cleanroom_nb.readiness._sql import RESULT_COLUMNS, readiness_sql
 
 FIGURES = RESULT_COLUMNS
 

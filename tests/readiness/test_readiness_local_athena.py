@@ -22,10 +22,10 @@ from athena_tables import csv_table, json_table, parquet_table
 import cleanroom_nb as crn
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 from cleanroom_nb.local._sample_data import sample_interactions
-from cleanroom_nb.readiness._athena import RESULT_COLUMNS, readiness_sql
+from cleanroom_nb.readiness._sql import RESULT_COLUMNS, readiness_sql
 
 OUT = "s3://athena-results/readiness/"
-FIGURES = (*RESULT_COLUMNS, "ts_unit")
+FIGURES = (*RESULT_COLUMNS, "ts_unit", "histograms")
 
 
 def _frame() -> pd.DataFrame:

@@ -1,0 +1,466 @@
+"""What an Athena query over a Glue table will scan, and what it will cost, before it runs.
+
+Athena bills the bytes it reads from S3: $5.00 per TB scanned (us-east-1, the documented list
+price), rounded up to the nearest megabyte, with a 10 MB minimum per query; DDL statements and
+failed queries are free (https://aws.amazon.com/athena/pricing/). It reads only the columns a
+query needs from Parquet (https://docs.aws.amazon.com/athena/latest/ug/columnar-storage.html),
+and whole objects of text formats, compressed as they are stored.
+
+:func:`estimate_athena_scan` follows that:
+
+- **Parquet**: the compressed sizes of the column chunks of the columns read, summed from the
+  footers. Only the footers are fetched (two ranged GETs a file: the length, then the footer;
+  never a data page). Above :data:`MAX_FOOTERS` files, footers of files spread across the table
+  are read and their share of the bytes is applied to the other files' sizes; the estimate then
+  says it is extrapolated.
+- **Text** (CSV, JSON, ...): the object sizes, as stored.
+- **ORC, Avro and table formats** (Iceberg, Delta, Hudi): the object sizes, an upper bound.
+
+Partition keys cost nothing; ``partitions=`` limits the estimate to some partitions.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import struct
+from collections.abc import Iterable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from typing import Any
+
+import boto3
+import botocore.exceptions
+import pyarrow as pa
+import pyarrow.parquet as pq
+
+from cleanroom_nb import _errors
+from cleanroom_nb._progress import DEFAULT_DELAY, Progress
+from cleanroom_nb.aws import _client
+from cleanroom_nb.glue._athena import fmt_bytes
+from cleanroom_nb.glue._s3_file import S3Object, S3RangedFile, is_data_key
+
+PRICE_PER_TB = 5.00
+"""USD per TB scanned: Athena's SQL query price in us-east-1 (https://aws.amazon.com/athena/pricing/).
+
+Other regions differ; pass ``price_per_tb=`` for yours."""
+BYTES_PER_TB = 1 << 40
+"""A terabyte as AWS bills data volumes (1024**4 bytes)."""
+BYTES_PER_MB = 1 << 20
+MIN_BILLED_BYTES = 10 * BYTES_PER_MB
+"""Athena's minimum per query: 10 MB (https://aws.amazon.com/athena/pricing/)."""
+MAX_FOOTERS = 256
+"""Parquet footers read per estimate; a table with more files is sampled and extrapolated."""
+_WORKERS = 8
+_TEXT_FORMATS = frozenset({"csv", "json", "text", "tsv", "ion", "xml"})
+
+
+def athena_price(scanned_bytes: int, price_per_tb: float | None = None) -> tuple[int, float]:
+    """``(billed bytes, dollars)`` for a query that scans ``scanned_bytes``.
+
+    Rounded up to the megabyte, at least 10 MB, at ``price_per_tb`` (default
+    :data:`PRICE_PER_TB`).
+
+    Examples
+    --------
+    >>> athena_price(1)
+    (10485760, 4.76837158203125e-05)
+    >>> athena_price(BYTES_PER_TB, price_per_tb=6.75)
+    (1099511627776, 6.75)
+    """
+    price = PRICE_PER_TB if price_per_tb is None else float(price_per_tb)
+    if price < 0 or math.isnan(price):
+        raise ValueError(f"price_per_tb must be a non-negative number of USD, not {price_per_tb!r}")
+    billed = max(-(-int(scanned_bytes) // BYTES_PER_MB) * BYTES_PER_MB, MIN_BILLED_BYTES)
+    return billed, billed / BYTES_PER_TB * price
+
+
+def fmt_dollars(dollars: float) -> str:
+    """Dollars with the digits that matter.
+
+    Examples
+    --------
+    >>> fmt_dollars(0.0000476837), fmt_dollars(0.123), fmt_dollars(1234.5)
+    ('$0.000048', '$0.12', '$1,234.50')
+    """
+    if dollars >= 0.01 or dollars == 0:
+        return f"${dollars:,.2f}"
+    return f"${dollars:.2g}" if dollars >= 1e-4 else f"${dollars:.6f}"
+
+
+@dataclass(frozen=True)
+class ScanEstimate:
+    """What a query over a Glue table will scan and cost (see the module docs).
+
+    Attributes
+    ----------
+    database, table
+        The table.
+    bytes
+        The bytes Athena is expected to scan.
+    dollars
+        Their price: billed bytes (rounded up to the MB, at least 10 MB) times
+        ``price_per_tb``.
+    billed_bytes, price_per_tb
+        What the price was computed from.
+    data_format
+        The table's format (``"parquet"``, ``"csv"``, ...).
+    method
+        ``"parquet footers"``, ``"sampled parquet footers"``, ``"object sizes"`` or
+        ``"object sizes (upper bound)"``.
+    exact
+        True when every footer (or, for text, every object) was counted.
+    columns
+        The columns read (None: all of them).
+    files, total_bytes
+        Data objects considered and their size.
+    footers_read
+        Parquet footers fetched (two ranged GETs each).
+    partitions, partitions_total
+        Partitions read and the table's partitions (None when it has no partition keys).
+    notes
+        What the estimate rests on, in words.
+
+    Examples
+    --------
+    >>> est = ScanEstimate("db", "t", bytes=123_456_789, data_format="parquet",
+    ...                    method="parquet footers", exact=True, files=3,
+    ...                    total_bytes=400_000_000, columns=("user_id",))
+    >>> round(est.dollars, 6)
+    0.000563
+    >>> print(est)
+    Athena will scan 117.7 MB of db.t (~$0.00056 at $5/TB, column chunks in the footers of 3 Parquet files)
+      columns: user_id
+      billed: 118.0 MB (rounded up to the MB, 10 MB minimum)
+    """
+
+    database: str
+    table: str
+    bytes: int
+    data_format: str
+    method: str
+    exact: bool
+    files: int
+    total_bytes: int
+    columns: tuple[str, ...] | None = None
+    footers_read: int = 0
+    partitions: int | None = None
+    partitions_total: int | None = None
+    price_per_tb: float = PRICE_PER_TB
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def billed_bytes(self) -> int:
+        """The bytes Athena bills: rounded up to the MB, at least 10 MB."""
+        return athena_price(self.bytes, self.price_per_tb)[0]
+
+    @property
+    def dollars(self) -> float:
+        """The price of the scan, in USD."""
+        return athena_price(self.bytes, self.price_per_tb)[1]
+
+    def summary(self) -> str:
+        """One line: bytes, price and how they were found."""
+        approx = "" if self.exact else "~"
+        return (
+            f"Athena will scan {approx}{fmt_bytes(self.bytes)} of {self.database}.{self.table}"
+            f" (~{fmt_dollars(self.dollars)} at ${self.price_per_tb:g}/TB, {self.basis()})"
+        )
+
+    def basis(self) -> str:
+        """How the figure was found, in a few words."""
+        what = {
+            "parquet footers": f"column chunks in the footers of {self.files:,} Parquet files",
+            "sampled parquet footers": (
+                f"footers of {self.footers_read:,} of {self.files:,} Parquet files, extrapolated"
+            ),
+            "object sizes": f"{self.files:,} {self.data_format.upper()} objects, read whole",
+            "object sizes (upper bound)": f"{self.files:,} objects, an upper bound",
+        }.get(self.method, self.method)
+        if self.partitions is not None:
+            of = f" of {self.partitions_total:,}" if self.partitions_total is not None else ""
+            what += f", {self.partitions:,}{of} partitions"
+        return what
+
+    def __str__(self) -> str:
+        cols = ", ".join(self.columns) if self.columns else "all columns"
+        lines = [
+            self.summary(),
+            f"  columns: {cols}",
+            f"  billed: {fmt_bytes(self.billed_bytes)} (rounded up to the MB, 10 MB minimum)",
+        ]
+        lines.extend(f"  {n}" for n in self.notes)
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        cols = ", ".join(f"<code>{html.escape(c)}</code>" for c in self.columns or ()) or "all"
+        approx = "" if self.exact else "~"
+        rows = [
+            ("scan", f"<b>{approx}{html.escape(fmt_bytes(self.bytes))}</b> ({self.bytes:,} bytes)"),
+            (
+                "price",
+                f"<b>~{html.escape(fmt_dollars(self.dollars))}</b> at ${self.price_per_tb:g} per "
+                f"TB; billed {html.escape(fmt_bytes(self.billed_bytes))} (rounded up to the MB, "
+                "10 MB minimum)",
+            ),
+            ("columns", cols),
+            ("from", html.escape(self.basis())),
+            *(("note", html.escape(n)) for n in self.notes),
+        ]
+        body = "".join(
+            f"<tr><th style='text-align:left'>{k}</th><td style='text-align:left'>{v}</td></tr>"
+            for k, v in rows
+        )
+        return (
+            f"<div><p><b>Athena scan estimate</b> for {html.escape(self.database)}."
+            f"{html.escape(self.table)}</p><table>{body}</table></div>"
+        )
+
+
+# ------------------------------------------------------------------------------ reading
+def parquet_footer(s3: Any, obj: S3Object) -> pq.FileMetaData:
+    """The footer of one Parquet object, from two ranged GETs (its length, then itself).
+
+    Raises
+    ------
+    ValueError
+        The object is not a Parquet file (no ``PAR1`` at its end).
+    """
+    f = S3RangedFile(s3, obj.bucket, obj.key, size=obj.size)
+    if obj.size < 12:
+        raise ValueError(f"{obj.uri} is too small to be a Parquet file ({obj.size} bytes)")
+    tail = f.read_range(obj.size - 8, 8)
+    if tail[4:] != b"PAR1":
+        raise ValueError(f"{obj.uri} is not a Parquet file (it does not end with PAR1)")
+    length = struct.unpack("<I", tail[:4])[0]
+    if length + 12 > obj.size:
+        raise ValueError(f"{obj.uri} has a footer longer than the file ({length} bytes)")
+    footer = f.read_range(obj.size - 8 - length, length)
+    # pyarrow parses the footer from a file that holds only it: magic, footer, length, magic.
+    return pq.read_metadata(pa.BufferReader(b"PAR1" + footer + tail))
+
+
+def column_chunk_bytes(meta: pq.FileMetaData, columns: set[str] | None) -> int:
+    """Compressed bytes of the column chunks of ``columns`` (lowercase top-level names; None:
+    all) over every row group, as Athena reads them."""
+    total = 0
+    for g in range(meta.num_row_groups):
+        group = meta.row_group(g)
+        for c in range(group.num_columns):
+            chunk = group.column(c)
+            if columns is None or chunk.path_in_schema.split(".")[0].lower() in columns:
+                total += int(chunk.total_compressed_size)
+    return total
+
+
+def _list_objects(s3: Any, location: str) -> list[S3Object]:
+    """Every data object under ``location`` (what Athena reads: no ``_``/``.`` names)."""
+    bucket, prefix = _client.split_s3_uri(location)
+    if prefix and not prefix.endswith("/"):
+        prefix += "/"
+    out = []
+    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
+        for o in page.get("Contents", []):
+            if int(o.get("Size", 0)) > 0 and is_data_key(o["Key"], prefix):
+                out.append(S3Object(bucket, o["Key"], int(o["Size"])))
+    return out
+
+
+def _select_partitions(
+    glue: Any,
+    database: str,
+    table: str,
+    keys: Sequence[str],
+    partitions: Mapping[str, Any] | str | None,
+) -> tuple[list[str], int | None]:
+    """The locations of the partitions to read, and how many partitions the table has (None
+    when a Glue expression chose them: Glue returns only those)."""
+    kwargs: dict[str, Any] = {"DatabaseName": database, "TableName": table}
+    wanted: dict[str, set[str]] = {}
+    if isinstance(partitions, str):
+        kwargs["Expression"] = partitions
+    elif partitions is not None:
+        lower = {k.lower(): i for i, k in enumerate(keys)}
+        for k, v in partitions.items():
+            if str(k).lower() not in lower:
+                raise ValueError(
+                    f"partitions names {k!r}, which is not a partition key of {database}.{table} "
+                    f"(its keys: {', '.join(keys)})"
+                )
+            values = [v] if isinstance(v, str | int) else list(v)
+            wanted[str(k).lower()] = {str(x) for x in values}
+    locations, total = [], 0
+    for page in glue.get_paginator("get_partitions").paginate(**kwargs):
+        for p in page.get("Partitions", []):
+            total += 1
+            values = dict(zip((k.lower() for k in keys), p.get("Values", []), strict=False))
+            if all(values.get(k) in allowed for k, allowed in wanted.items()):
+                locations.append(str((p.get("StorageDescriptor") or {}).get("Location") or ""))
+    return [loc for loc in locations if loc], None if isinstance(partitions, str) else total
+
+
+def _spread(items: Sequence[S3Object], n: int) -> list[S3Object]:
+    """``n`` items spread evenly over ``items`` (first and last included)."""
+    if len(items) <= n:
+        return list(items)
+    step = (len(items) - 1) / (n - 1)
+    return [items[round(i * step)] for i in range(n)]
+
+
+def estimate_athena_scan(
+    database: str,
+    table: str,
+    *,
+    columns: Iterable[str] | None = None,
+    partitions: Mapping[str, Any] | str | None = None,
+    price_per_tb: float | None = None,
+    progress: bool = True,
+    boto3_session: boto3.Session | None = None,
+) -> ScanEstimate:
+    """What a query reading ``columns`` of a Glue table will scan in Athena, and its price.
+
+    Nothing runs in Athena and no data is downloaded: Parquet footers are read with ranged
+    GETs (two per file), text objects are only listed (see the module docs).
+
+    Parameters
+    ----------
+    database, table
+        The Glue table.
+    columns
+        The columns the query reads (None: all). Partition keys cost nothing.
+    partitions
+        Only these partitions: ``{"dt": ["2024-01-01", "2024-01-02"]}`` (a value or values per
+        key), or a Glue partition expression such as ``"dt >= '2024-01-01'"``.
+    price_per_tb
+        USD per TB scanned (default :data:`PRICE_PER_TB`, us-east-1's list price).
+    progress
+        Show progress while many footers are read.
+    boto3_session
+        The session (region, credentials).
+
+    Returns
+    -------
+    ScanEstimate
+        ``.bytes``, ``.dollars``, and how they were found (``.method``, ``.exact``, ``.notes``).
+
+    Raises
+    ------
+    ValueError
+        A column or partition key the table does not have (the message lists those it has).
+    NotFoundError, AccessDeniedError, AwsError
+        The table or its data could not be read (cause and fix).
+
+    Examples
+    --------
+    >>> est = crn.estimate_athena_scan("sales", "events", columns=["customer_id"])
+    ... # doctest: +SKIP
+    >>> est.bytes, round(est.dollars, 6)  # doctest: +SKIP
+    (52428800, 0.000238)
+    """
+    from cleanroom_nb.glue._catalog import glue_table_info
+
+    athena_price(0, price_per_tb)  # refuse a bad price before any request
+    session = _client.session(boto3_session)
+    info, glue_types, _ = glue_table_info(database, table, boto3_session=session)
+    keys = list(info.partition_keys)
+    data_cols = [c for c in glue_types if c not in keys]
+    wanted: set[str] | None = None
+    chosen: tuple[str, ...] | None = None
+    if columns is not None:
+        by_lower = {c.lower(): c for c in glue_types}
+        names = [columns] if isinstance(columns, str) else list(columns)
+        unknown = [c for c in names if c.lower() not in by_lower]
+        if unknown:
+            raise ValueError(
+                f"{database}.{table} has no column {', '.join(map(repr, unknown))}; its columns: "
+                f"{', '.join(glue_types)}"
+            )
+        chosen = tuple(by_lower[c.lower()] for c in names)
+        wanted = {c.lower() for c in chosen} - {k.lower() for k in keys}
+    what = f"estimating the Athena scan of {database}.{table}"
+    s3 = _client.client("s3", session)
+    with Progress(
+        f"Estimating the Athena scan of {database}.{table}", progress, delay=DEFAULT_DELAY
+    ) as bar:
+        try:
+            if keys:
+                bar.update("listing partitions")
+                glue = _client.client("glue", session)
+                locations, total_parts = _select_partitions(glue, database, table, keys, partitions)
+            elif partitions:
+                raise ValueError(
+                    f"{database}.{table} has no partition keys, so partitions= cannot apply"
+                )
+            else:
+                locations, total_parts = [info.location] if info.location else [], None
+            bar.update(f"listing the objects of {len(locations):,} locations")
+            with ThreadPoolExecutor(_WORKERS) as pool:
+                listed = list(pool.map(lambda loc: _list_objects(s3, loc), locations))
+            objects = [o for found in listed for o in found]
+            objects.sort(key=lambda o: (o.bucket, o.key))
+            total_bytes = sum(o.size for o in objects)
+            notes: list[str] = []
+            fmt = info.data_format
+            if fmt == "parquet" and objects:
+                sample = _spread(objects, MAX_FOOTERS)
+                bar.update("reading Parquet footers", done=0, total=len(sample))
+
+                def read(obj: S3Object) -> int:
+                    n = column_chunk_bytes(parquet_footer(s3, obj), wanted)
+                    bar.advance()
+                    return n
+
+                with ThreadPoolExecutor(_WORKERS) as pool:
+                    chunk_bytes = list(pool.map(read, sample))
+                if len(sample) == len(objects):
+                    scanned, method, exact = sum(chunk_bytes), "parquet footers", True
+                else:
+                    share = sum(chunk_bytes) / max(1, sum(o.size for o in sample))
+                    scanned = round(share * total_bytes)
+                    method, exact = "sampled parquet footers", False
+                    notes.append(
+                        f"extrapolated: the footers of {len(sample):,} of {len(objects):,} files "
+                        f"(spread across the table) give {share:.1%} of their bytes to the "
+                        "columns read; that share is applied to the size of every file"
+                    )
+                footers = len(sample)
+            else:
+                footers = 0
+                scanned = total_bytes
+                if fmt in _TEXT_FORMATS:
+                    method, exact = "object sizes", True
+                    notes.append(
+                        f"{fmt.upper()} is read whole, whatever the columns: every object's size "
+                        "as stored (compressed objects are billed compressed)"
+                    )
+                else:
+                    method, exact = "object sizes (upper bound)", False
+                    notes.append(
+                        f"{fmt} tables: the size of every object under the location, an upper "
+                        "bound (column pruning is not estimated for this format)"
+                    )
+        except (ValueError, _errors.CleanroomNbError):
+            raise
+        except pa.ArrowException as exc:
+            raise _errors.AwsError(f"{what}: a Parquet footer could not be read ({exc})") from exc
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            raise _client.translate(exc, what=what) from exc
+        bar.close(f"{fmt_bytes(scanned)}")
+    if not objects:
+        notes.append("no data objects were found: Athena would scan nothing")
+    return ScanEstimate(
+        database=database,
+        table=table,
+        bytes=int(scanned),
+        data_format=info.data_format,
+        method=method,
+        exact=exact,
+        files=len(objects),
+        total_bytes=total_bytes,
+        columns=chosen if chosen is not None else tuple(data_cols),
+        footers_read=footers,
+        partitions=len(locations) if keys else None,
+        partitions_total=total_parts if keys else None,
+        price_per_tb=PRICE_PER_TB if price_per_tb is None else float(price_per_tb),
+        notes=tuple(notes),
+    )
