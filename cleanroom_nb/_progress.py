@@ -121,15 +121,16 @@ class Progress:
         """Seconds since the bar was made."""
         return time.monotonic() - self.start
 
-    def update(
-        self, text: str | None = None, *, done: float | None = None, total: float | None = None
-    ) -> None:
-        """Show a new state (``text``) and/or how much is done."""
+    def update(self, text: str) -> None:
+        """Show a new state, e.g. ``"RUNNING, 1.2 GB scanned"``."""
         with self._lock:
-            if text is not None:
-                self.text = text
-            if done is not None:
-                self.done = float(done)
+            self.text = text
+            self._render()
+
+    def count(self, done: float, total: float | None = None) -> None:
+        """Show how much is done (of ``total`` units, when known)."""
+        with self._lock:
+            self.done = float(done)
             if total is not None:
                 self.total = total
             self._render()

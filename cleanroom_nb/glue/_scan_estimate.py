@@ -287,8 +287,8 @@ def _select_partitions(
                     f"partitions names {k!r}, which is not a partition key of {database}.{table} "
                     f"(its keys: {', '.join(keys)})"
                 )
-            values = [v] if isinstance(v, str | int) else list(v)
-            wanted[str(k).lower()] = {str(x) for x in values}
+            chosen = [v] if isinstance(v, str | int) else list(v)
+            wanted[str(k).lower()] = {str(x) for x in chosen}
     locations, total = [], 0
     for page in glue.get_paginator("get_partitions").paginate(**kwargs):
         for p in page.get("Partitions", []):
@@ -403,7 +403,8 @@ def estimate_athena_scan(
             fmt = info.data_format
             if fmt == "parquet" and objects:
                 sample = _spread(objects, MAX_FOOTERS)
-                bar.update("reading Parquet footers", done=0, total=len(sample))
+                bar.update("reading Parquet footers")
+                bar.count(0, total=len(sample))
 
                 def read(obj: S3Object) -> int:
                     n = column_chunk_bytes(parquet_footer(s3, obj), wanted)

@@ -319,6 +319,18 @@ def _ts_figures(s: pd.Series) -> tuple[Any, Any, str | None, int]:
     return lo, hi, implied_unit(hi), nulls
 
 
+_PER_DAY = {
+    "D": 1,
+    "h": 24,
+    "m": 1_440,
+    "s": 86_400,
+    "ms": 86_400_000,
+    "us": 86_400_000_000,
+    "ns": 86_400_000_000_000,
+}
+"""Steps of each datetime64 unit in a day."""
+
+
 def _ts_days(s: pd.Series) -> np.ndarray | None:
     """The day (since 1970-01-01, UTC) of every non-null value of a TIMESTAMP column, or None
     when its values are not times or epoch numbers (e.g. text): the days of
@@ -330,7 +342,7 @@ def _ts_days(s: pd.Series) -> np.ndarray | None:
         values = s.to_numpy()
         values = values[~np.isnat(values)]
         unit, step = np.datetime_data(values.dtype)
-        per_day = int(np.timedelta64(1, "D") // np.timedelta64(step, unit))
+        per_day = _PER_DAY[unit] // step
         return np.floor_divide(values.view(np.int64), per_day)
     if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
         return None

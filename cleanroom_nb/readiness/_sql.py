@@ -57,10 +57,7 @@ def _floor_div(a: str, b: str) -> str:
 
 
 def _user_bin_sql(n: str) -> str:
-    whens = " ".join(
-        f"WHEN {n} < {hi} THEN {lo}"
-        for lo, hi in itertools.pairwise(USER_BIN_EDGES)
-    )
+    whens = " ".join(f"WHEN {n} < {hi} THEN {lo}" for lo, hi in itertools.pairwise(USER_BIN_EDGES))
     return f"CASE {whens} ELSE {USER_BIN_EDGES[-1]} END"
 
 

@@ -17,9 +17,9 @@ import cleanroom_nb as crn
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 from cleanroom_nb.local._sample_data import sample_interactions
 from cleanroom_nb.readiness._athena import report_from_result
-from cleanroom_nb.readiness._sql import HISTOGRAM_COLUMNS, RESULT_COLUMNS, readiness_sql
 from cleanroom_nb.readiness._pandas import _fixed_width, user_counts
 from cleanroom_nb.readiness._report import ReadinessReport, rule_findings
+from cleanroom_nb.readiness._sql import HISTOGRAM_COLUMNS, RESULT_COLUMNS, readiness_sql
 
 FIGURES = (*RESULT_COLUMNS, "ts_unit", "histograms")
 
@@ -245,7 +245,9 @@ def test_readiness_sql_reads_only_the_role_columns() -> None:
     }
     # Histograms: users a (2 rows) and b (1 row); items 1, 3, 4 once each; all on day 0.
     hist = {
-        k: [[None if pd.isna(v) else int(v) for v in r] for r in g[["bin", "value", "width"]].values]
+        k: [
+            [None if pd.isna(v) else int(v) for v in r] for r in g[["bin", "value", "width"]].values
+        ]
         for k, g in result.groupby("kind")
     }
     assert hist["users"] == [[1, 1, None], [2, 1, None]]
@@ -259,10 +261,7 @@ def _queue_athena_result(moto_url: str, result: list[dict[str, str]]) -> None:
     cols = [*HISTOGRAM_COLUMNS, *RESULT_COLUMNS]
     rows = [
         {"Data": [{"VarCharValue": c} for c in cols]},
-        *(
-            {"Data": [{"VarCharValue": r[c]} if c in r else {} for c in cols]}
-            for r in result
-        ),
+        *({"Data": [{"VarCharValue": r[c]} if c in r else {} for c in cols]} for r in result),
     ]
     info = [
         {
