@@ -43,6 +43,8 @@ from cleanroom_nb.aws import check_role, create_role, permissions_policy, trust_
 from cleanroom_nb.form import FormState
 from cleanroom_nb.glue import (
     GlueTableInfo,
+    ScanEstimate,
+    estimate_athena_scan,
     fix_glue_table,
     fix_glue_table_sql,
     infer_schema_from_glue,
@@ -108,6 +110,7 @@ __all__ = [
     "NotFoundError",
     "ReadinessReport",
     "RequestInvalidError",
+    "ScanEstimate",
     "SchemaError",
     "ServiceValidationError",
     "TableExistsError",
@@ -128,6 +131,7 @@ __all__ = [
     "create_role",
     "create_training_dataset",
     "delete_training_dataset",
+    "estimate_athena_scan",
     "find_training_dataset",
     "fix_glue_table",
     "fix_glue_table_sql",

@@ -284,7 +284,7 @@ def _select_partitions(
         for k, v in partitions.items():
             if str(k).lower() not in lower:
                 raise ValueError(
-                    f"partitions names {k!r}, which is not a partition key of {database}.{table} "
+                    f"partitions= names {k!r}, which is not a partition key of {database}.{table} "
                     f"(its keys: {', '.join(keys)})"
                 )
             chosen = [v] if isinstance(v, str | int) else list(v)
@@ -465,3 +465,23 @@ def estimate_athena_scan(
         price_per_tb=PRICE_PER_TB if price_per_tb is None else float(price_per_tb),
         notes=tuple(notes),
     )
+
+
+def estimate_or_reason(
+    database: str,
+    table: str,
+    columns: Iterable[str] | None,
+    *,
+    boto3_session: boto3.Session | None = None,
+) -> ScanEstimate | str:
+    """:func:`estimate_athena_scan` (no progress of its own), or why there is none.
+
+    For calls that show the estimate before a query: a table the estimate cannot read is for
+    the query to report, with Athena's own reason.
+    """
+    try:
+        return estimate_athena_scan(
+            database, table, columns=columns, progress=False, boto3_session=boto3_session
+        )
+    except (ValueError, _errors.CleanroomNbError) as exc:
+        return str(exc)

@@ -20,7 +20,7 @@ from cleanroom_nb import _errors
 from cleanroom_nb._findings import Findings
 from cleanroom_nb.aws import _client
 from cleanroom_nb.glue._athena import run_query
-from cleanroom_nb.glue._scan_estimate import ScanEstimate, estimate_athena_scan
+from cleanroom_nb.glue._scan_estimate import ScanEstimate, estimate_or_reason
 from cleanroom_nb.infer._schema import TrainingSchema
 from cleanroom_nb.readiness._bins import Histograms
 from cleanroom_nb.readiness._report import (
@@ -190,17 +190,7 @@ def readiness_from_athena(
         schema.api_name(ts) if ts else None,
     )
     session = _client.session(boto3_session)
-    estimate: ScanEstimate | str
-    try:
-        estimate = estimate_athena_scan(
-            database,
-            table,
-            columns=[n for n in names if n],
-            progress=False,
-            boto3_session=session,
-        )
-    except (ValueError, _errors.CleanroomNbError) as exc:  # the query says more; run it
-        estimate = str(exc)
+    estimate = estimate_or_reason(database, table, [n for n in names if n], boto3_session=session)
     run = run_query(
         readiness_sql(database, table, *names, ts_type=ts.glue_type if ts else None),
         database=database,
