@@ -19,12 +19,19 @@ ipywidgets and IPython are imported only when a bar is shown in a kernel, never 
 
 from __future__ import annotations
 
+import contextvars
+import functools
 import html
+import inspect
 import sys
 import threading
 import time
+from collections.abc import Callable
 from types import TracebackType
-from typing import Any
+from typing import Any, ParamSpec, TypeVar
+
+P = ParamSpec("P")
+R = TypeVar("R")
 
 TICK_SECONDS = 0.5
 """How often the elapsed time is refreshed while nothing else changes."""
@@ -109,10 +116,19 @@ class Progress:
         self._shown = False
         self._stop = threading.Event()
         self._ticker: threading.Thread | None = None
+        self._token: contextvars.Token[Progress | None] | None = None
+        parent = _CURRENT.get()
+        if parent is not None and not parent.enabled:
+            self.enabled = enabled = False  # progress=False on the outer call silences it all
+        self._kernel = False
         if enabled:
-            self._view = _NotebookView(title) if _in_kernel() else _StreamView(title)
-            self._ticker = threading.Thread(target=self._tick, name="cleanroom_nb-progress")
-            self._ticker.daemon = True
+            self._kernel = _in_kernel()
+            # The ticker runs in a copy of the caller's context: a kernel that routes output by
+            # context (ipykernel 7) puts what it shows in the calling cell.
+            context = contextvars.copy_context()
+            self._ticker = threading.Thread(
+                target=context.run, args=(self._tick,), name="cleanroom_nb-progress", daemon=True
+            )
             self._ticker.start()
 
     # ------------------------------------------------------------------ state
@@ -145,10 +161,9 @@ class Progress:
         """A line to keep (e.g. what a query will scan): shown at once, and kept at the end."""
         with self._lock:
             self.notes.append(text)
-            if self._view is not None:
+            if self.enabled and not self.closed:
                 self._shown = True
-                self._view.note(text)
-                self._render()
+                self._get_view().note(text)
 
     def close(self, text: str | None = None, *, failed: bool = False) -> None:
         """End the bar with a last state; the line is kept when anything was shown."""
@@ -163,15 +178,12 @@ class Progress:
         if self._ticker is not None and self._ticker is not threading.current_thread():
             self._ticker.join(timeout=2)
         with self._lock:
-            if self._view is None:
-                return
-            if self._shown or self.seconds >= self.delay:
+            if self.enabled and (self._shown or self.seconds >= self.delay):
                 self._shown = True
-                self._view.finish(self.line(), failed=failed)
-            else:
-                self._view.discard()
+                self._get_view().finish(self.line(), failed=failed)
 
     def __enter__(self) -> Progress:
+        self._token = _CURRENT.set(self)
         return self
 
     def __exit__(
@@ -180,6 +192,9 @@ class Progress:
         exc: BaseException | None,
         tb: TracebackType | None,
     ) -> None:
+        if self._token is not None:
+            _CURRENT.reset(self._token)
+            self._token = None
         if exc_type is None:
             self.close()
         else:
@@ -196,8 +211,14 @@ class Progress:
         parts.append(_fmt_seconds(self.seconds))
         return f"{self.title}: {self.text or 'starting'} ({', '.join(parts)})"
 
+    def _get_view(self) -> _View:
+        """The display, made when something is first shown (a quick call makes none)."""
+        if self._view is None:
+            self._view = _NotebookView() if self._kernel else _StreamView()
+        return self._view
+
     def _render(self) -> None:
-        if self._view is None or self.closed:
+        if not self.enabled or self.closed:
             return
         if not self._shown and self.seconds < self.delay:
             return
@@ -205,12 +226,67 @@ class Progress:
         fraction = None
         if self.total:
             fraction = max(0.0, min(1.0, self.done / self.total))
-        self._view.show(self.line(), fraction)
+        self._get_view().show(self.line(), fraction)
 
     def _tick(self) -> None:
         while not self._stop.wait(TICK_SECONDS):
             with self._lock:
                 self._render()
+
+
+_CURRENT: contextvars.ContextVar[Progress | None] = contextvars.ContextVar(
+    "cleanroom_nb_progress", default=None
+)
+"""The bar of the call running in this context (see :func:`stage`)."""
+
+
+def stage(text: str) -> None:
+    """Tell the bar of the running call (if any) what it does now.
+
+    Examples
+    --------
+    >>> stage("reading the catalog")  # outside a call with a bar: nothing happens
+    """
+    bar = _CURRENT.get()
+    if bar is not None:
+        bar.update(text)
+
+
+def reports_progress(title: str) -> Callable[[Callable[P, R]], Callable[P, R]]:
+    """Give a function a bar: ``title`` formatted with its arguments, shown after
+    :data:`DEFAULT_DELAY` seconds, silenced by its ``progress=False`` argument.
+
+    The function tells what it does with :func:`stage`. Inside it, other calls' bars are
+    silenced when it was called with ``progress=False``.
+
+    Examples
+    --------
+    >>> @reports_progress("Loading {name}")
+    ... def load(name: str, *, progress: bool = True) -> str:
+    ...     stage("reading")
+    ...     return name.upper()
+    >>> load("events", progress=False)
+    'EVENTS'
+    """
+
+    def decorate(fn: Callable[P, R]) -> Callable[P, R]:
+        signature = inspect.signature(fn)
+
+        @functools.wraps(fn)
+        def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+            bound = signature.bind(*args, **kwargs)
+            bound.apply_defaults()
+            enabled = bool(bound.arguments.get("progress", True))
+            try:
+                text = title.format(**bound.arguments)
+            except (AttributeError, IndexError, KeyError, TypeError, ValueError):
+                text = title  # arguments the title cannot show: the call reports the problem
+            with Progress(text, enabled, delay=DEFAULT_DELAY):
+                return fn(*args, **kwargs)
+
+        return wrapper
+
+    return decorate
 
 
 class _View:
@@ -225,14 +301,11 @@ class _View:
     def finish(self, line: str, *, failed: bool) -> None:
         raise NotImplementedError
 
-    def discard(self) -> None:
-        """Nothing was shown: leave no trace."""
-
 
 class _StreamView(_View):
     """stderr: one line rewritten in place on a terminal, else one line per change of state."""
 
-    def __init__(self, title: str) -> None:
+    def __init__(self) -> None:
         self.stream = sys.stderr
         self.tty = bool(getattr(self.stream, "isatty", lambda: False)())
         self._open = False  # a line without its newline is on screen
@@ -274,11 +347,11 @@ class _StreamView(_View):
 class _NotebookView(_View):
     """An ipywidgets bar and label in the cell's output, or a plain display without ipywidgets.
 
-    The display is made at once, in the calling thread (so it lands in the calling cell), and
-    hidden until the bar shows; updates may then come from any thread.
+    Made when the bar first shows, possibly in the ticker thread (which runs in the caller's
+    context, so the display lands in the calling cell); updates may come from any thread.
     """
 
-    def __init__(self, title: str) -> None:
+    def __init__(self) -> None:
         from IPython.display import display
 
         self._display = display
@@ -294,10 +367,7 @@ class _NotebookView(_View):
         self._bar.layout.display = "none"
         self._label = w.HTML()
         self._notes_html = w.HTML()
-        self._widget = w.VBox(
-            [self._notes_html, w.HBox([self._bar, self._label])],
-            layout=w.Layout(display="none"),
-        )
+        self._widget = w.VBox([self._notes_html, w.HBox([self._bar, self._label])])
         self._widget.add_class("cleanroom-nb-progress")
         display(self._widget)
 
@@ -308,7 +378,6 @@ class _NotebookView(_View):
         if self._widget is None:
             self._handle.update({"text/plain": "\n".join([*self._notes, line])}, raw=True)
             return
-        self._widget.layout.display = ""
         if fraction is not None:
             self._bar.layout.display = ""
             self._bar.value = fraction
@@ -319,7 +388,6 @@ class _NotebookView(_View):
         if self._widget is None:
             self._handle.update({"text/plain": "\n".join(self._notes)}, raw=True)
             return
-        self._widget.layout.display = ""
         self._notes_html.value = "<br>".join(self._html(n, "#24292f") for n in self._notes)
 
     def finish(self, line: str, *, failed: bool) -> None:
@@ -336,9 +404,3 @@ class _NotebookView(_View):
         # The widget gives way to a static line: kept in the saved notebook and HTML exports.
         self._widget.close()
         self._display(bundle, raw=True)
-
-    def discard(self) -> None:
-        if self._widget is not None:
-            self._widget.close()
-        else:
-            self._handle.update({"text/plain": ""}, raw=True)

@@ -392,5 +392,7 @@ def fix_glue_table(
         boto3_session=session,
     )
     return _carried(
-        schema, infer_schema_from_glue(database, new_table, boto3_session=session), outputs
+        schema,
+        infer_schema_from_glue(database, new_table, progress=progress, boto3_session=session),
+        outputs,
     )

@@ -22,6 +22,7 @@ import pyarrow.compute as pc
 
 from cleanroom_nb import _errors
 from cleanroom_nb._findings import Findings
+from cleanroom_nb._progress import reports_progress, stage
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema, glue_column_name
 from cleanroom_nb.readiness._bins import epoch_days, histograms_from_counts
 from cleanroom_nb.readiness._report import (
@@ -376,7 +377,10 @@ def _frame_column(df: pd.DataFrame, col: ColumnSchema | None) -> str | None:
     )
 
 
-def readiness(df: pd.DataFrame, schema: TrainingSchema) -> ReadinessReport:
+@reports_progress("Counting the readiness figures of {df.shape[0]:,} rows")
+def readiness(
+    df: pd.DataFrame, schema: TrainingSchema, *, progress: bool = True
+) -> ReadinessReport:
     """Check a DataFrame against Clean Rooms ML's data rules, in-process and in one pass.
 
     The USER_ID, ITEM_ID and TIMESTAMP columns are those of ``schema`` (matched by name, or by
@@ -388,12 +392,15 @@ def readiness(df: pd.DataFrame, schema: TrainingSchema) -> ReadinessReport:
         The interactions.
     schema
         Its training schema (e.g. from :func:`cleanroom_nb.infer_schema`).
+    progress
+        Show progress when counting takes more than a second (large frames).
 
     Returns
     -------
     ReadinessReport
         Rows, distinct users, users with 2+ interactions, null ids, timestamp range and unit,
-        with findings against each rule.
+        the histograms of the charts (:meth:`~cleanroom_nb.ReadinessReport.plot`), with findings
+        against each rule.
 
     Examples
     --------
@@ -420,8 +427,10 @@ def readiness(df: pd.DataFrame, schema: TrainingSchema) -> ReadinessReport:
     with ThreadPoolExecutor(2) as pool:
         fut_ts = pool.submit(_ts_part, df[tcol]) if tcol is not None else None
         if icol is not None:
+            stage(f"counting items ({icol})")
             per_item, null_items = value_counts(df[icol], pool)
         if ucol is not None:
+            stage(f"counting users ({ucol})")
             per_user, null_users = value_counts(df[ucol], pool)
         ts, days = fut_ts.result() if fut_ts is not None else ((None, None, None, None), None)
     report = ReadinessReport(
