@@ -148,7 +148,9 @@ def test_a_fake_kernel_gets_a_widget_then_a_static_line(monkeypatch: pytest.Monk
         widget = shown[0]
         assert isinstance(widget, ipywidgets.VBox)
         label = widget.children[1].children[1].value
-        assert "Querying: RUNNING (1 / 2" in label and "Athena will scan" in widget.children[0].value
+        assert (
+            "Querying: RUNNING (1 / 2" in label and "Athena will scan" in widget.children[0].value
+        )
         assert widget.children[1].children[0].value == 0.5
     final = shown[-1]
     assert final["text/plain"].splitlines()[0] == "Athena will scan 1.0 MB"
