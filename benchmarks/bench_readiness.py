@@ -89,7 +89,7 @@ def main() -> None:
         for _ in range(args.repeat):
             t, duck_df = best(duck, 1)
             t_duck = min(t_duck, t)
-            t, report = best(lambda schema=schema: readiness(df, schema), 1)
+            t, report = best(lambda schema=schema: readiness(df, schema, progress=False), 1)
             t_ours = min(t_ours, t)
         ref = report_from_result(
             duck_df, source="duckdb", user_col=user, item_col="product_id", ts_col="event_time"

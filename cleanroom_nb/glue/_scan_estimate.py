@@ -24,10 +24,13 @@ from __future__ import annotations
 import html
 import math
 import struct
-from collections.abc import Iterable, Mapping, Sequence
+import threading
+import weakref
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, TypeVar
 
 import boto3
 import botocore.exceptions
@@ -52,6 +55,8 @@ MIN_BILLED_BYTES = 10 * BYTES_PER_MB
 MAX_FOOTERS = 256
 """Parquet footers read per estimate; a table with more files is sampled and extrapolated."""
 _WORKERS = 8
+T = TypeVar("T")
+U = TypeVar("U")
 _TEXT_FORMATS = frozenset({"csv", "json", "text", "tsv", "ion", "xml"})
 
 
@@ -240,21 +245,61 @@ def parquet_footer(s3: Any, obj: S3Object) -> pq.FileMetaData:
     return pq.read_metadata(pa.BufferReader(b"PAR1" + footer + tail))
 
 
-def column_chunk_bytes(meta: pq.FileMetaData, columns: set[str] | None) -> int:
-    """Compressed bytes of the column chunks of ``columns`` (lowercase top-level names; None:
-    all) over every row group, as Athena reads them."""
-    total = 0
+def column_sizes(meta: pq.FileMetaData) -> dict[str, int]:
+    """Compressed bytes of each top-level column (lowercase) over every row group: what Athena
+    reads for that column."""
+    sizes: dict[str, int] = {}
     for g in range(meta.num_row_groups):
         group = meta.row_group(g)
         for c in range(group.num_columns):
             chunk = group.column(c)
-            if columns is None or chunk.path_in_schema.split(".")[0].lower() in columns:
-                total += int(chunk.total_compressed_size)
-    return total
+            top = chunk.path_in_schema.split(".")[0].lower()
+            sizes[top] = sizes.get(top, 0) + int(chunk.total_compressed_size)
+    return sizes
 
 
-def _list_objects(s3: Any, location: str) -> list[S3Object]:
-    """Every data object under ``location`` (what Athena reads: no ``_``/``.`` names)."""
+_FOOTERS: OrderedDict[tuple[str, str, int, str], dict[str, int]] = OrderedDict()
+"""Column sizes of footers read before, by (bucket, key, size, ETag): an unchanged object's
+footer is not fetched twice (a table estimated again costs a listing only)."""
+_FOOTERS_LOCK = threading.Lock()
+_MAX_CACHED_FOOTERS = 100_000
+
+
+def _footer_sizes(s3: Any, obj: S3Object, etag: str) -> dict[str, int]:
+    key = (obj.bucket, obj.key, obj.size, etag)
+    with _FOOTERS_LOCK:
+        cached = _FOOTERS.get(key)
+    if cached is not None:
+        return cached
+    sizes = column_sizes(parquet_footer(s3, obj))
+    if etag:
+        with _FOOTERS_LOCK:
+            _FOOTERS[key] = sizes
+            while len(_FOOTERS) > _MAX_CACHED_FOOTERS:
+                _FOOTERS.popitem(last=False)
+    return sizes
+
+
+_CLIENTS: weakref.WeakKeyDictionary[boto3.Session, dict[tuple[str, str | None], Any]] = (
+    weakref.WeakKeyDictionary()
+)
+_CLIENTS_LOCK = threading.Lock()
+
+
+def _client_for(service: str, session: boto3.Session) -> Any:
+    """``_client.client(service, session)``, made once per session and endpoint (botocore
+    clients are thread-safe; making one costs more than a request to a nearby endpoint)."""
+    key = (service, _client.endpoint_url(service, session))
+    with _CLIENTS_LOCK:
+        made = _CLIENTS.setdefault(session, {})
+        if key not in made:
+            made[key] = _client.client(service, session)
+        return made[key]
+
+
+def _list_objects(s3: Any, location: str) -> list[tuple[S3Object, str]]:
+    """Every data object under ``location`` with its ETag (what Athena reads: no ``_``/``.``
+    names, no empty objects)."""
     bucket, prefix = _client.split_s3_uri(location)
     if prefix and not prefix.endswith("/"):
         prefix += "/"
@@ -262,7 +307,8 @@ def _list_objects(s3: Any, location: str) -> list[S3Object]:
     for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
         for o in page.get("Contents", []):
             if int(o.get("Size", 0)) > 0 and is_data_key(o["Key"], prefix):
-                out.append(S3Object(bucket, o["Key"], int(o["Size"])))
+                etag = str(o.get("ETag", "")).strip('"')
+                out.append((S3Object(bucket, o["Key"], int(o["Size"])), etag))
     return out
 
 
@@ -297,6 +343,45 @@ def _select_partitions(
             if all(values.get(k) in allowed for k, allowed in wanted.items()):
                 locations.append(str((p.get("StorageDescriptor") or {}).get("Location") or ""))
     return [loc for loc in locations if loc], None if isinstance(partitions, str) else total
+
+
+def _table_facts(
+    database: str, table: str, session: boto3.Session
+) -> tuple[str, str, list[str], list[str]]:
+    """``(format, location, data columns, partition keys)`` from ONE ``GetTable``.
+
+    Raises
+    ------
+    NotFoundError, AccessDeniedError, AwsError
+        From :func:`cleanroom_nb.glue._catalog.glue_table_info`, which says what exists.
+    """
+    from cleanroom_nb.glue._catalog import data_format, glue_table_info
+
+    try:
+        raw = _client_for("glue", session).get_table(DatabaseName=database, Name=table)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError):
+        glue_table_info(database, table, boto3_session=session)  # raises the library's error
+        raise
+    t = raw["Table"]
+    sd = t.get("StorageDescriptor") or {}
+    params = dict(t.get("Parameters") or {})
+    fmt = data_format(
+        params.get("classification") or (sd.get("Parameters") or {}).get("classification"),
+        (sd.get("SerdeInfo") or {}).get("SerializationLibrary"),
+        sd.get("InputFormat"),
+        params,
+    )
+    columns = [str(c["Name"]) for c in sd.get("Columns") or []]
+    keys = [str(c["Name"]) for c in t.get("PartitionKeys") or []]
+    return fmt, str(sd.get("Location") or ""), columns, keys
+
+
+def _map(fn: Callable[[T], U], items: Sequence[T]) -> list[U]:
+    """``fn`` over ``items``, in threads when there are several (S3 round trips overlap)."""
+    if len(items) <= 1:
+        return [fn(x) for x in items]
+    with ThreadPoolExecutor(min(_WORKERS, len(items))) as pool:
+        return list(pool.map(fn, items))
 
 
 def _spread(items: Sequence[S3Object], n: int) -> list[S3Object]:
@@ -357,62 +442,56 @@ def estimate_athena_scan(
     >>> est.bytes, round(est.dollars, 6)  # doctest: +SKIP
     (52428800, 0.000238)
     """
-    from cleanroom_nb.glue._catalog import glue_table_info
-
     athena_price(0, price_per_tb)  # refuse a bad price before any request
     session = _client.session(boto3_session)
-    info, glue_types, _ = glue_table_info(database, table, boto3_session=session)
-    keys = list(info.partition_keys)
-    data_cols = [c for c in glue_types if c not in keys]
+    fmt, location, data_cols, keys = _table_facts(database, table, session)
+    all_columns = [*data_cols, *keys]
     wanted: set[str] | None = None
     chosen: tuple[str, ...] | None = None
     if columns is not None:
-        by_lower = {c.lower(): c for c in glue_types}
+        by_lower = {c.lower(): c for c in all_columns}
         names = [columns] if isinstance(columns, str) else list(columns)
         unknown = [c for c in names if c.lower() not in by_lower]
         if unknown:
             raise ValueError(
                 f"{database}.{table} has no column {', '.join(map(repr, unknown))}; its columns: "
-                f"{', '.join(glue_types)}"
+                f"{', '.join(all_columns)}"
             )
         chosen = tuple(by_lower[c.lower()] for c in names)
         wanted = {c.lower() for c in chosen} - {k.lower() for k in keys}
     what = f"estimating the Athena scan of {database}.{table}"
-    s3 = _client.client("s3", session)
+    s3 = _client_for("s3", session)
     with Progress(
         f"Estimating the Athena scan of {database}.{table}", progress, delay=DEFAULT_DELAY
     ) as bar:
         try:
             if keys:
                 bar.update("listing partitions")
-                glue = _client.client("glue", session)
+                glue = _client_for("glue", session)
                 locations, total_parts = _select_partitions(glue, database, table, keys, partitions)
             elif partitions:
                 raise ValueError(
                     f"{database}.{table} has no partition keys, so partitions= cannot apply"
                 )
             else:
-                locations, total_parts = [info.location] if info.location else [], None
+                locations, total_parts = [location] if location else [], None
             bar.update(f"listing the objects of {len(locations):,} locations")
-            with ThreadPoolExecutor(_WORKERS) as pool:
-                listed = list(pool.map(lambda loc: _list_objects(s3, loc), locations))
-            objects = [o for found in listed for o in found]
-            objects.sort(key=lambda o: (o.bucket, o.key))
+            listed = _map(lambda loc: _list_objects(s3, loc), locations)
+            etags = {o: etag for found in listed for o, etag in found}
+            objects = sorted(etags, key=lambda o: (o.bucket, o.key))
             total_bytes = sum(o.size for o in objects)
             notes: list[str] = []
-            fmt = info.data_format
             if fmt == "parquet" and objects:
                 sample = _spread(objects, MAX_FOOTERS)
                 bar.update("reading Parquet footers")
                 bar.count(0, total=len(sample))
 
                 def read(obj: S3Object) -> int:
-                    n = column_chunk_bytes(parquet_footer(s3, obj), wanted)
+                    sizes = _footer_sizes(s3, obj, etags[obj])
                     bar.advance()
-                    return n
+                    return sum(n for c, n in sizes.items() if wanted is None or c in wanted)
 
-                with ThreadPoolExecutor(_WORKERS) as pool:
-                    chunk_bytes = list(pool.map(read, sample))
+                chunk_bytes = _map(read, sample)
                 if len(sample) == len(objects):
                     scanned, method, exact = sum(chunk_bytes), "parquet footers", True
                 else:
@@ -453,7 +532,7 @@ def estimate_athena_scan(
         database=database,
         table=table,
         bytes=int(scanned),
-        data_format=info.data_format,
+        data_format=fmt,
         method=method,
         exact=exact,
         files=len(objects),
