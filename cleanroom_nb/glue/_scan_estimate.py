@@ -175,16 +175,24 @@ class ScanEstimate:
     def basis(self) -> str:
         """How the figure was found, in a few words."""
         what = {
-            "parquet footers": f"column chunks in the footers of {self.files:,} Parquet files",
+            "parquet footers": (
+                f"column chunks in the footers of {self.files:,} Parquet "
+                f"file{'s' if self.files != 1 else ''}"
+            ),
             "sampled parquet footers": (
                 f"footers of {self.footers_read:,} of {self.files:,} Parquet files, extrapolated"
             ),
-            "object sizes": f"{self.files:,} {self.data_format.upper()} objects, read whole",
-            "object sizes (upper bound)": f"{self.files:,} objects, an upper bound",
+            "object sizes": (
+                f"{self.files:,} {self.data_format.upper()} "
+                f"object{'s' if self.files != 1 else ''}, read whole"
+            ),
+            "object sizes (upper bound)": (
+                f"{self.files:,} object{'s' if self.files != 1 else ''}, an upper bound"
+            ),
         }.get(self.method, self.method)
         if self.partitions is not None:
             of = f" of {self.partitions_total:,}" if self.partitions_total is not None else ""
-            what += f", {self.partitions:,}{of} partitions"
+            what += f", {self.partitions:,}{of} partition{'s' if (self.partitions_total or self.partitions) != 1 else ''}"
         return what
 
     def __str__(self) -> str:
