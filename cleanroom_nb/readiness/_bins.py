@@ -225,7 +225,8 @@ def day_histogram(days: np.ndarray) -> tuple[int | None, tuple[tuple[int, int], 
     if width > 1:
         buckets //= width
     bc = np.bincount(buckets)
-    return width, tuple((lo + int(b) * width, int(n)) for b in np.flatnonzero(bc) for n in [bc[b]])
+    filled = np.flatnonzero(bc)
+    return width, tuple((lo + int(b) * width, int(bc[b])) for b in filled)
 
 
 def item_runs(per_item: np.ndarray) -> tuple[tuple[int, int, int], ...]:

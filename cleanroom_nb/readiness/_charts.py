@@ -25,8 +25,12 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, NullLocator
 
 from cleanroom_nb import _roles
-from cleanroom_nb.infer import _fix
-from cleanroom_nb.readiness._bins import USER_BIN_EDGES, Histograms
+from cleanroom_nb.readiness._bins import (
+    DAY_DIVISORS,
+    EPOCH_THRESHOLDS,
+    USER_BIN_EDGES,
+    Histograms,
+)
 
 if TYPE_CHECKING:
     from cleanroom_nb.readiness._report import ReadinessReport
@@ -70,8 +74,8 @@ def to_day(value: Any, *, what: str = "window") -> float:
         v = float(value)
         if math.isnan(v):
             raise ValueError(f"{what} needs times, not NaN")
-        factor = _fix.UNIT_FACTORS.get(_fix.epoch_unit(abs(v)), 1)
-        return v / factor / 86_400
+        band = sum(abs(v) >= t for t in EPOCH_THRESHOLDS)  # the unit its magnitude implies
+        return v / DAY_DIVISORS[band]
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:

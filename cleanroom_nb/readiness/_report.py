@@ -22,7 +22,7 @@ import pandas as pd
 from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.glue._athena import fmt_bytes
-from cleanroom_nb.glue._scan_estimate import ScanEstimate
+from cleanroom_nb.glue._scan_estimate import ScanEstimate, athena_price, fmt_dollars
 from cleanroom_nb.infer import _fix
 from cleanroom_nb.infer._schema import TrainingSchema
 from cleanroom_nb.readiness._bins import Histograms
@@ -265,8 +265,6 @@ class ReadinessReport:
 
     def _scan_text(self) -> str:
         """``Athena scanned 117.7 MB (~$0.00056; estimated 117.7 MB)``."""
-        from cleanroom_nb.glue._scan_estimate import athena_price, fmt_dollars
-
         scanned = int(self.bytes_scanned or 0)
         est = self.scan_estimate
         price = athena_price(scanned, est.price_per_tb if est else None)[1]

@@ -93,6 +93,15 @@ def test_bin_definitions() -> None:
     assert h.events_per_day[-1] == (2_499, 1)
 
 
+def test_epoch_thresholds_are_those_of_to_epoch_seconds() -> None:
+    """The per-value unit of the day bins is the unit readiness and the fixes infer."""
+    from cleanroom_nb.readiness._report import implied_unit
+
+    units = ["s", "ms", "us", "ns"]
+    for band, limit in enumerate(_bins.EPOCH_THRESHOLDS):
+        assert implied_unit(limit - 1) == units[band] and implied_unit(limit) == units[band + 1]
+
+
 def test_epoch_days_follow_each_values_unit() -> None:
     day = 19_723  # 2024-01-01
     secs = day * 86_400 + 5
