@@ -99,7 +99,7 @@ def test_epoch_thresholds_are_those_of_to_epoch_seconds() -> None:
 
     units = ["s", "ms", "us", "ns"]
     for band, limit in enumerate(_bins.EPOCH_THRESHOLDS):
-        assert implied_unit(limit - 1) == units[band] and implied_unit(limit) == units[band + 1]
+        assert implied_unit(limit - 1_000) == units[band] and implied_unit(limit) == units[band + 1]
 
 
 def test_epoch_days_follow_each_values_unit() -> None:
