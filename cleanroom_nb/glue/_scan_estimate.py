@@ -23,25 +23,28 @@ from __future__ import annotations
 
 import html
 import math
-import struct
-import threading
-import weakref
-from collections import OrderedDict
-from collections.abc import Callable, Iterable, Mapping, Sequence
-from concurrent.futures import ThreadPoolExecutor
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
 import boto3
 import botocore.exceptions
 import pyarrow as pa
-import pyarrow.parquet as pq
 
 from cleanroom_nb import _errors
 from cleanroom_nb._progress import DEFAULT_DELAY, Progress
 from cleanroom_nb.aws import _client
 from cleanroom_nb.glue._athena import fmt_bytes
-from cleanroom_nb.glue._s3_file import S3Object, S3RangedFile, is_data_key
+from cleanroom_nb.glue._s3_file import S3Object
+from cleanroom_nb.glue._scan_files import (
+    client_for,
+    footer_sizes,
+    list_objects,
+    map_threads,
+    select_partitions,
+    spread,
+    table_facts,
+)
 
 PRICE_PER_TB = 5.00
 """USD per TB scanned: Athena's SQL query price in us-east-1 (https://aws.amazon.com/athena/pricing/).
@@ -54,9 +57,6 @@ MIN_BILLED_BYTES = 10 * BYTES_PER_MB
 """Athena's minimum per query: 10 MB (https://aws.amazon.com/athena/pricing/)."""
 MAX_FOOTERS = 256
 """Parquet footers read per estimate; a table with more files is sampled and extrapolated."""
-_WORKERS = 8
-T = TypeVar("T")
-U = TypeVar("U")
 _TEXT_FORMATS = frozenset({"csv", "json", "text", "tsv", "ion", "xml"})
 
 
@@ -230,176 +230,6 @@ class ScanEstimate:
         )
 
 
-# ------------------------------------------------------------------------------ reading
-def parquet_footer(s3: Any, obj: S3Object) -> pq.FileMetaData:
-    """The footer of one Parquet object, from two ranged GETs (its length, then itself).
-
-    Raises
-    ------
-    ValueError
-        The object is not a Parquet file (no ``PAR1`` at its end).
-    """
-    f = S3RangedFile(s3, obj.bucket, obj.key, size=obj.size)
-    if obj.size < 12:
-        raise ValueError(f"{obj.uri} is too small to be a Parquet file ({obj.size} bytes)")
-    tail = f.read_range(obj.size - 8, 8)
-    if tail[4:] != b"PAR1":
-        raise ValueError(f"{obj.uri} is not a Parquet file (it does not end with PAR1)")
-    length = struct.unpack("<I", tail[:4])[0]
-    if length + 12 > obj.size:
-        raise ValueError(f"{obj.uri} has a footer longer than the file ({length} bytes)")
-    footer = f.read_range(obj.size - 8 - length, length)
-    # pyarrow parses the footer from a file that holds only it: magic, footer, length, magic.
-    return pq.read_metadata(pa.BufferReader(b"PAR1" + footer + tail))
-
-
-def column_sizes(meta: pq.FileMetaData) -> dict[str, int]:
-    """Compressed bytes of each top-level column (lowercase) over every row group: what Athena
-    reads for that column."""
-    sizes: dict[str, int] = {}
-    for g in range(meta.num_row_groups):
-        group = meta.row_group(g)
-        for c in range(group.num_columns):
-            chunk = group.column(c)
-            top = chunk.path_in_schema.split(".")[0].lower()
-            sizes[top] = sizes.get(top, 0) + int(chunk.total_compressed_size)
-    return sizes
-
-
-_FOOTERS: OrderedDict[tuple[str, str, int, str], dict[str, int]] = OrderedDict()
-"""Column sizes of footers read before, by (bucket, key, size, ETag): an unchanged object's
-footer is not fetched twice (a table estimated again costs a listing only)."""
-_FOOTERS_LOCK = threading.Lock()
-_MAX_CACHED_FOOTERS = 100_000
-
-
-def _footer_sizes(s3: Any, obj: S3Object, etag: str) -> dict[str, int]:
-    key = (obj.bucket, obj.key, obj.size, etag)
-    with _FOOTERS_LOCK:
-        cached = _FOOTERS.get(key)
-    if cached is not None:
-        return cached
-    sizes = column_sizes(parquet_footer(s3, obj))
-    if etag:
-        with _FOOTERS_LOCK:
-            _FOOTERS[key] = sizes
-            while len(_FOOTERS) > _MAX_CACHED_FOOTERS:
-                _FOOTERS.popitem(last=False)
-    return sizes
-
-
-_CLIENTS: weakref.WeakKeyDictionary[boto3.Session, dict[tuple[str, str | None], Any]] = (
-    weakref.WeakKeyDictionary()
-)
-_CLIENTS_LOCK = threading.Lock()
-
-
-def _client_for(service: str, session: boto3.Session) -> Any:
-    """``_client.client(service, session)``, made once per session and endpoint (botocore
-    clients are thread-safe; making one costs more than a request to a nearby endpoint)."""
-    key = (service, _client.endpoint_url(service, session))
-    with _CLIENTS_LOCK:
-        made = _CLIENTS.setdefault(session, {})
-        if key not in made:
-            made[key] = _client.client(service, session)
-        return made[key]
-
-
-def _list_objects(s3: Any, location: str) -> list[tuple[S3Object, str]]:
-    """Every data object under ``location`` with its ETag (what Athena reads: no ``_``/``.``
-    names, no empty objects)."""
-    bucket, prefix = _client.split_s3_uri(location)
-    if prefix and not prefix.endswith("/"):
-        prefix += "/"
-    out = []
-    for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket, Prefix=prefix):
-        for o in page.get("Contents", []):
-            if int(o.get("Size", 0)) > 0 and is_data_key(o["Key"], prefix):
-                etag = str(o.get("ETag", "")).strip('"')
-                out.append((S3Object(bucket, o["Key"], int(o["Size"])), etag))
-    return out
-
-
-def _select_partitions(
-    glue: Any,
-    database: str,
-    table: str,
-    keys: Sequence[str],
-    partitions: Mapping[str, Any] | str | None,
-) -> tuple[list[str], int | None]:
-    """The locations of the partitions to read, and how many partitions the table has (None
-    when a Glue expression chose them: Glue returns only those)."""
-    kwargs: dict[str, Any] = {"DatabaseName": database, "TableName": table}
-    wanted: dict[str, set[str]] = {}
-    if isinstance(partitions, str):
-        kwargs["Expression"] = partitions
-    elif partitions is not None:
-        lower = {k.lower(): i for i, k in enumerate(keys)}
-        for k, v in partitions.items():
-            if str(k).lower() not in lower:
-                raise ValueError(
-                    f"partitions= names {k!r}, which is not a partition key of {database}.{table} "
-                    f"(its keys: {', '.join(keys)})"
-                )
-            chosen = [v] if isinstance(v, str | int) else list(v)
-            wanted[str(k).lower()] = {str(x) for x in chosen}
-    locations, total = [], 0
-    for page in glue.get_paginator("get_partitions").paginate(**kwargs):
-        for p in page.get("Partitions", []):
-            total += 1
-            values = dict(zip((k.lower() for k in keys), p.get("Values", []), strict=False))
-            if all(values.get(k) in allowed for k, allowed in wanted.items()):
-                locations.append(str((p.get("StorageDescriptor") or {}).get("Location") or ""))
-    return [loc for loc in locations if loc], None if isinstance(partitions, str) else total
-
-
-def _table_facts(
-    database: str, table: str, session: boto3.Session
-) -> tuple[str, str, list[str], list[str]]:
-    """``(format, location, data columns, partition keys)`` from ONE ``GetTable``.
-
-    Raises
-    ------
-    NotFoundError, AccessDeniedError, AwsError
-        From :func:`cleanroom_nb.glue._catalog.glue_table_info`, which says what exists.
-    """
-    from cleanroom_nb.glue._catalog import data_format, glue_table_info
-
-    try:
-        raw = _client_for("glue", session).get_table(DatabaseName=database, Name=table)
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError):
-        glue_table_info(database, table, boto3_session=session)  # raises the library's error
-        raise
-    t = raw["Table"]
-    sd = t.get("StorageDescriptor") or {}
-    params = dict(t.get("Parameters") or {})
-    fmt = data_format(
-        params.get("classification") or (sd.get("Parameters") or {}).get("classification"),
-        (sd.get("SerdeInfo") or {}).get("SerializationLibrary"),
-        sd.get("InputFormat"),
-        params,
-    )
-    columns = [str(c["Name"]) for c in sd.get("Columns") or []]
-    keys = [str(c["Name"]) for c in t.get("PartitionKeys") or []]
-    return fmt, str(sd.get("Location") or ""), columns, keys
-
-
-def _map(fn: Callable[[T], U], items: Sequence[T]) -> list[U]:
-    """``fn`` over ``items``, in threads when there are several (S3 round trips overlap)."""
-    if len(items) <= 1:
-        return [fn(x) for x in items]
-    with ThreadPoolExecutor(min(_WORKERS, len(items))) as pool:
-        return list(pool.map(fn, items))
-
-
-def _spread(items: Sequence[S3Object], n: int) -> list[S3Object]:
-    """``n`` items spread evenly over ``items`` (first and last included)."""
-    if len(items) <= n:
-        return list(items)
-    step = (len(items) - 1) / (n - 1)
-    return [items[round(i * step)] for i in range(n)]
-
-
 def estimate_athena_scan(
     database: str,
     table: str,
@@ -452,7 +282,7 @@ def estimate_athena_scan(
     """
     athena_price(0, price_per_tb)  # refuse a bad price before any request
     session = _client.session(boto3_session)
-    fmt, location, data_cols, keys = _table_facts(database, table, session)
+    fmt, location, data_cols, keys = table_facts(database, table, session)
     all_columns = [*data_cols, *keys]
     wanted: set[str] | None = None
     chosen: tuple[str, ...] | None = None
@@ -468,15 +298,15 @@ def estimate_athena_scan(
         chosen = tuple(by_lower[c.lower()] for c in names)
         wanted = {c.lower() for c in chosen} - {k.lower() for k in keys}
     what = f"estimating the Athena scan of {database}.{table}"
-    s3 = _client_for("s3", session)
+    s3 = client_for("s3", session)
     with Progress(
         f"Estimating the Athena scan of {database}.{table}", progress, delay=DEFAULT_DELAY
     ) as bar:
         try:
             if keys:
                 bar.update("listing partitions")
-                glue = _client_for("glue", session)
-                locations, total_parts = _select_partitions(glue, database, table, keys, partitions)
+                glue = client_for("glue", session)
+                locations, total_parts = select_partitions(glue, database, table, keys, partitions)
             elif partitions:
                 raise ValueError(
                     f"{database}.{table} has no partition keys, so partitions= cannot apply"
@@ -484,22 +314,22 @@ def estimate_athena_scan(
             else:
                 locations, total_parts = [location] if location else [], None
             bar.update(f"listing the objects of {len(locations):,} locations")
-            listed = _map(lambda loc: _list_objects(s3, loc), locations)
+            listed = map_threads(lambda loc: list_objects(s3, loc), locations)
             etags = {o: etag for found in listed for o, etag in found}
             objects = sorted(etags, key=lambda o: (o.bucket, o.key))
             total_bytes = sum(o.size for o in objects)
             notes: list[str] = []
             if fmt == "parquet" and objects:
-                sample = _spread(objects, MAX_FOOTERS)
+                sample = spread(objects, MAX_FOOTERS)
                 bar.update("reading Parquet footers")
                 bar.count(0, total=len(sample))
 
                 def read(obj: S3Object) -> int:
-                    sizes = _footer_sizes(s3, obj, etags[obj])
+                    sizes = footer_sizes(s3, obj, etags[obj])
                     bar.advance()
                     return sum(n for c, n in sizes.items() if wanted is None or c in wanted)
 
-                chunk_bytes = _map(read, sample)
+                chunk_bytes = map_threads(read, sample)
                 if len(sample) == len(objects):
                     scanned, method, exact = sum(chunk_bytes), "parquet footers", True
                 else:
