@@ -1,7 +1,8 @@
 """readiness(df) against DuckDB running the same aggregation on the same frame, at 1e7 rows.
 
-DuckDB runs :func:`cleanroom_nb.readiness._athena.readiness_sql` (the SQL sent to Athena) over a
-view on the DataFrame; both must give the same figures. Prints the best of ``--repeat`` runs
+DuckDB runs :func:`cleanroom_nb.readiness._sql.readiness_sql` (the SQL sent to Athena: figures
+and chart histograms in one query) over a view on the DataFrame; both must give the same figures
+and histograms. Prints the best of ``--repeat`` runs
 and the ratio readiness / DuckDB (target: <= 1.5).
 
     .venv/bin/python benchmarks/bench_readiness.py [--rows 10000000] [--users 1000000]
@@ -20,7 +21,8 @@ import pandas as pd
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 from cleanroom_nb.local._sample_data import sample_interactions
 from cleanroom_nb.readiness import readiness
-from cleanroom_nb.readiness._athena import RESULT_COLUMNS, readiness_sql, report_from_row
+from cleanroom_nb.readiness._athena import report_from_result
+from cleanroom_nb.readiness._sql import RESULT_COLUMNS, readiness_sql
 
 FIGURES = RESULT_COLUMNS
 
@@ -87,19 +89,22 @@ def main() -> None:
         for _ in range(args.repeat):
             t, duck_df = best(duck, 1)
             t_duck = min(t_duck, t)
-            t, report = best(lambda schema=schema: readiness(df, schema), 1)
+            t, report = best(lambda schema=schema: readiness(df, schema, progress=False), 1)
             t_ours = min(t_ours, t)
-        row = {k: v for k, v in duck_df.iloc[0].to_dict().items()}
-        ref = report_from_row(
-            row, source="duckdb", user_col=user, item_col="product_id", ts_col="event_time"
+        ref = report_from_result(
+            duck_df, source="duckdb", user_col=user, item_col="product_id", ts_col="event_time"
         )
         same = all(getattr(ref, k) == getattr(report, k) for k in FIGURES)
+        same_bins = ref.histograms == report.histograms
         ratio = t_ours / t_duck
         ratios.append(ratio)
         print(f"\nUSER_ID {user} ({df[user].dtype}):")
         print(f"  DuckDB readiness_sql : {t_duck:7.3f} s  best of {args.repeat}")
         print(f"  readiness(df)        : {t_ours:7.3f} s  best of {args.repeat}")
-        print(f"  ratio readiness/DuckDB = {ratio:.2f}  (target <= 1.5)  same figures: {same}")
+        print(
+            f"  ratio readiness/DuckDB = {ratio:.2f}  (target <= 1.5)  same figures: {same}, "
+            f"same histograms: {same_bins}"
+        )
         print("  figures: " + ", ".join(f"{k}={getattr(report, k)}" for k in FIGURES))
         if not same:
             print("  DuckDB : " + ", ".join(f"{k}={getattr(ref, k)}" for k in FIGURES))

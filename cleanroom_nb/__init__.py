@@ -44,6 +44,8 @@ from cleanroom_nb.aws import check_role, create_role, permissions_policy, trust_
 from cleanroom_nb.form import FormState
 from cleanroom_nb.glue import (
     GlueTableInfo,
+    ScanEstimate,
+    estimate_athena_scan,
     fix_glue_table,
     fix_glue_table_sql,
     infer_schema_from_glue,
@@ -110,6 +112,7 @@ __all__ = [
     "OutcomeUnknownError",
     "ReadinessReport",
     "RequestInvalidError",
+    "ScanEstimate",
     "SchemaError",
     "ServiceValidationError",
     "TableExistsError",
@@ -130,6 +133,7 @@ __all__ = [
     "create_role",
     "create_training_dataset",
     "delete_training_dataset",
+    "estimate_athena_scan",
     "find_training_dataset",
     "fix_glue_table",
     "fix_glue_table_sql",

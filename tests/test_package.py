@@ -82,10 +82,11 @@ def test_every_module_has_a_stage() -> None:
 
 
 def test_import_loads_neither_the_emulation_nor_the_widgets() -> None:
+    """Nor matplotlib and IPython: the charts and the notebook progress load on first use."""
     code = (
         "import sys, cleanroom_nb as crn\n"
         "bad = sorted(m for m in sys.modules if m.startswith(('cleanroom_nb.local', 'moto',"
-        " 'ipywidgets', 'cleanroom_nb.form._view')))\n"
+        " 'ipywidgets', 'cleanroom_nb.form._view', 'matplotlib', 'IPython')))\n"
         "print(bad)\n"
         "missing = [n for n in crn.__all__ if not hasattr(crn, n)]\n"
         "print(missing)\n"

@@ -10,18 +10,20 @@ the fix.
 
 from __future__ import annotations
 
-import sys
-import threading
 import time
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import boto3
 import botocore.exceptions
 import pandas as pd
 
 from cleanroom_nb import _errors
+from cleanroom_nb._progress import Progress
 from cleanroom_nb.aws import _client
+
+if TYPE_CHECKING:
+    from cleanroom_nb.glue._scan_estimate import ScanEstimate
 
 
 def quote_identifier(identifier: str) -> str:
@@ -51,61 +53,12 @@ def fmt_bytes(n: int) -> str:
     return f"{n} B"  # pragma: no cover
 
 
-class Progress:
-    """One line of progress, updated in place (a notebook display, else stderr).
-
-    Examples
-    --------
-    >>> bar = Progress("Athena query", enabled=False); bar.update("RUNNING"); bar.close()
-    """
-
-    def __init__(self, title: str, enabled: bool = True) -> None:
-        self.title = title
-        self.enabled = enabled
-        self.start = time.monotonic()
-        self._handle: Any = None
-        self._lock = threading.Lock()
-        self._last = ""
-        self._notebook = False
-        if enabled:
-            try:
-                from IPython import get_ipython
-
-                ip = get_ipython()
-                self._notebook = ip is not None and getattr(ip, "kernel", None) is not None
-            except ImportError:
-                self._notebook = False
-
-    def update(self, text: str) -> None:
-        """Show ``title: text (elapsed s)``, replacing the previous line."""
-        if not self.enabled:
-            return
-        line = f"{self.title}: {text} ({time.monotonic() - self.start:.1f} s)"
-        with self._lock:
-            self._last = line
-            if self._notebook:
-                from IPython.display import display
-
-                if self._handle is None:
-                    self._handle = display({"text/plain": line}, raw=True, display_id=True)
-                else:
-                    self._handle.update({"text/plain": line}, raw=True)
-            else:
-                sys.stderr.write("\r" + line + " " * 8)
-                sys.stderr.flush()
-
-    def close(self) -> None:
-        """End the line (on stderr; a notebook display stays as it is)."""
-        if self.enabled and not self._notebook and self._last:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
-
-
 class AthenaWatcher:
     """Follows awswrangler's own Athena calls through botocore events: no extra requests.
 
     ``StartQueryExecution`` gives the query id; every ``GetQueryExecution`` poll gives the
-    state and the bytes scanned so far, shown as progress.
+    state and the bytes scanned so far, shown on ``progress`` (a
+    :class:`cleanroom_nb._progress.Progress`, which keeps the elapsed time ticking).
     """
 
     def __init__(self, session: boto3.Session, progress: Progress) -> None:
@@ -115,8 +68,6 @@ class AthenaWatcher:
         self.state: str | None = None
         self.bytes_scanned: int | None = None
         self._uid = f"cleanroom_nb-athena-{id(self)}"
-        self._ticker: threading.Thread | None = None
-        self._stop = threading.Event()
 
     def _on_start(self, parsed: dict[str, Any], **_: Any) -> None:
         self.query_id = parsed.get("QueryExecutionId")
@@ -137,11 +88,6 @@ class AthenaWatcher:
         scanned = f", {fmt_bytes(self.bytes_scanned)} scanned" if self.bytes_scanned else ""
         self.progress.update(f"{self.state or 'starting'}{scanned}")
 
-    def _tick(self) -> None:
-        while not self._stop.wait(0.5):
-            if self.state in ("QUEUED", "RUNNING"):
-                self._show()
-
     def __enter__(self) -> AthenaWatcher:
         ev = self.session.events
         ev.register(
@@ -150,15 +96,9 @@ class AthenaWatcher:
         ev.register(
             "after-call.athena.GetQueryExecution", self._on_poll, unique_id=self._uid + "-poll"
         )
-        if self.progress.enabled:
-            self._ticker = threading.Thread(target=self._tick, daemon=True)
-            self._ticker.start()
         return self
 
     def __exit__(self, *exc: object) -> None:
-        self._stop.set()
-        if self._ticker is not None:
-            self._ticker.join(timeout=1)
         ev = self.session.events
         ev.unregister("after-call.athena.StartQueryExecution", unique_id=self._uid + "-start")
         ev.unregister("after-call.athena.GetQueryExecution", unique_id=self._uid + "-poll")
@@ -266,9 +206,13 @@ def run_query(
     workgroup: str = "primary",
     s3_output: str | None = None,
     progress: bool = True,
+    estimate: ScanEstimate | str | None = None,
     boto3_session: boto3.Session | None = None,
 ) -> QueryRun:
     """Run ONE statement in Athena through awswrangler, with progress; wait for it to finish.
+
+    With an ``estimate``, progress shows what the query will scan and cost before it starts,
+    and the bytes it scanned (and their price) with the estimate when it ends.
 
     Parameters
     ----------
@@ -289,6 +233,8 @@ def run_query(
         or awswrangler's default bucket).
     progress
         Show progress while the query runs.
+    estimate
+        The scan estimate (:func:`cleanroom_nb.estimate_athena_scan`), or why there is none.
     boto3_session
         The session (region, credentials); endpoints follow ``AWS_ENDPOINT_URL(_ATHENA)``.
 
@@ -308,37 +254,47 @@ def run_query(
     """
     import awswrangler as wr
 
+    from cleanroom_nb.glue._scan_estimate import athena_price, fmt_dollars
+
     session = _client.session(boto3_session)
     check_workgroup(workgroup, session)
-    bar = Progress(title, enabled=progress)
+    known = None if isinstance(estimate, str) else estimate
     start = time.perf_counter()
-    watcher = AthenaWatcher(session, bar)
     frame: pd.DataFrame | None = None
-    try:
-        with watcher:
-            bar.update("starting")
-            common: dict[str, Any] = {
-                "database": database,
-                "workgroup": workgroup,
-                "s3_output": s3_output,
-                "boto3_session": session,
-            }
-            if read_result:
-                frame = wr.athena.read_sql_query(
-                    sql, ctas_approach=False, keep_files=False, **common
-                )
-                meta = getattr(frame, "query_metadata", None) or {}
-            else:
-                done = wr.athena.start_query_execution(sql, wait=True, **common)
-                meta = done if isinstance(done, dict) else {"QueryExecutionId": done}
-    except _client.call_errors() as exc:
-        bar.update(f"failed ({type(exc).__name__})")
-        bar.close()
-        raise athena_error(exc, what=what) from exc
-    scanned = (meta.get("Statistics") or {}).get("DataScannedInBytes", watcher.bytes_scanned)
-    state = (meta.get("Status") or {}).get("State", watcher.state)
-    bar.update(f"done, {fmt_bytes(int(scanned or 0))} scanned")
-    bar.close()
+    with Progress(title, enabled=progress) as bar:
+        if isinstance(estimate, str):
+            bar.note(f"Scan estimate unavailable: {estimate}")
+        elif estimate is not None:
+            bar.note(estimate.summary())
+        watcher = AthenaWatcher(session, bar)
+        try:
+            with watcher:
+                bar.update("starting")
+                common: dict[str, Any] = {
+                    "database": database,
+                    "workgroup": workgroup,
+                    "s3_output": s3_output,
+                    "boto3_session": session,
+                }
+                if read_result:
+                    frame = wr.athena.read_sql_query(
+                        sql, ctas_approach=False, keep_files=False, **common
+                    )
+                    meta = getattr(frame, "query_metadata", None) or {}
+                else:
+                    done = wr.athena.start_query_execution(sql, wait=True, **common)
+                    meta = done if isinstance(done, dict) else {"QueryExecutionId": done}
+        except _client.call_errors() as exc:
+            bar.close(f"failed ({type(exc).__name__})", failed=True)
+            raise athena_error(exc, what=what) from exc
+        scanned = (meta.get("Statistics") or {}).get("DataScannedInBytes", watcher.bytes_scanned)
+        state = (meta.get("Status") or {}).get("State", watcher.state)
+        price = athena_price(int(scanned or 0), known.price_per_tb if known else None)[1]
+        versus = f"; estimated {fmt_bytes(known.bytes)}" if known is not None else ""
+        bar.close(
+            f"{state or 'done'}, {fmt_bytes(int(scanned or 0))} scanned "
+            f"(~{fmt_dollars(price)}{versus})"
+        )
     return QueryRun(
         query_id=meta.get("QueryExecutionId") or watcher.query_id,
         state=state,

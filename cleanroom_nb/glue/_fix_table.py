@@ -27,6 +27,7 @@ from cleanroom_nb.aws import _client
 from cleanroom_nb.glue import _s3_file
 from cleanroom_nb.glue._athena import check_workgroup, run_query
 from cleanroom_nb.glue._athena import quote_identifier as _q
+from cleanroom_nb.glue._scan_estimate import estimate_or_reason
 from cleanroom_nb.infer._fixes import Fix
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 
@@ -326,8 +327,9 @@ def fix_glue_table(
         The Athena workgroup, and where Athena writes the query's metadata (None: the
         workgroup's setting or awswrangler's default bucket).
     progress
-        Show the query's state and the bytes scanned while it runs (a notebook display, else
-        stderr); False when the caller shows progress itself, as the form does.
+        Show what the query will scan and cost before it runs (:func:`cleanroom_nb.
+        estimate_athena_scan`), its state while it runs and the bytes scanned after (a notebook
+        display, else stderr); False when the caller shows progress itself, as the form does.
     boto3_session
         The session (region, credentials); endpoints follow ``AWS_ENDPOINT_URL(_<SERVICE>)``.
 
@@ -382,8 +384,15 @@ def fix_glue_table(
         workgroup=workgroup,
         s3_output=s3_output,
         progress=progress,
+        estimate=estimate_or_reason(
+            database, table, [o.name for o in outputs], boto3_session=session
+        )
+        if progress
+        else None,
         boto3_session=session,
     )
     return _carried(
-        schema, infer_schema_from_glue(database, new_table, boto3_session=session), outputs
+        schema,
+        infer_schema_from_glue(database, new_table, progress=progress, boto3_session=session),
+        outputs,
     )

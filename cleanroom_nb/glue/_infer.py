@@ -19,6 +19,7 @@ import pandas as pd
 
 from cleanroom_nb import _errors
 from cleanroom_nb._findings import Finding
+from cleanroom_nb._progress import reports_progress, stage
 from cleanroom_nb.aws import _client, _encryption
 from cleanroom_nb.glue import _parquet_sample, _s3_file, _text_sample
 from cleanroom_nb.glue._catalog import (
@@ -238,6 +239,7 @@ def _read_sample(
     )
 
 
+@reports_progress("Reading {database}.{table} (Glue catalog and a bounded sample)")
 def infer_schema_from_glue(
     database: str,
     table: str,
@@ -245,6 +247,7 @@ def infer_schema_from_glue(
     catalog_id: str | None = None,
     sample_bytes: int = _s3_file.DEFAULT_SAMPLE_BYTES,
     sample_rows: int = _s3_file.DEFAULT_SAMPLE_ROWS,
+    progress: bool = True,
     boto3_session: boto3.Session | None = None,
 ) -> TrainingSchema:
     """Suggest a training schema for a Glue table from its catalog entry and a bounded sample.
@@ -267,6 +270,8 @@ def infer_schema_from_glue(
         group of one file.
     sample_rows
         At most this many rows go to the role suggester.
+    progress
+        Show progress (catalog, sample, suggestion) when it takes more than a second.
     boto3_session
         The session (region, credentials); endpoints follow ``AWS_ENDPOINT_URL(_<SERVICE>)``.
 
@@ -295,7 +300,9 @@ def infer_schema_from_glue(
     from cleanroom_nb.infer._suggest import suggest_schema
 
     clients = Clients(_client.session(boto3_session))
+    stage("reading the Glue catalog")
     info, glue_types, raw = table_info(database, table, catalog_id, clients)
+    stage(f"reading a bounded sample of {info.location or 'the table'}")
     partitions = set(info.partition_keys)
     data_columns = [c for c in glue_types if c not in partitions]
     sample = _read_sample(
@@ -330,6 +337,7 @@ def infer_schema_from_glue(
         else ([], None)
     )
     findings = [*table_findings(info, glue_types), *sample.findings, *kms]
+    stage(f"suggesting roles from {len(sample.frame):,} sampled rows")
     return suggest_schema(
         sample.frame,
         glue_types,

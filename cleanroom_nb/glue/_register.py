@@ -19,6 +19,7 @@ import pandas as pd
 
 from cleanroom_nb import _errors, _roles
 from cleanroom_nb._findings import Finding
+from cleanroom_nb._progress import reports_progress, stage
 from cleanroom_nb.aws import _client
 from cleanroom_nb.glue import _s3_file
 from cleanroom_nb.infer._fixes import Fix
@@ -277,6 +278,7 @@ def _write(
         raise _client.translate(exc, what=f"writing {database}.{table} to {path}") from exc
 
 
+@reports_progress("Writing {database}.{table} to {path}")
 def register_dataframe(
     df: pd.DataFrame,
     path: str,
@@ -285,6 +287,7 @@ def register_dataframe(
     *,
     schema: TrainingSchema | None = None,
     mode: Literal["error", "overwrite"] = "error",
+    progress: bool = True,
     boto3_session: boto3.Session | None = None,
 ) -> TrainingSchema:
     """Write ``df`` as a snappy Parquet Glue table that Clean Rooms ML can read.
@@ -309,6 +312,8 @@ def register_dataframe(
     mode
         ``"error"`` (default) refuses to touch an existing table or a non-empty path;
         ``"overwrite"`` replaces the table's files and definition.
+    progress
+        Show progress (fixes, upload, catalog) when it takes more than a second.
     boto3_session
         The session (region, credentials).
 
@@ -350,10 +355,13 @@ def register_dataframe(
     inferred = schema is None
     if schema is None:
         schema = infer_schema(df)
+    stage("applying the fix plan")
     fixed, as_written, dropped = _apply_plan(df, schema)
     frame, names, dtype = prepare_frame(fixed, as_written)
     session = _client.session(boto3_session)
+    stage(f"writing {len(frame):,} rows as snappy Parquet")
     _write(frame, path, database, table, mode=mode, dtype=dtype, session=session)
+    stage("reading the new table back from Glue")
     info, glue_types, _ = glue_table_info(database, table, boto3_session=session)
     info = replace(info, compression="snappy")
     extra: list[Finding] = [*table_findings(info, glue_types), *dropped]

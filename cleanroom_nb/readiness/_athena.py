@@ -1,15 +1,16 @@
-"""Readiness of a Glue table with ONE Athena query: the SQL, running it, the report.
+"""Readiness of a Glue table with ONE Athena query: running it, and the report from its result.
 
-:func:`readiness_from_athena` pushes :func:`readiness_sql` to Athena (through
-:func:`cleanroom_nb.glue._athena.run_query`: progress, bytes scanned, clear errors), so only the
-three role columns are scanned and nothing comes back but one result row.
+:func:`readiness_from_athena` estimates the scan (:func:`cleanroom_nb.estimate_athena_scan`),
+then pushes :func:`~cleanroom_nb.readiness._sql.readiness_sql` to Athena (through
+:func:`cleanroom_nb.glue._athena.run_query`: the estimate, progress, bytes scanned, clear
+errors). Only the three role columns are scanned, and nothing comes back but the figures row and
+the histogram rows (a few hundred at most).
 """
 
 from __future__ import annotations
 
 import contextlib
 import math
-from typing import Any
 
 import boto3
 import numpy as np
@@ -17,75 +18,43 @@ import pandas as pd
 
 from cleanroom_nb import _errors
 from cleanroom_nb._findings import Findings
-from cleanroom_nb.glue._athena import quote_identifier as _q
+from cleanroom_nb.aws import _client
 from cleanroom_nb.glue._athena import run_query
+from cleanroom_nb.glue._scan_estimate import ScanEstimate, estimate_or_reason
 from cleanroom_nb.infer._schema import TrainingSchema
+from cleanroom_nb.readiness._bins import Histograms
 from cleanroom_nb.readiness._report import (
     ReadinessReport,
     implied_unit,
     missing_role_findings,
     rule_findings,
 )
-
-RESULT_COLUMNS = (
-    "rows",
-    "distinct_users",
-    "users_with_2plus",
-    "null_user_ids",
-    "null_item_ids",
-    "null_timestamps",
-    "ts_min",
-    "ts_max",
-)
-"""The columns of :func:`readiness_sql`'s one result row."""
+from cleanroom_nb.readiness._sql import readiness_sql
 
 
-def readiness_sql(
-    database: str, table: str, user_col: str, item_col: str | None, ts_col: str | None
-) -> str:
-    """The ONE query that computes the readiness figures (Athena/Trino and DuckDB alike).
+def histograms_from_result(result: pd.DataFrame, *, item_col: str | None) -> Histograms:
+    """The histograms from the ``users``, ``days`` and ``items`` rows of the result."""
 
-    It groups by the user column once, so the engine reads only the three role columns in
-    one scan; the result is one row with the columns :data:`RESULT_COLUMNS`.
+    def rows(kind: str, *cols: str) -> list[tuple[int, ...]]:
+        part = result[result["kind"] == kind]
+        return sorted(tuple(int(v) for v in r) for r in part[list(cols)].itertuples(index=False))
 
-    Examples
-    --------
-    >>> sql = readiness_sql("db", "t", "customer_id", "product_id", "event_time")
-    >>> 'FROM "db"."t"' in sql, sql.count("SELECT")
-    (True, 2)
-    """
-    u = _q(user_col)
-    item_nulls = f"count(*) - count({_q(item_col)})" if item_col else "CAST(NULL AS BIGINT)"
-    if ts_col:
-        ts_nulls = f"count(*) - count({_q(ts_col)})"
-        ts_min, ts_max = f"min({_q(ts_col)})", f"max({_q(ts_col)})"
-    else:
-        ts_nulls = ts_min = ts_max = "CAST(NULL AS BIGINT)"
-    return (
-        "SELECT\n"
-        '  CAST(coalesce(sum(n), 0) AS BIGINT) AS "rows",\n'
-        '  CAST(count(u) AS BIGINT) AS "distinct_users",\n'
-        "  CAST(coalesce(sum(CASE WHEN u IS NOT NULL AND n >= 2 THEN 1 ELSE 0 END), 0)"
-        ' AS BIGINT) AS "users_with_2plus",\n'
-        "  CAST(coalesce(sum(CASE WHEN u IS NULL THEN n ELSE 0 END), 0)"
-        ' AS BIGINT) AS "null_user_ids",\n'
-        '  CAST(sum(null_items) AS BIGINT) AS "null_item_ids",\n'
-        '  CAST(sum(null_ts) AS BIGINT) AS "null_timestamps",\n'
-        '  min(ts_min) AS "ts_min",\n'
-        '  max(ts_max) AS "ts_max"\n'
-        "FROM (\n"
-        f"  SELECT {u} AS u, count(*) AS n,\n"
-        f"    {item_nulls} AS null_items,\n"
-        f"    {ts_nulls} AS null_ts,\n"
-        f"    {ts_min} AS ts_min, {ts_max} AS ts_max\n"
-        f"  FROM {_q(database)}.{_q(table)}\n"
-        f"  GROUP BY {u}\n"
-        ") AS per_user"
+    users = tuple((b, v) for b, v in rows("users", "bin", "value"))
+    days = rows("days", "bin", "value", "width")
+    items = tuple((b, v, w) for b, v, w in rows("items", "bin", "value", "width"))
+    figures = result[result["kind"] == "figures"]
+    distinct = figures["distinct_items"].iloc[0] if len(figures) and item_col else None
+    return Histograms(
+        interactions_per_user=users,
+        day_width=days[0][2] if days else None,
+        events_per_day=tuple((b, v) for b, v, _ in days),
+        item_runs=items,
+        distinct_items=None if distinct is None or pd.isna(distinct) else int(distinct),
     )
 
 
-def report_from_row(
-    row: dict[str, Any],
+def report_from_result(
+    result: pd.DataFrame,
     *,
     source: str,
     user_col: str,
@@ -94,7 +63,21 @@ def report_from_row(
     bytes_scanned: int | None = None,
     query_id: str | None = None,
 ) -> ReadinessReport:
-    """A report from the one result row of :func:`readiness_sql` (Athena's or DuckDB's)."""
+    """A report from the result of :func:`readiness_sql` (Athena's or DuckDB's).
+
+    Raises
+    ------
+    AwsError
+        The result has no single ``figures`` row.
+    """
+    result = result.rename(columns=lambda c: str(c).lower())
+    figures = result[result["kind"] == "figures"]
+    if len(figures) != 1:
+        raise _errors.AwsError(
+            f"the readiness query on {source} returned {len(figures)} figures rows instead of "
+            f"one (query {query_id}); check the table in the Athena console."
+        )
+    row = figures.iloc[0].to_dict()
 
     def num(key: str) -> int | None:
         v = row.get(key)
@@ -130,6 +113,8 @@ def report_from_row(
         ts_min=ts_min,
         ts_max=ts_max,
         ts_unit=unit,
+        distinct_items=num("distinct_items") if item_col else None,
+        histograms=histograms_from_result(result, item_col=item_col),
         bytes_scanned=bytes_scanned,
         source=source,
         user_column=user_col,
@@ -204,8 +189,10 @@ def readiness_from_athena(
         schema.api_name(item) if item else None,
         schema.api_name(ts) if ts else None,
     )
+    session = _client.session(boto3_session)
+    estimate = estimate_or_reason(database, table, [n for n in names if n], boto3_session=session)
     run = run_query(
-        readiness_sql(database, table, *names),
+        readiness_sql(database, table, *names, ts_type=ts.glue_type if ts else None),
         database=database,
         what=f"running the readiness query on {database}.{table} in Athena",
         title=f"Athena readiness query on {database}.{table}",
@@ -213,17 +200,11 @@ def readiness_from_athena(
         workgroup=workgroup,
         s3_output=s3_output,
         progress=progress,
-        boto3_session=boto3_session,
+        estimate=estimate,
+        boto3_session=session,
     )
-    df = run.frame if run.frame is not None else pd.DataFrame()
-    if len(df) != 1:
-        raise _errors.AwsError(
-            f"the readiness query on {database}.{table} returned {len(df)} rows instead of one "
-            f"(query {run.query_id}); check the table in the Athena console."
-        )
-    row = {str(k).lower(): v for k, v in df.iloc[0].to_dict().items()}
-    report = report_from_row(
-        row,
+    report = report_from_result(
+        run.frame if run.frame is not None else pd.DataFrame(columns=["kind"]),
         source=f"Athena {database}.{table}",
         user_col=names[0],
         item_col=names[1],
@@ -232,5 +213,6 @@ def readiness_from_athena(
         query_id=run.query_id,
     )
     report.findings = Findings([*missing_role_findings(schema), *report.findings])
+    report.scan_estimate = estimate if isinstance(estimate, ScanEstimate) else None
     report.seconds = run.seconds
     return report

@@ -22,7 +22,9 @@ import pyarrow.compute as pc
 
 from cleanroom_nb import _errors
 from cleanroom_nb._findings import Findings
+from cleanroom_nb._progress import reports_progress, stage
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema, glue_column_name
+from cleanroom_nb.readiness._bins import epoch_days, histograms_from_counts
 from cleanroom_nb.readiness._report import (
     ReadinessReport,
     implied_unit,
@@ -31,31 +33,30 @@ from cleanroom_nb.readiness._report import (
 )
 
 
-def _run_counts(sorted_keys: np.ndarray) -> tuple[int, int]:
-    """Distinct keys and keys seen at least twice, from a sorted array."""
+def _run_counts(sorted_keys: np.ndarray) -> np.ndarray:
+    """How often each distinct key occurs, from a sorted array (in key order)."""
     n = len(sorted_keys)
     if n == 0:
-        return 0, 0
+        return np.zeros(0, np.int64)
     change = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1])
     bounds = np.empty(len(change) + 2, dtype=np.int64)
     bounds[0] = 0
     bounds[1:-1] = change + 1
     bounds[-1] = n
-    counts = np.diff(bounds)
-    return len(counts), int(np.count_nonzero(counts >= 2))
+    return np.diff(bounds)
 
 
-def _bincount_counts(codes: np.ndarray, size: int | None = None) -> tuple[int, int]:
+def _bincount_counts(codes: np.ndarray, size: int | None = None) -> np.ndarray:
     if len(codes) == 0:
-        return 0, 0
+        return np.zeros(0, np.int64)
     bc = np.bincount(codes, minlength=size or 0)
-    return int(np.count_nonzero(bc)), int(np.count_nonzero(bc >= 2))
+    return bc[bc > 0]
 
 
-def _int_counts(values: np.ndarray) -> tuple[int, int]:
-    """Distinct and >=2 counts of integer keys: bincount for dense ranges, else a sort."""
+def _int_counts(values: np.ndarray) -> np.ndarray:
+    """How often each distinct integer occurs: bincount for dense ranges, else a sort."""
     if len(values) == 0:
-        return 0, 0
+        return np.zeros(0, np.int64)
     lo, hi = int(values.min()), int(values.max())
     span = hi - lo + 1
     if span <= max(4 * len(values), 1 << 20):
@@ -198,18 +199,18 @@ def _keys_all_rows(chunk: pa.Array, pool: ThreadPoolExecutor) -> tuple[np.ndarra
     return h1, h2
 
 
-def _string_counts(arr: pa.ChunkedArray | pa.Array, pool: ThreadPoolExecutor) -> tuple[int, int]:
+def _string_counts(arr: pa.ChunkedArray | pa.Array, pool: ThreadPoolExecutor) -> np.ndarray:
     chunks = arr.chunks if isinstance(arr, pa.ChunkedArray) else [arr]
     parts = [_string_chunk_keys(c, pool) for c in chunks if len(c)]
     if not parts:
-        return 0, 0
+        return np.zeros(0, np.int64)
     n_keys = len(parts[0])
     keys = [np.concatenate([p[i] for p in parts]) for i in range(n_keys)]
     if n_keys == 1:
         return _run_counts(np.sort(keys[0]))
     a, b = pool.map(lambda k: _run_counts(np.sort(k)), keys)
-    if a != b:  # the two hashes disagree: a collision; count exactly instead
-        raise ValueError("hash collision")
+    if len(a) != len(b) or np.count_nonzero(a >= 2) != np.count_nonzero(b >= 2):
+        raise ValueError("hash collision")  # the two hashes disagree; count exactly instead
     return a
 
 
@@ -226,20 +227,28 @@ def user_counts(values: pd.Series, pool: ThreadPoolExecutor | None = None) -> tu
     own = pool is None
     pool = pool or ThreadPoolExecutor(2)
     try:
-        return _user_counts(values, pool)
+        counts, nulls = value_counts(values, pool)
     finally:
         if own:
             pool.shutdown()
+    return len(counts), int(np.count_nonzero(counts >= 2)), nulls
 
 
-def _user_counts(s: pd.Series, pool: ThreadPoolExecutor) -> tuple[int, int, int]:
+def value_counts(s: pd.Series, pool: ThreadPoolExecutor) -> tuple[np.ndarray, int]:
+    """How often each distinct non-null value of ``s`` occurs (in no given order), and nulls.
+
+    Examples
+    --------
+    >>> counts, nulls = value_counts(pd.Series(["a", "b", "a", None]), ThreadPoolExecutor(1))
+    >>> sorted(counts.tolist()), nulls
+    ([1, 2], 1)
+    """
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype):
         codes = np.asarray(s.cat.codes)
         nulls = int(np.count_nonzero(codes < 0))
         valid = codes[codes >= 0] if nulls else codes
-        d, t = _bincount_counts(valid.astype(np.intp), len(dtype.categories))
-        return d, t, nulls
+        return _bincount_counts(valid.astype(np.intp), len(dtype.categories)), nulls
     if (
         pd.api.types.is_bool_dtype(dtype)
         or pd.api.types.is_integer_dtype(dtype)
@@ -261,16 +270,15 @@ def _user_counts(s: pd.Series, pool: ThreadPoolExecutor) -> tuple[int, int, int]
         if mask is not None and nulls:
             vals = vals[~mask]
         if vals.dtype.kind == "u" and len(vals) and int(vals.max()) > np.iinfo(np.int64).max:
-            return (*_run_counts(np.sort(vals)), nulls)
-        d, t = _int_counts(vals.astype(np.int64, copy=False))
-        return d, t, nulls
+            return _run_counts(np.sort(vals)), nulls
+        return _int_counts(vals.astype(np.int64, copy=False)), nulls
     if pd.api.types.is_float_dtype(dtype):
         fvals = s.to_numpy(dtype="float64", na_value=np.nan)
         fmask = np.isnan(fvals)
         nulls = int(np.count_nonzero(fmask))
         fvals = fvals[~fmask] if nulls else fvals
         fvals = fvals + 0.0  # -0.0 and 0.0 are one value
-        return (*_run_counts(np.sort(fvals)), nulls)
+        return _run_counts(np.sort(fvals)), nulls
     if isinstance(dtype, pd.StringDtype) or dtype is np.dtype(object):
         try:
             if isinstance(s.array, pd.arrays.ArrowStringArray | pd.arrays.ArrowExtensionArray):
@@ -283,14 +291,12 @@ def _user_counts(s: pd.Series, pool: ThreadPoolExecutor) -> tuple[int, int, int]
                 or pa.types.is_binary(arr.type)
                 or pa.types.is_large_binary(arr.type)
             ):
-                d, t = _string_counts(arr, pool)
-                return d, t, int(arr.null_count)
+                return _string_counts(arr, pool), int(arr.null_count)
         except (pa.ArrowException, ValueError, TypeError):
             pass
     codes, _ = pd.factorize(s, use_na_sentinel=True)
     nulls = int(np.count_nonzero(codes < 0))
-    d, t = _bincount_counts(codes[codes >= 0].astype(np.intp))
-    return d, t, nulls
+    return _bincount_counts(codes[codes >= 0].astype(np.intp)), nulls
 
 
 def _ts_figures(s: pd.Series) -> tuple[Any, Any, str | None, int]:
@@ -314,6 +320,45 @@ def _ts_figures(s: pd.Series) -> tuple[Any, Any, str | None, int]:
     return lo, hi, implied_unit(hi), nulls
 
 
+_PER_DAY = {
+    "D": 1,
+    "h": 24,
+    "m": 1_440,
+    "s": 86_400,
+    "ms": 86_400_000,
+    "us": 86_400_000_000,
+    "ns": 86_400_000_000_000,
+}
+"""Steps of each datetime64 unit in a day."""
+
+
+def _ts_days(s: pd.Series) -> np.ndarray | None:
+    """The day (since 1970-01-01, UTC) of every non-null value of a TIMESTAMP column, or None
+    when its values are not times or epoch numbers (e.g. text): the days of
+    :func:`cleanroom_nb.readiness._bins.epoch_days`, or the calendar date of datetimes."""
+    dtype = s.dtype
+    if pd.api.types.is_datetime64_any_dtype(dtype):
+        if getattr(dtype, "tz", None) is not None:
+            s = s.dt.tz_convert("UTC").dt.tz_localize(None)
+        values = s.to_numpy()
+        values = values[~np.isnat(values)]
+        unit, step = np.datetime_data(values.dtype)
+        per_day = _PER_DAY[unit] // step
+        return np.floor_divide(values.view(np.int64), per_day)
+    if pd.api.types.is_bool_dtype(dtype) or not pd.api.types.is_numeric_dtype(dtype):
+        return None
+    if pd.api.types.is_float_dtype(dtype):
+        fvals = s.to_numpy(dtype="float64", na_value=np.nan)
+        return epoch_days(fvals[np.isfinite(fvals)])
+    if isinstance(dtype, pd.api.extensions.ExtensionDtype):
+        return epoch_days(s.dropna().to_numpy(dtype="int64"))
+    return epoch_days(np.asarray(s.to_numpy()))
+
+
+def _ts_part(s: pd.Series) -> tuple[tuple[Any, Any, str | None, int], np.ndarray | None]:
+    return _ts_figures(s), _ts_days(s)
+
+
 def _frame_column(df: pd.DataFrame, col: ColumnSchema | None) -> str | None:
     if col is None:
         return None
@@ -332,7 +377,10 @@ def _frame_column(df: pd.DataFrame, col: ColumnSchema | None) -> str | None:
     )
 
 
-def readiness(df: pd.DataFrame, schema: TrainingSchema) -> ReadinessReport:
+@reports_progress("Counting the readiness figures of {df.shape[0]:,} rows")
+def readiness(
+    df: pd.DataFrame, schema: TrainingSchema, *, progress: bool = True
+) -> ReadinessReport:
     """Check a DataFrame against Clean Rooms ML's data rules, in-process and in one pass.
 
     The USER_ID, ITEM_ID and TIMESTAMP columns are those of ``schema`` (matched by name, or by
@@ -344,12 +392,15 @@ def readiness(df: pd.DataFrame, schema: TrainingSchema) -> ReadinessReport:
         The interactions.
     schema
         Its training schema (e.g. from :func:`cleanroom_nb.infer_schema`).
+    progress
+        Show progress when counting takes more than a second (large frames).
 
     Returns
     -------
     ReadinessReport
         Rows, distinct users, users with 2+ interactions, null ids, timestamp range and unit,
-        with findings against each rule.
+        the histograms of the charts (:meth:`~cleanroom_nb.ReadinessReport.plot`), with findings
+        against each rule.
 
     Examples
     --------
@@ -371,26 +422,33 @@ def readiness(df: pd.DataFrame, schema: TrainingSchema) -> ReadinessReport:
     ucol = _frame_column(df, schema.user_id)
     icol = _frame_column(df, schema.item_id)
     tcol = _frame_column(df, schema.timestamp)
+    per_user = per_item = None
+    null_users = null_items = None
     with ThreadPoolExecutor(2) as pool:
-        fut_ts = pool.submit(_ts_figures, df[tcol]) if tcol is not None else None
-        null_items = int(df[icol].isna().sum()) if icol is not None else None
+        fut_ts = pool.submit(_ts_part, df[tcol]) if tcol is not None else None
+        if icol is not None:
+            stage(f"counting items ({icol})")
+            per_item, null_items = value_counts(df[icol], pool)
         if ucol is not None:
-            distinct, two, null_users = _user_counts(df[ucol], pool)
-        ts = fut_ts.result() if fut_ts is not None else (None, None, None, None)
+            stage(f"counting users ({ucol})")
+            per_user, null_users = value_counts(df[ucol], pool)
+        ts, days = fut_ts.result() if fut_ts is not None else ((None, None, None, None), None)
     report = ReadinessReport(
         rows=len(df),
-        distinct_users=distinct if ucol is not None else None,
-        users_with_2plus=two if ucol is not None else None,
-        null_user_ids=null_users if ucol is not None else None,
+        distinct_users=len(per_user) if per_user is not None else None,
+        users_with_2plus=int(np.count_nonzero(per_user >= 2)) if per_user is not None else None,
+        null_user_ids=null_users,
         null_item_ids=null_items,
         null_timestamps=ts[3],
         ts_min=ts[0],
         ts_max=ts[1],
         ts_unit=ts[2],
+        distinct_items=len(per_item) if per_item is not None else None,
         source="DataFrame",
         user_column=ucol,
         item_column=icol,
         timestamp_column=tcol,
+        histograms=histograms_from_counts(per_user, per_item, days),
     )
     report.findings = Findings([*missing_role_findings(schema), *rule_findings(report)])
     report.seconds = time.perf_counter() - start

@@ -9,11 +9,12 @@ model trains. A :class:`ReadinessReport` holds those figures, computed in-proces
 
 from __future__ import annotations
 
+import base64
 import html
 import math
 import time
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -21,8 +22,13 @@ import pandas as pd
 from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.glue._athena import fmt_bytes
+from cleanroom_nb.glue._scan_estimate import ScanEstimate, athena_price, fmt_dollars
 from cleanroom_nb.infer import _fix
 from cleanroom_nb.infer._schema import TrainingSchema
+from cleanroom_nb.readiness._bins import Histograms
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
 
 EPOCH_2000 = 946_684_800
 """2000-01-01T00:00:00Z in epoch seconds: earlier timestamps are suspicious."""
@@ -50,6 +56,13 @@ class ReadinessReport:
         datetime columns, or None when it cannot be told.
     bytes_scanned
         Bytes Athena scanned (None for a DataFrame).
+    distinct_items
+        Distinct non-null ITEM_ID values.
+    histograms
+        Interactions per user, events per day and item popularity (the charts of
+        :meth:`plot`), computed with the figures.
+    scan_estimate
+        What Athena was expected to scan, estimated before the query ran (Athena only).
     findings
         Errors/warnings against each rule, with the fix.
 
@@ -79,11 +92,70 @@ class ReadinessReport:
     timestamp_column: str | None = None
     seconds: float = 0.0
     query_id: str | None = None
+    distinct_items: int | None = None
+    histograms: Histograms | None = None
+    scan_estimate: ScanEstimate | None = None
+    _charts: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
     def ok(self) -> bool:
         """True when no finding is an error."""
         return self.findings.ok
+
+    def plot(self, *, window: tuple[Any, Any] | None = None) -> Figure:
+        """The charts: interactions per user, events per day, item popularity.
+
+        Three panels: users per bin of interactions (log bins, the "at least 2 interactions"
+        rule marked), events per day (with ``window`` shaded), and items by rank against their
+        frequency (log-log). Drawn on matplotlib's Agg canvas without pyplot, so no global
+        state changes; in a notebook the figure shows itself.
+
+        Parameters
+        ----------
+        window
+            A training window to shade on the events per day: ``(start, end)`` as datetimes,
+            dates, ISO text (``"2024-01-31"``) or epoch numbers.
+
+        Returns
+        -------
+        matplotlib.figure.Figure
+            ``fig.savefig("readiness.png")`` saves it.
+
+        Raises
+        ------
+        ValueError
+            ``window`` is not two times, start before end.
+
+        Examples
+        --------
+        >>> import pandas as pd, cleanroom_nb as crn
+        >>> df = pd.DataFrame({"user": ["a", "a", "b"], "item": [1, 2, 1],
+        ...                    "ts": [1_700_000_000, 1_700_090_000, 1_700_200_000]})
+        >>> schema = crn.infer_schema(df).with_roles(
+        ...     {"user": "USER_ID", "item": "ITEM_ID", "ts": "TIMESTAMP"})
+        >>> fig = crn.readiness(df, schema).plot(window=("2023-11-15", "2023-11-17"))
+        >>> [ax.get_title(loc="left") for ax in fig.axes]
+        ['Interactions per user', 'Events per day', 'Item popularity']
+        """
+        from cleanroom_nb.readiness._charts import readiness_figure
+
+        return readiness_figure(self, window=window)
+
+    def charts_html(self, *, window: tuple[Any, Any] | None = None) -> str:
+        """The charts as an ``<img>`` holding a PNG (a data URI: offline, no CDN)."""
+        key = repr(window)
+        cached = self._charts.get(key)
+        if cached is None:
+            from cleanroom_nb.readiness._charts import png
+
+            data = base64.b64encode(png(self.plot(window=window))).decode("ascii")
+            cached = (
+                "<img class='crn-readiness-charts' style='max-width:100%' "
+                "alt='readiness charts: interactions per user, events per day, item "
+                f"popularity' src='data:image/png;base64,{data}'/>"
+            )
+            self._charts[key] = cached
+        return cached
 
     def checks(self) -> list[tuple[str, str, str, str]]:
         """Each rule as (rule, measured, required, status).
@@ -144,7 +216,7 @@ class ReadinessReport:
             mark = {"ok": "ok  ", "fail": "FAIL", "warn": "warn", "unknown": "?   "}[state]
             lines.append(f"  [{mark}] {rule}: {measured} (required {required})")
         if self.bytes_scanned is not None:
-            lines.append(f"  Athena scanned {fmt_bytes(self.bytes_scanned)}")
+            lines.append(f"  {self._scan_text()}")
         lines.extend(f"  {f}" for f in self.findings)
         return "\n".join(lines)
 
@@ -163,7 +235,7 @@ class ReadinessReport:
         )
         extra = []
         if self.bytes_scanned is not None:
-            extra.append(f"Athena scanned {fmt_bytes(self.bytes_scanned)}")
+            extra.append(html.escape(self._scan_text()))
         if self.query_id:
             extra.append(f"query {html.escape(self.query_id)}")
         extra.append(f"{self.seconds:.2f} s")
@@ -185,8 +257,19 @@ class ReadinessReport:
             f"<div><p><b>Readiness</b> of {html.escape(self.source)}: {verdict} "
             f"<span style='color:#6e7781'>({cols}; {'; '.join(extra)})</span></p>"
             "<table><thead><tr><th></th><th>rule</th><th>measured</th><th>required</th></tr>"
-            f"</thead><tbody>{rows}</tbody></table>" + self.findings._repr_html_() + "</div>"
+            f"</thead><tbody>{rows}</tbody></table>"
+            + self.findings._repr_html_()
+            + (self.charts_html() if self.histograms is not None else "")
+            + "</div>"
         )
+
+    def _scan_text(self) -> str:
+        """``Athena scanned 117.7 MB (~$0.00056; estimated 117.7 MB)``."""
+        scanned = int(self.bytes_scanned or 0)
+        est = self.scan_estimate
+        price = athena_price(scanned, est.price_per_tb if est else None)[1]
+        versus = f"; estimated {fmt_bytes(est.bytes)}" if est is not None else ""
+        return f"Athena scanned {fmt_bytes(scanned)} (~{fmt_dollars(price)}{versus})"
 
 
 def _fmt_ts(v: Any) -> str:

@@ -56,6 +56,7 @@ def create_training_dataset(
     if_exists: Literal["error", "reuse"] = "error",
     timeout: float = 600.0,
     poll_interval: float = 2.0,
+    progress: bool = True,
     boto3_session: boto3.Session | None = None,
 ) -> str:
     """Validate ``request``, create the training dataset, and return its ARN.
@@ -83,6 +84,8 @@ def create_training_dataset(
         when it does not. Handy when a notebook cell is run again.
     timeout, poll_interval
         Seconds to wait in all, and between polls, when ``wait=True``.
+    progress
+        While waiting, show the dataset's status (after a second); False: show nothing.
     boto3_session
         The session to use (default: boto3's default session).
 
@@ -148,7 +151,13 @@ def create_training_dataset(
     except Exception as exc:
         raise _client.translate(exc, what=what) from exc
     if wait:
-        wait_until_active(arn, timeout=timeout, poll_interval=poll_interval, boto3_session=session)
+        wait_until_active(
+            arn,
+            timeout=timeout,
+            poll_interval=poll_interval,
+            progress=progress,
+            boto3_session=session,
+        )
     return arn
 
 

@@ -13,6 +13,7 @@ from typing import Any
 import boto3
 
 from cleanroom_nb._errors import AwsError, WaitTimeoutError
+from cleanroom_nb._progress import reports_progress, stage
 from cleanroom_nb.aws import _service_model
 from cleanroom_nb.submit._describe import get_training_dataset
 
@@ -30,17 +31,20 @@ def allowed_statuses() -> tuple[str, ...]:
     return _service_model.output_enum("GetTrainingDataset", "status")
 
 
+@reports_progress("Waiting for training dataset {arn} to be ACTIVE")
 def wait_until_active(
     arn: str,
     *,
     timeout: float = 600.0,
     poll_interval: float = 2.0,
+    progress: bool = True,
     boto3_session: boto3.Session | None = None,
 ) -> dict[str, Any]:
     """Poll ``GetTrainingDataset`` until the dataset is ACTIVE; return its description.
 
     A status that the service model lists (other than ACTIVE, and not a failure) is waited
-    out; any other status raises at once, showing it.
+    out; any other status raises at once, showing it. The status is shown as progress after a
+    second (``progress=False``: not at all).
 
     Raises
     ------
@@ -59,6 +63,7 @@ def wait_until_active(
     while True:
         described = get_training_dataset(arn, boto3_session=boto3_session)
         status = str(described.get("status"))
+        stage(f"status {status}")
         if status == ACTIVE:
             return described
         if allowed and status not in allowed:

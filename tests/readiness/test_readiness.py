@@ -16,11 +16,12 @@ import requests
 import cleanroom_nb as crn
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 from cleanroom_nb.local._sample_data import sample_interactions
-from cleanroom_nb.readiness._athena import RESULT_COLUMNS, readiness_sql, report_from_row
+from cleanroom_nb.readiness._athena import report_from_result
 from cleanroom_nb.readiness._pandas import _fixed_width, user_counts
 from cleanroom_nb.readiness._report import ReadinessReport, rule_findings
+from cleanroom_nb.readiness._sql import HISTOGRAM_COLUMNS, RESULT_COLUMNS, readiness_sql
 
-FIGURES = (*RESULT_COLUMNS, "ts_unit")
+FIGURES = (*RESULT_COLUMNS, "ts_unit", "histograms")
 
 
 def _schema(
@@ -38,8 +39,8 @@ def _schema(
 def _duckdb_report(
     con: duckdb.DuckDBPyConnection, database: str, table: str, user: str, item: str, ts: str
 ) -> ReadinessReport:
-    row = con.execute(readiness_sql(database, table, user, item, ts)).df().iloc[0].to_dict()
-    return report_from_row(row, source="duckdb", user_col=user, item_col=item, ts_col=ts)
+    result = con.execute(readiness_sql(database, table, user, item, ts)).df()
+    return report_from_result(result, source="duckdb", user_col=user, item_col=item, ts_col=ts)
 
 
 def _frame(seed: int = 0, n: int = 20_000) -> pd.DataFrame:
@@ -219,7 +220,7 @@ def test_rule_findings_thresholds() -> None:
 
 def test_readiness_sql_reads_only_the_role_columns() -> None:
     sql = readiness_sql("my db", 'we"ird', "user id", "item", "ts")
-    assert 'FROM "my db"."we""ird"' in sql and 'GROUP BY "user id"' in sql
+    assert 'FROM "my db"."we""ird"' in sql and '"user id" AS u' in sql
     con = duckdb.connect()
     con.execute('CREATE SCHEMA "my db"')
     con.execute(
@@ -229,9 +230,10 @@ def test_readiness_sql_reads_only_the_role_columns() -> None:
                    (NULL, 3, NULL, 'z'), ('b', 4, 5, 'w')""")
     plan = " ".join(r[1] for r in con.execute("EXPLAIN " + sql).fetchall())
     assert "other" not in plan
-    row = con.execute(sql).df().iloc[0].to_dict()
-    assert list(row) == list(RESULT_COLUMNS)
-    assert {k: int(v) for k, v in row.items()} == {
+    result = con.execute(sql).df()
+    assert list(result.columns) == [*HISTOGRAM_COLUMNS, *RESULT_COLUMNS]
+    row = result[result["kind"] == "figures"].iloc[0]
+    assert {k: None if pd.isna(row[k]) else int(row[k]) for k in RESULT_COLUMNS} == {
         "rows": 4,
         "distinct_users": 2,
         "users_with_2plus": 1,
@@ -240,15 +242,27 @@ def test_readiness_sql_reads_only_the_role_columns() -> None:
         "null_timestamps": 1,
         "ts_min": 5,
         "ts_max": 20,
+        "distinct_items": 3,
     }
+    # Histograms: users a (2 rows) and b (1 row); items 1, 3, 4 once each; all on day 0.
+    hist = {
+        k: [
+            [None if pd.isna(v) else int(v) for v in r] for r in g[["bin", "value", "width"]].values
+        ]
+        for k, g in result.groupby("kind")
+    }
+    assert hist["users"] == [[1, 1, None], [2, 1, None]]
+    assert hist["items"] == [[3, 1, 3]]
+    assert hist["days"] == [[0, 3, 1]]
 
 
 # ------------------------------------------------------------------------------- Athena
-def _queue_athena_result(moto_url: str, values: dict[str, str]) -> None:
-    cols = list(RESULT_COLUMNS)
+def _queue_athena_result(moto_url: str, result: list[dict[str, str]]) -> None:
+    """Queue moto's answer to the next query: the figures row and histogram rows."""
+    cols = [*HISTOGRAM_COLUMNS, *RESULT_COLUMNS]
     rows = [
         {"Data": [{"VarCharValue": c} for c in cols]},
-        {"Data": [{"VarCharValue": values[c]} for c in cols]},
+        *({"Data": [{"VarCharValue": r[c]} if c in r else {} for c in cols]} for r in result),
     ]
     info = [
         {
@@ -257,7 +271,7 @@ def _queue_athena_result(moto_url: str, values: dict[str, str]) -> None:
             "TableName": "",
             "Name": c,
             "Label": c,
-            "Type": "bigint",
+            "Type": "varchar" if c == "kind" else "bigint",
             "Precision": 19,
             "Scale": 0,
             "Nullable": "UNKNOWN",
@@ -284,16 +298,26 @@ def test_readiness_from_athena_plumbing(
     wr.catalog.create_database("shop", boto3_session=boto3_session)
     _queue_athena_result(
         aws,
-        {
-            "rows": "2500000",
-            "distinct_users": "150000",
-            "users_with_2plus": "90000",
-            "null_user_ids": "12",
-            "null_item_ids": "0",
-            "null_timestamps": "0",
-            "ts_min": "1704067200000",
-            "ts_max": "1711843197000",
-        },
+        [
+            {
+                "kind": "figures",
+                "rows": "2500000",
+                "distinct_users": "150000",
+                "users_with_2plus": "90000",
+                "null_user_ids": "12",
+                "null_item_ids": "0",
+                "null_timestamps": "0",
+                "ts_min": "1704067200000",
+                "ts_max": "1711843197000",
+                "distinct_items": "4000",
+            },
+            {"kind": "users", "bin": "1", "value": "60000"},
+            {"kind": "users", "bin": "2", "value": "90000"},
+            {"kind": "days", "bin": "19723", "value": "1250000", "width": "1"},
+            {"kind": "days", "bin": "19813", "value": "1250000", "width": "1"},
+            {"kind": "items", "bin": "1", "value": "2000", "width": "1"},
+            {"kind": "items", "bin": "4000", "value": "1", "width": "3999"},
+        ],
     )
 
     def scanned(parsed: dict[str, Any], **_: Any) -> None:  # moto always says 0 bytes

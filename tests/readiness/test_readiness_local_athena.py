@@ -15,6 +15,7 @@ from typing import Any
 
 import awswrangler as wr
 import boto3
+import numpy as np
 import pandas as pd
 import pytest
 from athena_tables import csv_table, json_table, parquet_table
@@ -22,10 +23,10 @@ from athena_tables import csv_table, json_table, parquet_table
 import cleanroom_nb as crn
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 from cleanroom_nb.local._sample_data import sample_interactions
-from cleanroom_nb.readiness._athena import RESULT_COLUMNS, readiness_sql
+from cleanroom_nb.readiness._sql import RESULT_COLUMNS, readiness_sql
 
 OUT = "s3://athena-results/readiness/"
-FIGURES = (*RESULT_COLUMNS, "ts_unit")
+FIGURES = (*RESULT_COLUMNS, "ts_unit", "histograms")
 
 
 def _frame() -> pd.DataFrame:
@@ -179,3 +180,60 @@ def test_ctas_table_is_read_by_infer_schema_from_glue(session: boto3.Session) ->
     df = _frame()
     assert report.rows == int(df["customer_id"].notna().sum())
     assert report.null_user_ids == 0
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_histograms_equal_in_process_over_years_in_milliseconds(
+    fmt: str, session: boto3.Session
+) -> None:
+    """Six years of epoch milliseconds (buckets of several days), string items: the bins
+    that come back with the figures equal readiness(df)'s, rows never come back."""
+    df = _frame()
+    rng = np.random.default_rng(11)
+    start = 1_500_000_000_000
+    df["event_time"] = pd.array(
+        start + rng.integers(0, 6 * 365 * 86_400_000, len(df)), dtype="Int64"
+    )
+    df.loc[df.index[::101], "event_time"] = pd.NA
+    df["product_id"] = df["product_id"].astype("string")
+    schema = TrainingSchema.from_columns(
+        [
+            ColumnSchema("customer_id", "string", crn.USER_ID, 1.0, "test"),
+            ColumnSchema("product_id", "string", crn.ITEM_ID, 1.0, "test"),
+            ColumnSchema("event_time", "bigint", crn.TIMESTAMP, 1.0, "test"),
+        ]
+    )
+    path = f"s3://shop-data/{fmt}-years/"
+    if fmt == "parquet":
+        parquet_table(session, df, "shop", "years", path)
+    else:
+        csv_table(session, df, "shop", "years", path, files=2)
+    report = crn.readiness_from_athena(
+        "shop", "years", schema, s3_output=OUT, progress=False, boto3_session=session
+    )
+    expected = crn.readiness(df, schema, progress=False)
+    assert _figures(report) == _figures(expected)
+    hist = report.histograms
+    assert hist is not None and hist.day_width is not None and hist.day_width > 1
+    assert len(hist.events_per_day) <= 1_000 and hist.item_runs and hist.interactions_per_user
+
+
+def test_histograms_of_a_timestamp_column(session: boto3.Session) -> None:
+    """A Parquet timestamp column (Glue type timestamp): days are its UTC calendar dates."""
+    df = _frame()
+    df["event_time"] = pd.to_datetime(df["event_time"].astype("float"), unit="s")  # UTC
+    parquet_table(session, df, "shop", "stamps", "s3://shop-data/stamps/")
+    # The same instants in New York time, in-process: the days are still UTC dates.
+    zoned = df.assign(
+        event_time=df["event_time"].dt.tz_localize("UTC").dt.tz_convert("America/New_York")
+    )
+    schema = crn.infer_schema_from_glue("shop", "stamps", boto3_session=session).with_roles(
+        {"customer_id": "USER_ID", "product_id": "ITEM_ID", "event_time": "TIMESTAMP"}
+    )
+    assert schema.timestamp is not None and schema.timestamp.glue_type == "timestamp"
+    report = crn.readiness_from_athena(
+        "shop", "stamps", schema, s3_output=OUT, progress=False, boto3_session=session
+    )
+    assert report.histograms == crn.readiness(df, schema, progress=False).histograms
+    assert report.histograms == crn.readiness(zoned, schema, progress=False).histograms
+    assert report.histograms is not None and len(report.histograms.events_per_day) >= 85
