@@ -47,7 +47,7 @@ CHECK_ROLE_PERMISSIONS = (
 T = TypeVar("T")
 
 
-class _Unchecked(Exception):
+class Unchecked(Exception):
     """An IAM read failed: ``.finding`` says what could not be checked and why."""
 
     def __init__(self, finding: Finding) -> None:
@@ -70,11 +70,11 @@ def _unchecked(exc: BaseException, action: str, resource: str, path: str, what: 
 
 
 def _read(action: str, resource: str, fn: Callable[..., T], **kwargs: Any) -> T:
-    """Call ``fn(**kwargs)``; a failure becomes :class:`_Unchecked` naming ``action``."""
+    """Call ``fn(**kwargs)``; a failure becomes :class:`Unchecked` naming ``action``."""
     try:
         return fn(**kwargs)
     except Exception as exc:
-        raise _Unchecked(
+        raise Unchecked(
             _unchecked(exc, action, resource, "permissions", "the role's permissions")
         ) from exc
 
@@ -88,7 +88,7 @@ def role_statements(iam: Any, role_name: str, resource: str) -> list[dict[str, A
 
     Raises
     ------
-    _Unchecked
+    Unchecked
         When a read is refused or fails (the finding names the action).
     """
     statements: list[Any] = []
@@ -247,7 +247,7 @@ def check_role(
                 training_dataset_arn=training_dataset_arn,
             )
         )
-    except _Unchecked as unchecked:
+    except Unchecked as unchecked:
         findings.append(unchecked.finding)
     return findings
 
