@@ -86,8 +86,8 @@ def output_location_findings(
                 S3_PATH,
                 "bucket_region",
                 f"bucket {bucket} is in {where}, but the Clean Rooms ML resources are in "
-                f"{region}; the user guide says the output bucket \"must be located in the same "
-                "region as your other resources\". Use a bucket in " + region,
+                f'{region}; the user guide says the output bucket "must be located in the same '
+                'region as your other resources". Use a bucket in ' + region,
             )
         ]
     return []

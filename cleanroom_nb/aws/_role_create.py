@@ -164,9 +164,7 @@ def put_role(
             action = "iam:GetRole"
             arn = iam.get_role(RoleName=role_name)["Role"]["Arn"]
         action = "iam:PutRolePolicy"
-        iam.put_role_policy(
-            RoleName=role_name, PolicyName=policy_name, PolicyDocument=permissions
-        )
+        iam.put_role_policy(RoleName=role_name, PolicyName=policy_name, PolicyDocument=permissions)
     except CleanroomNbError:
         raise
     except Exception as exc:

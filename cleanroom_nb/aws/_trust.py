@@ -26,7 +26,10 @@ _FIX = (
 )
 TRAINING_DATASET = "training-dataset"
 CONFIGURED_AUDIENCE_MODEL = "configured-audience-model"
-_WORDS = {TRAINING_DATASET: "training dataset", CONFIGURED_AUDIENCE_MODEL: "configured audience model"}
+_WORDS = {
+    TRAINING_DATASET: "training dataset",
+    CONFIGURED_AUDIENCE_MODEL: "configured audience model",
+}
 _POLICY_FUNCTIONS = {
     TRAINING_DATASET: "cleanroom_nb.trust_policy",
     CONFIGURED_AUDIENCE_MODEL: "cleanroom_nb.output_trust_policy",

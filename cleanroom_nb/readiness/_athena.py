@@ -81,7 +81,10 @@ def readiness_sql(
                 "checked; give one column the role TIMESTAMP"
             )
         inside = window.sql_condition(_q(ts_col), ts_glue_type)
-        count, users = f"sum(CASE WHEN {inside} THEN 1 ELSE 0 END)", "count(CASE WHEN n > 0 THEN u END)"
+        count, users = (
+            f"sum(CASE WHEN {inside} THEN 1 ELSE 0 END)",
+            "count(CASE WHEN n > 0 THEN u END)",
+        )
         if item_col:
             item_nulls = f"sum(CASE WHEN {inside} AND {_q(item_col)} IS NULL THEN 1 ELSE 0 END)"
         ts_min = f"min(CASE WHEN {inside} THEN {_q(ts_col)} END)"
@@ -108,9 +111,7 @@ def readiness_sql(
         '  min(ts_min) AS "ts_min",\n'
         '  max(ts_max) AS "ts_max"' + extra + "\n"
         "FROM (\n"
-        f"  SELECT {u} AS u, {count} AS n,\n"
-        + extra_inner
-        + f"    {item_nulls} AS null_items,\n"
+        f"  SELECT {u} AS u, {count} AS n,\n" + extra_inner + f"    {item_nulls} AS null_items,\n"
         f"    {ts_nulls} AS null_ts,\n"
         f"    {ts_min} AS ts_min, {ts_max} AS ts_max\n"
         f"  FROM {_q(database)}.{_q(table)}\n"
