@@ -201,3 +201,17 @@ class TrainingFailedError(AwsError):
         self.arn = arn
         self.status = status
         self.status_details = status_details or {}
+
+
+class AudienceModelInvalidError(RequestInvalidError):
+    """An audience model was not created because of ``.findings`` (nothing was sent).
+
+    ``.report`` holds the figures inside the training window when the data was checked
+    (a :class:`~cleanroom_nb.ReadinessReport`), else None.
+    """
+
+    def __init__(
+        self, message: str, findings: Sequence[Finding] = (), report: object = None
+    ) -> None:
+        super().__init__(message, findings)
+        self.report = report

@@ -12,7 +12,6 @@ as your other resources", user guide, "Configuring a lookalike model").
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from typing import Any
 
 import boto3
@@ -249,7 +248,7 @@ def _permission_findings(
     if kms_key_arn is None:
         kms_key_arn, unchecked = output_kms_key(output_s3_uri, boto3_session=session)
         out.extend(unchecked)
-    statements: list[Mapping[str, Any]] = role_statements(iam, role_name, role_arn)
+    statements = role_statements(iam, role_name, role_arn)
     part = partition(session.region_name)
     for action, resource in needed_output_permissions(output_s3_uri, kms_key_arn, part):
         if ev.is_allowed(statements, action, resource):
