@@ -318,7 +318,7 @@ def _timestamp_findings(report: ReadinessReport) -> list[Finding]:
                 "wrong. Check the smallest values and convert everything to epoch seconds.",
             )
         )
-    if report.ts_unit == "s":
+    if report.ts_unit == "s" and report.ts_min is not None and report.ts_max is not None:
         lo, hi = float(report.ts_min), float(report.ts_max)
         now = time.time()
         if lo < EPOCH_2000 or hi > now + 86_400:
