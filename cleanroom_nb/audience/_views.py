@@ -154,7 +154,7 @@ class ResourceList(list[dict[str, Any]]):
     def _repr_html_(self) -> str:
         if not self:
             return f"<p>no {html.escape(self.what)}</p>"
-        head = "".join(f"<th>{_text(k)}</th>" for k in self.keys)
+        head = "".join(f"<th>{_text(_HEADERS.get(k, k))}</th>" for k in self.keys)
         body = "".join(
             "<tr>"
             + "".join(f"<td style='text-align:left'>{_cell(k, item)}</td>" for k in self.keys)
@@ -162,6 +162,14 @@ class ResourceList(list[dict[str, Any]]):
             for item in self
         )
         return f"<table><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
+
+
+_HEADERS = {
+    "audienceModelArn": "ARN",
+    "configuredAudienceModelArn": "ARN",
+    "trainingDatasetArn": "training dataset",
+    "createTime": "created",
+}
 
 
 def _cell(key: str, item: Mapping[str, Any]) -> str:
