@@ -27,7 +27,7 @@ from typing import Any
 import boto3
 import pandas as pd
 
-from cleanroom_nb._errors import NotFoundError, SchemaError
+from cleanroom_nb._errors import NotFoundError
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.aws import _client
 from cleanroom_nb.infer._frame import glue_types_of
@@ -286,10 +286,3 @@ def _range_findings(
             )
         )
     return out
-
-
-def window_of_report(report: ReadinessReport) -> TimeWindow:
-    """The checked window (defaults filled in) of :func:`check_training_window`'s report."""
-    if report.window is None:
-        raise SchemaError("this report was not made for a training window")
-    return report.window
