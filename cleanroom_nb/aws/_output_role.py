@@ -32,9 +32,8 @@ from typing import Any, Literal
 import boto3
 
 from cleanroom_nb.aws import _client
-from cleanroom_nb.aws._role_create import put_role, role_name_limits, valid_role_name
+from cleanroom_nb.aws._role_create import put_role, service_role_name
 from cleanroom_nb.aws._service_role import (
-    ROLE_NAME_PREFIX,
     key_prefix,
     parse_s3_location,
     partition,
@@ -208,15 +207,7 @@ def create_output_role(
     >>> create_output_role("segments", output_s3_uri="s3://bkt/segments/")  # doctest: +SKIP
     'arn:aws:iam::123456789012:role/cleanrooms-ml-segments'
     """
-    if if_exists not in ("error", "update"):
-        raise ValueError(f"if_exists must be 'error' or 'update', not {if_exists!r}")
-    role_name = name if name.startswith(ROLE_NAME_PREFIX) else ROLE_NAME_PREFIX + name
-    if not valid_role_name(role_name):
-        raise ValueError(
-            f"{role_name!r} is not a valid IAM role name: use at most "
-            f"{role_name_limits().get('max', 64)} ASCII letters, digits and +=,.@_- (including "
-            "the cleanrooms-ml- prefix)"
-        )
+    role_name = service_role_name(name, if_exists)
     parse_s3_location(output_s3_uri)  # a ValueError that says how to write it
     session = _client.session(boto3_session)
     region = session.region_name or "us-east-1"

@@ -54,6 +54,31 @@ def valid_role_name(name: str) -> bool:
     return pattern is None or _service_model.pattern_matches(pattern, name)
 
 
+def service_role_name(name: str, if_exists: str) -> str:
+    """The role name to create: ``cleanrooms-ml-`` prefixed unless it is there.
+
+    Raises
+    ------
+    ValueError
+        ``if_exists`` is not ``"error"`` or ``"update"``, or IAM would refuse the name.
+
+    Examples
+    --------
+    >>> service_role_name("reader", "error"), service_role_name("cleanrooms-ml-x", "update")
+    ('cleanrooms-ml-reader', 'cleanrooms-ml-x')
+    """
+    if if_exists not in ("error", "update"):
+        raise ValueError(f"if_exists must be 'error' or 'update', not {if_exists!r}")
+    role_name = name if name.startswith(ROLE_NAME_PREFIX) else ROLE_NAME_PREFIX + name
+    if not valid_role_name(role_name):
+        limits = role_name_limits()
+        raise ValueError(
+            f"{role_name!r} is not a valid IAM role name: use at most {limits.get('max', 64)} "
+            "ASCII letters, digits and +=,.@_- (including the cleanrooms-ml- prefix)"
+        )
+    return role_name
+
+
 def create_role(
     name: str,
     *,
@@ -101,15 +126,7 @@ def create_role(
     ...             s3_location="s3://bkt/events/")  # doctest: +SKIP
     'arn:aws:iam::123456789012:role/cleanrooms-ml-reader'
     """
-    if if_exists not in ("error", "update"):
-        raise ValueError(f"if_exists must be 'error' or 'update', not {if_exists!r}")
-    role_name = name if name.startswith(ROLE_NAME_PREFIX) else ROLE_NAME_PREFIX + name
-    if not valid_role_name(role_name):
-        limits = role_name_limits()
-        raise ValueError(
-            f"{role_name!r} is not a valid IAM role name: use at most {limits.get('max', 64)} "
-            "ASCII letters, digits and +=,.@_- (including the cleanrooms-ml- prefix)"
-        )
+    role_name = service_role_name(name, if_exists)
     session = _client.session(boto3_session)
     region = session.region_name or "us-east-1"
     account = _client.caller_account(what="asking STS who the caller is", boto3_session=session)
