@@ -29,6 +29,7 @@ from cleanroom_nb.readiness._report import (
     missing_role_findings,
     rule_findings,
 )
+from cleanroom_nb.readiness._window import TimeWindow
 
 
 def _run_counts(sorted_keys: np.ndarray) -> tuple[int, int]:
@@ -332,7 +333,9 @@ def _frame_column(df: pd.DataFrame, col: ColumnSchema | None) -> str | None:
     )
 
 
-def readiness(df: pd.DataFrame, schema: TrainingSchema) -> ReadinessReport:
+def readiness(
+    df: pd.DataFrame, schema: TrainingSchema, *, window: TimeWindow | None = None
+) -> ReadinessReport:
     """Check a DataFrame against Clean Rooms ML's data rules, in-process and in one pass.
 
     The USER_ID, ITEM_ID and TIMESTAMP columns are those of ``schema`` (matched by name, or by
@@ -344,6 +347,10 @@ def readiness(df: pd.DataFrame, schema: TrainingSchema) -> ReadinessReport:
         The interactions.
     schema
         Its training schema (e.g. from :func:`cleanroom_nb.infer_schema`).
+    window
+        A training window (:class:`~cleanroom_nb.readiness._window.TimeWindow`): the figures
+        count only its rows (:meth:`TimeWindow.mask`, the same rule as the Athena query), and
+        ``rows_all``, ``data_ts_min`` and ``data_ts_max`` describe all the data.
 
     Returns
     -------
@@ -371,6 +378,15 @@ def readiness(df: pd.DataFrame, schema: TrainingSchema) -> ReadinessReport:
     ucol = _frame_column(df, schema.user_id)
     icol = _frame_column(df, schema.item_id)
     tcol = _frame_column(df, schema.timestamp)
+    all_rows, data_range = len(df), None
+    if window is not None:
+        if tcol is None:
+            raise _errors.SchemaError(
+                "the schema has no single TIMESTAMP column, so a training window cannot be "
+                "checked; give one column the role TIMESTAMP"
+            )
+        data_range = _ts_figures(df[tcol])  # the data's own range, unit and null times
+        df = df[window.mask(df[tcol])]
     with ThreadPoolExecutor(2) as pool:
         fut_ts = pool.submit(_ts_figures, df[tcol]) if tcol is not None else None
         null_items = int(df[icol].isna().sum()) if icol is not None else None
@@ -392,6 +408,10 @@ def readiness(df: pd.DataFrame, schema: TrainingSchema) -> ReadinessReport:
         item_column=icol,
         timestamp_column=tcol,
     )
+    if window is not None and data_range is not None:
+        report.window, report.rows_all = window, all_rows
+        report.data_ts_min, report.data_ts_max = data_range[0], data_range[1]
+        report.ts_unit, report.null_timestamps = data_range[2], data_range[3]
     report.findings = Findings([*missing_role_findings(schema), *rule_findings(report)])
     report.seconds = time.perf_counter() - start
     return report

@@ -23,6 +23,7 @@ from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.glue._athena import fmt_bytes
 from cleanroom_nb.infer import _fix
 from cleanroom_nb.infer._schema import TrainingSchema
+from cleanroom_nb.readiness._window import TimeWindow
 
 EPOCH_2000 = 946_684_800
 """2000-01-01T00:00:00Z in epoch seconds: earlier timestamps are suspicious."""
@@ -50,6 +51,10 @@ class ReadinessReport:
         datetime columns, or None when it cannot be told.
     bytes_scanned
         Bytes Athena scanned (None for a DataFrame).
+    window
+        The training window the figures were counted in (None: all the data). Then
+        ``rows_all``, ``data_ts_min`` and ``data_ts_max`` describe all the data, whatever the
+        window; ``null_timestamps`` counts all rows without a time (they are in no window).
     findings
         Errors/warnings against each rule, with the fix.
 
@@ -79,6 +84,10 @@ class ReadinessReport:
     timestamp_column: str | None = None
     seconds: float = 0.0
     query_id: str | None = None
+    window: TimeWindow | None = None
+    rows_all: int | None = None
+    data_ts_min: Any = None
+    data_ts_max: Any = None
 
     @property
     def ok(self) -> bool:
@@ -225,15 +234,19 @@ def rule_findings(report: ReadinessReport) -> Findings:
     Paths are ``"data.rows"``, ``"data.users"``, ``"columns.<name>"``.
     """
     out = Findings()
+    where, more = "the data", "a longer period, more event types"
+    if report.window is not None:
+        where, more = f"the training window {report.window}", "a wider window, or more data"
     if report.rows < _roles.MIN_ROWS:
         out.append(
             Finding(
                 "error",
                 "data.rows",
                 "min_rows",
-                f"the data has {report.rows:,} rows; Clean Rooms ML needs at least "
-                f"{_roles.MIN_ROWS:,}. Add {_roles.MIN_ROWS - report.rows:,} or more rows (a longer "
-                "period, more event types) before creating the training dataset.",
+                f"{where} has {report.rows:,} rows; Clean Rooms ML needs at least "
+                f"{_roles.MIN_ROWS:,}. Add {_roles.MIN_ROWS - report.rows:,} or more rows ({more}) "
+                "before "
+                + ("creating the training dataset." if report.window is None else "training."),
             )
         )
     user = report.user_column or "USER_ID"
@@ -246,9 +259,10 @@ def rule_findings(report: ReadinessReport) -> Findings:
                 "data.users",
                 "min_users_with_2_interactions",
                 f"{report.users_with_2plus:,} of {report.distinct_users or 0:,} distinct users "
-                f"({user!r}) have at least 2 interactions; Clean Rooms ML needs at least "
-                f"{_roles.MIN_USERS_WITH_TWO_INTERACTIONS:,}. Add data (a longer period, more "
-                "event types), or check that the USER_ID column is the right one.",
+                f"({user!r}) have at least 2 interactions"
+                + ("" if report.window is None else f" in {where}")
+                + f"; Clean Rooms ML needs at least {_roles.MIN_USERS_WITH_TWO_INTERACTIONS:,}. "
+                f"Add data ({more}), or check that the USER_ID column is the right one.",
             )
         )
     out.extend(_timestamp_findings(report))
@@ -304,7 +318,7 @@ def _timestamp_findings(report: ReadinessReport) -> list[Finding]:
                 "wrong. Check the smallest values and convert everything to epoch seconds.",
             )
         )
-    if report.ts_unit == "s":
+    if report.ts_unit == "s" and report.ts_min is not None and report.ts_max is not None:
         lo, hi = float(report.ts_min), float(report.ts_max)
         now = time.time()
         if lo < EPOCH_2000 or hi > now + 86_400:
@@ -329,7 +343,10 @@ def _null_findings(report: ReadinessReport) -> list[Finding]:
         ("TIMESTAMP", report.null_timestamps, report.timestamp_column),
     ):
         if n:
-            share = n / report.rows if report.rows else 0.0
+            total = report.rows
+            if what == "TIMESTAMP" and report.rows_all is not None:
+                total = report.rows_all  # rows without a time are in no window: all the data's
+            share = n / total if total else 0.0
             out.append(
                 Finding(
                     "warning",

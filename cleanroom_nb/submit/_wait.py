@@ -1,18 +1,21 @@
-"""Wait for a new training dataset to be usable, reading the statuses from the service model.
+"""Wait for a new resource to be usable, reading the statuses from the service model.
 
 botocore's model (and the CloudFormation schema) give ``TrainingDatasetStatus`` one value,
 ``ACTIVE``. The statuses are read at run time, so a newer model brings its own; a status the
 model does not list is an error that shows it, never a reason to keep waiting.
+:func:`wait_for_status` is the one waiting loop: training datasets use it here, audience models
+(:mod:`cleanroom_nb.audience`) with their own statuses and a callback that shows each change.
 """
 
 from __future__ import annotations
 
 import time
-from typing import Any
+from collections.abc import Callable, Mapping, Sequence
+from typing import Any, cast
 
 import boto3
 
-from cleanroom_nb._errors import AwsError, WaitTimeoutError
+from cleanroom_nb._errors import AwsError, CleanroomNbError, WaitTimeoutError
 from cleanroom_nb.aws import _service_model
 from cleanroom_nb.submit._describe import get_training_dataset
 
@@ -28,6 +31,60 @@ def allowed_statuses() -> tuple[str, ...]:
     ('ACTIVE',)
     """
     return _service_model.output_enum("GetTrainingDataset", "status")
+
+
+def wait_for_status(
+    read: Callable[[], Mapping[str, Any]],
+    *,
+    allowed: Sequence[str],
+    unlisted: Callable[[str], CleanroomNbError],
+    failed: Callable[[str, Mapping[str, Any]], CleanroomNbError],
+    timed_out: Callable[[str], CleanroomNbError],
+    done: str = ACTIVE,
+    waits_out: Callable[[str], bool] = lambda status: True,
+    not_waited: Callable[[str], CleanroomNbError] | None = None,
+    on_status: Callable[[str, Mapping[str, Any]], None] | None = None,
+    timeout: float = 600.0,
+    poll_interval: float = 2.0,
+    max_poll_interval: float | None = None,
+) -> Mapping[str, Any]:
+    """Call ``read()`` until its ``status`` is ``done``; return that description.
+
+    A status that ``allowed`` (the service model's list) does not name raises ``unlisted``;
+    one with ``FAIL`` in it raises ``failed``; one ``waits_out`` refuses raises ``not_waited``;
+    any other is waited out until ``timeout`` (then ``timed_out``). ``on_status`` sees every
+    description read (to show progress). Polls are ``poll_interval`` apart, growing by half
+    each time up to ``max_poll_interval`` when it is given.
+
+    Examples
+    --------
+    >>> seen = iter([{"status": "CREATE_PENDING"}, {"status": "ACTIVE"}])
+    >>> wait_for_status(lambda: next(seen), allowed=("CREATE_PENDING", "ACTIVE"),
+    ...                 unlisted=AwsError, failed=lambda s, d: AwsError(s),
+    ...                 timed_out=WaitTimeoutError, poll_interval=0)["status"]
+    'ACTIVE'
+    """
+    deadline = time.monotonic() + timeout
+    interval = poll_interval
+    while True:
+        described = read()
+        status = str(described.get("status"))
+        if on_status is not None:
+            on_status(status, described)
+        if status == done:
+            return described
+        if allowed and status not in allowed:
+            raise unlisted(status)
+        if "FAIL" in status.upper():
+            raise failed(status, described)
+        if not waits_out(status):
+            raise (not_waited or unlisted)(status)
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise timed_out(status)
+        time.sleep(min(interval, left))
+        if max_poll_interval is not None:
+            interval = min(max_poll_interval, interval * 1.5)
 
 
 def wait_until_active(
@@ -55,28 +112,34 @@ def wait_until_active(
     'ACTIVE'
     """
     allowed = allowed_statuses()
-    deadline = time.monotonic() + timeout
-    while True:
-        described = get_training_dataset(arn, boto3_session=boto3_session)
-        status = str(described.get("status"))
-        if status == ACTIVE:
-            return described
-        if allowed and status not in allowed:
-            raise AwsError(
-                f"training dataset {arn} reports status {status!r}, which botocore's service "
-                f"model does not list (it lists {', '.join(allowed)}). Look at it in the Clean "
-                "Rooms console; if your botocore is old, upgrade it (pip install -U boto3)."
-            )
-        if "FAIL" in status.upper():
-            raise AwsError(
-                f"training dataset {arn} reports status {status}; look at it in the Clean Rooms "
-                "console, fix its data or role, delete it and create it again."
-            )
-        left = deadline - time.monotonic()
-        if left <= 0:
-            raise WaitTimeoutError(
-                f"training dataset {arn} was still {status} after {timeout:g} s. It was created; "
-                "wait longer with cleanroom_nb.get_training_dataset(arn) (or a larger timeout), "
-                "and do not create it again."
-            )
-        time.sleep(min(poll_interval, left))
+
+    def unlisted(status: str) -> AwsError:
+        return AwsError(
+            f"training dataset {arn} reports status {status!r}, which botocore's service "
+            f"model does not list (it lists {', '.join(allowed)}). Look at it in the Clean "
+            "Rooms console; if your botocore is old, upgrade it (pip install -U boto3)."
+        )
+
+    def failed(status: str, _: Mapping[str, Any]) -> AwsError:
+        return AwsError(
+            f"training dataset {arn} reports status {status}; look at it in the Clean Rooms "
+            "console, fix its data or role, delete it and create it again."
+        )
+
+    def timed_out(status: str) -> WaitTimeoutError:
+        return WaitTimeoutError(
+            f"training dataset {arn} was still {status} after {timeout:g} s. It was created; "
+            "wait longer with cleanroom_nb.get_training_dataset(arn) (or a larger timeout), "
+            "and do not create it again."
+        )
+
+    described = wait_for_status(
+        lambda: get_training_dataset(arn, boto3_session=boto3_session),
+        allowed=allowed,
+        unlisted=unlisted,
+        failed=failed,
+        timed_out=timed_out,
+        timeout=timeout,
+        poll_interval=poll_interval,
+    )
+    return cast(dict[str, Any], described)  # the TrainingDatasetInfo that was read
