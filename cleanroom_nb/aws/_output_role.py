@@ -35,10 +35,9 @@ import boto3
 from cleanroom_nb.aws import _client
 from cleanroom_nb.aws._role_create import put_role, service_role_name
 from cleanroom_nb.aws._service_role import (
-    ENCRYPTION_CONTEXT_KEY,
     check_key_arn,
     key_prefix,
-    kms_contexts,
+    kms_statement,
     parse_s3_location,
     partition,
     trust_policy,
@@ -113,16 +112,15 @@ def output_kms_statement(
     ...                      partition="aws", bucket_key=True)["Condition"]["ArnLike"]
     {'kms:EncryptionContext:aws:s3:arn': 'arn:aws:s3:::bkt'}
     """
-    contexts = kms_contexts(bucket, prefix, partition=partition, bucket_key=bucket_key)
-    return {
-        "Sid": "KmsEncryptSegments",
-        "Effect": "Allow",
-        "Action": list(OUTPUT_KMS_ACTIONS),
-        "Resource": [check_key_arn(kms_key_arn)],
-        "Condition": {
-            "ArnLike": {ENCRYPTION_CONTEXT_KEY: contexts[0] if len(contexts) == 1 else contexts}
-        },
-    }
+    return kms_statement(
+        kms_key_arn,
+        bucket,
+        prefix,
+        partition=partition,
+        bucket_key=bucket_key,
+        actions=OUTPUT_KMS_ACTIONS,
+        sid="KmsEncryptSegments",
+    )
 
 
 def output_permissions_policy(
