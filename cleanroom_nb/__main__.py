@@ -2,9 +2,10 @@
 
 ``demo`` starts the local AWS emulation (moto's server for S3/Glue/IAM/STS/Athena plus the Clean
 Rooms ML emulator), registers a generated sample interactions dataset in Glue and serves the form
-notebook with Voilà. ``demo --headless`` runs the same flow without a browser and prints the created
-training dataset's ARN as its last line. ``local`` only starts the emulation and prints the settings
-a notebook needs.
+notebook with Voilà. ``demo --headless`` runs the whole flow without a browser: training dataset,
+an audience model trained on it (the emulator trains for a few seconds), its output role and a
+configured audience model, whose ARN is the last line printed. ``local`` only starts the emulation
+and prints the settings a notebook needs.
 """
 
 from __future__ import annotations
@@ -29,6 +30,12 @@ DEMO_ROLE = "cleanrooms-ml-interactions"
 """The role the demo creates: the name the form proposes for the table, so it is selected."""
 DEMO_NAME = "demo-lookalike-training"
 DEMO_ATHENA_OUTPUT = f"s3://{DEMO_BUCKET}/athena-results/"
+DEMO_MODEL = "demo-lookalike-model"
+DEMO_CONFIGURED = "demo-lookalike-shared"
+DEMO_OUTPUT_ROLE = "cleanrooms-ml-demo-segments"
+DEMO_SEGMENTS = f"s3://{DEMO_BUCKET}/lookalike-segments/"
+DEMO_TRAINING_SECONDS = 3.0
+"""How long the emulator trains the demo's audience model (AWS: "several hours to 2 days")."""
 
 
 def _say(msg: str) -> None:
@@ -68,7 +75,8 @@ def prepare_demo_data(*, n_rows: int, n_users: int, boto3_session: Any = None) -
 
 
 def run_headless(args: argparse.Namespace) -> int:
-    """The whole flow without a browser; the last printed line is the training dataset's ARN."""
+    """The whole flow without a browser; the last printed line is the configured audience
+    model's ARN (the training dataset's and the audience model's are printed before it)."""
     import cleanroom_nb as crn
 
     with crn.local_aws() as local:
@@ -103,8 +111,52 @@ def run_headless(args: argparse.Namespace) -> int:
         findings = crn.validate_request(request, boto3_session=None)
         _say(str(findings))
         arn = crn.create_training_dataset(request, wait=True, if_exists="reuse", timeout=60)
-        _say(arn)
+        _say(f"training dataset: {arn}")
+        local.emulator.training_seconds = DEMO_TRAINING_SECONDS
+        carn = train_and_configure(arn)
+        _say(carn)
     return 0
+
+
+def train_and_configure(training_dataset_arn: str, boto3_session: Any = None) -> str:
+    """Train an audience model on the dataset (window from the data, checked with ONE Athena
+    query), create the output role, configure the model; return the configured model's ARN."""
+    import cleanroom_nb as crn
+
+    model_arn = crn.create_audience_model(
+        training_dataset_arn,
+        DEMO_MODEL,
+        description="Trained on the demo's sample interactions (window: the data's span)",
+        tags={"project": "cleanroom_nb-demo"},
+        wait=True,
+        timeout=120,
+        poll_interval=0.5,
+        if_exists="reuse",
+        s3_output=DEMO_ATHENA_OUTPUT,
+        boto3_session=boto3_session,
+    )
+    model = crn.get_audience_model(model_arn, boto3_session=boto3_session)
+    _say(
+        f"audience model: {model_arn} ({model['status']}, trained on "
+        f"{model['trainingDataStartTime']:%Y-%m-%d} .. {model['trainingDataEndTime']:%Y-%m-%d})"
+    )
+    role_arn = crn.create_output_role(
+        DEMO_OUTPUT_ROLE,
+        output_s3_uri=DEMO_SEGMENTS,
+        if_exists="update",
+        boto3_session=boto3_session,
+    )
+    _say(f"output role: {role_arn}")
+    return crn.create_configured_audience_model(
+        model_arn,
+        DEMO_CONFIGURED,
+        output_s3_uri=DEMO_SEGMENTS,
+        role_arn=role_arn,
+        shared_audience_metrics="ALL",
+        description="The demo's lookalike model, ready for a collaboration",
+        if_exists="reuse",
+        boto3_session=boto3_session,
+    )
 
 
 def voila_command(voila: str, notebook: Path, port: int) -> list[str]:
@@ -172,6 +224,7 @@ def run_served(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, _stop)
     with crn.local_aws() as local:
+        local.emulator.training_seconds = DEMO_TRAINING_SECONDS
         prepare_demo_data(n_rows=args.rows, n_users=args.users)
         _say(f"service role: {create_demo_role()}")
         env = {
@@ -223,7 +276,9 @@ def main(argv: list[str] | None = None) -> int:
     sub = parser.add_subparsers(dest="command", required=True)
     demo = sub.add_parser("demo", help="run the whole flow on the local AWS emulation")
     demo.add_argument(
-        "--headless", action="store_true", help="no browser: submit and print the ARN"
+        "--headless",
+        action="store_true",
+        help="no browser: train, configure and print the configured audience model's ARN",
     )
     demo.add_argument("--port", type=int, default=8866, help="port for Voilà (default 8866)")
     demo.add_argument("--rows", type=int, default=1_200_000, help="sample rows to generate")

@@ -142,3 +142,85 @@ class TrainingDatasetInUseError(AwsError):
     ) -> None:
         super().__init__(message, code=code)
         self.audience_models = audience_models
+
+
+class ResourceExistsError(AwsError):
+    """An audience model or configured audience model of this name already exists.
+
+    ``.existing_arn`` is the ARN of the existing resource when it could be found and
+    ``.same_definition`` tells whether its definition equals the one that was asked for.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        existing_arn: str | None = None,
+        same_definition: bool | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.existing_arn = existing_arn
+        self.same_definition = same_definition
+
+
+class AudienceModelExistsError(ResourceExistsError):
+    """An audience model with this name already exists in the account and region."""
+
+
+class ConfiguredAudienceModelExistsError(ResourceExistsError):
+    """A configured audience model with this name already exists in the account and region."""
+
+
+class AudienceModelInUseError(AwsError):
+    """An audience model cannot be deleted while configured audience models use it.
+
+    ``.configured_audience_models`` lists them (ListConfiguredAudienceModels summaries), or is
+    None when they could not be listed.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        configured_audience_models: list[dict[str, object]] | None,
+        code: str | None = "ConflictException",
+    ) -> None:
+        super().__init__(message, code=code)
+        self.configured_audience_models = configured_audience_models
+
+
+class TrainingFailedError(AwsError):
+    """An audience model ended in a failed status (CREATE_FAILED).
+
+    ``.arn`` is the audience model, ``.status`` its status and ``.status_details`` the service's
+    ``statusDetails`` (``statusCode`` and ``message``), when it gave them.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        arn: str,
+        status: str,
+        status_details: dict[str, object] | None = None,
+        code: str | None = None,
+    ) -> None:
+        super().__init__(message, code=code)
+        self.arn = arn
+        self.status = status
+        self.status_details = status_details or {}
+
+
+class AudienceModelInvalidError(RequestInvalidError):
+    """An audience model was not created because of ``.findings`` (nothing was sent).
+
+    ``.report`` holds the figures inside the training window when the data was checked
+    (a :class:`~cleanroom_nb.ReadinessReport`), else None.
+    """
+
+    def __init__(
+        self, message: str, findings: Sequence[Finding] = (), report: object = None
+    ) -> None:
+        super().__init__(message, findings)
+        self.report = report

@@ -1,7 +1,8 @@
 """Progress for slow calls: ONE helper, a widget in a notebook and one line on stderr elsewhere.
 
 Every call that can take more than a moment (an Athena query, writing a table, reading a
-sample, waiting for a training dataset) shows what it is doing through :class:`Progress`:
+sample, waiting for a training dataset or an audience model) shows what it is doing through
+:class:`Progress`:
 
 - in a Jupyter kernel (JupyterLab, Notebook, Voilà): an ipywidgets bar and label, updated in
   place; when the call ends the widget gives way to one static line (kept in the saved notebook
@@ -250,6 +251,21 @@ def stage(text: str) -> None:
     bar = _CURRENT.get()
     if bar is not None:
         bar.update(text)
+
+
+def retitle(title: str) -> None:
+    """Rename the bar of the running call (if any), e.g. once the resource's name is read.
+
+    Examples
+    --------
+    >>> with Progress("Waiting for model 1a2b", enabled=False) as bar:
+    ...     retitle("Training audience model 'spring'")
+    >>> bar.title
+    "Training audience model 'spring'"
+    """
+    bar = _CURRENT.get()
+    if bar is not None:
+        bar.title = title  # the next line drawn shows it
 
 
 def reports_progress(title: str) -> Callable[[Callable[P, R]], Callable[P, R]]:

@@ -26,6 +26,11 @@ os.environ["AWS_SHARED_CREDENTIALS_FILE"] = os.devnull
 os.environ["AWS_EC2_METADATA_DISABLED"] = "true"
 logging.getLogger("werkzeug").setLevel(logging.ERROR)
 
+# conftest files hold fixtures, not doctests. Collected as doctest modules (--doctest-modules),
+# each would be imported under the one name "conftest" (the test folders have no __init__.py),
+# and the second one would fail with "import file mismatch". pytest still loads them as conftests.
+collect_ignore_glob = ["conftest.py", "*/conftest.py"]
+
 
 @pytest.fixture(scope="session")
 def moto_server() -> Iterator[str]:

@@ -12,7 +12,12 @@ from nbclient import NotebookClient
 
 NOTEBOOKS = Path(__file__).resolve().parent.parent / "notebooks"
 # 03_form.ipynb is executed by the form's own tests (tests/test_form_notebook.py).
-PROSE_NOTEBOOKS = ["01_from_dataframe.ipynb", "02_from_glue_table.ipynb", "04_service_role.ipynb"]
+PROSE_NOTEBOOKS = [
+    "01_from_dataframe.ipynb",
+    "02_from_glue_table.ipynb",
+    "04_service_role.ipynb",
+    "05_audience_model.ipynb",
+]
 
 
 @pytest.mark.notebook

@@ -25,7 +25,8 @@ ALLOWED: dict[str, set[str]] = {
     "readiness": {"", "aws", "infer", "glue", "readiness"},
     "request": {"", "aws", "infer", "glue", "readiness", "request"},
     "submit": {"", "aws", "infer", "glue", "readiness", "request", "submit"},
-    "form": {"", "aws", "infer", "glue", "readiness", "request", "submit", "form"},
+    "audience": {"", "aws", "infer", "glue", "readiness", "request", "submit", "audience"},
+    "form": {"", "aws", "infer", "glue", "readiness", "request", "submit", "audience", "form"},
     "local": {"", "aws", "local"},
 }
 # The entry points that may reach every stage (and the emulation).
@@ -135,7 +136,8 @@ def test_wheel_installs_and_runs_without_the_source_tree(tmp_path: Path) -> None
     (wheel,) = wheels.glob("cleanroom_nb-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "cleanroom_nb/py.typed" in names
-    for stage in ("aws", "infer", "glue", "readiness", "request", "submit", "form", "local"):
+    stages = ("aws", "infer", "glue", "readiness", "request", "submit", "audience", "form", "local")
+    for stage in stages:
         assert f"cleanroom_nb/{stage}/__init__.py" in names, stage
 
     venv = tmp_path / "venv"

@@ -74,7 +74,7 @@ MANAGED_READS_NOTE = (
 T = TypeVar("T")
 
 
-class _Unchecked(Exception):
+class Unchecked(Exception):
     """An IAM read failed: ``.finding`` says what could not be checked and why."""
 
     def __init__(self, finding: Finding) -> None:
@@ -94,11 +94,11 @@ def _unchecked(exc: BaseException, action: str, resource: str, path: str, what: 
 
 
 def _read(action: str, resource: str, fn: Callable[..., T], **kwargs: Any) -> T:
-    """Call ``fn(**kwargs)``; a failure becomes :class:`_Unchecked` naming ``action``."""
+    """Call ``fn(**kwargs)``; a failure becomes :class:`Unchecked` naming ``action``."""
     try:
         return fn(**kwargs)
     except Exception as exc:
-        raise _Unchecked(
+        raise Unchecked(
             _unchecked(exc, action, resource, "permissions", "the role's permissions")
         ) from exc
 
@@ -112,7 +112,7 @@ def role_statements(iam: Any, role_name: str, resource: str) -> list[dict[str, A
 
     Raises
     ------
-    _Unchecked
+    Unchecked
         When a read is refused or fails (the finding names the action).
     """
     statements: list[Any] = []
@@ -306,7 +306,7 @@ def check_role(
                 training_dataset_arn=training_dataset_arn,
             )
         )
-    except _Unchecked as unchecked:
+    except Unchecked as unchecked:
         findings.append(unchecked.finding)
     return findings
 
@@ -391,9 +391,9 @@ def _permission_findings(
         if decision.allowed is True:
             continue
         if decision.allowed is None:
-            out.append(_unknown_condition(need, decision))
+            out.append(unknown_condition_finding(need, decision))
         elif decision.unmet:
-            out.append(_unmet_condition(need, decision))
+            out.append(unmet_condition_finding(need, decision))
         else:
             missing.setdefault((need.action, need.level), []).append(need)
     for (action, level), group in missing.items():
@@ -416,16 +416,19 @@ def _context_text(need: Need) -> str:
     return ", ".join(f"{k} = {v}" for k, v in need.context.items() if v is not None)
 
 
-def _unmet_condition(need: Need, decision: ev.Decision) -> Finding:
+def unmet_condition_finding(need: Need, decision: ev.Decision, fix: str | None = None) -> Finding:
+    """The statement names the action and resource, but its condition cannot match ``need``'s
+    request context: an error naming the failed condition, the context and ``fix``."""
     stmt, results = decision.unmet[0]
     failed = "; ".join(str(r) for r in results if r.result is False)
     sid = f" {stmt['Sid']!r}" if stmt.get("Sid") else ""
-    fix = "cleanroom_nb.permissions_policy(...) gives a statement that matches"
-    if need.action == "kms:Decrypt":
-        fix = (
-            "allow that context too: cleanroom_nb.permissions_policy(..., kms_key_arn=..., "
-            "bucket_key=...) or cleanroom_nb.create_role(..., if_exists='update') writes it"
-        )
+    if fix is None:
+        fix = "cleanroom_nb.permissions_policy(...) gives a statement that matches"
+        if need.action == "kms:Decrypt":
+            fix = (
+                "allow that context too: cleanroom_nb.permissions_policy(..., kms_key_arn=..., "
+                "bucket_key=...) or cleanroom_nb.create_role(..., if_exists='update') writes it"
+            )
     return Finding(
         need.level,
         f"permissions.{need.action}",
@@ -437,7 +440,8 @@ def _unmet_condition(need: Need, decision: ev.Decision) -> Finding:
     )
 
 
-def _unknown_condition(need: Need, decision: ev.Decision) -> Finding:
+def unknown_condition_finding(need: Need, decision: ev.Decision) -> Finding:
+    """Whether ``need`` is allowed depends on conditions this check cannot evaluate."""
     pairs = decision.unknown or decision.unmet
     conditions = "; ".join(str(r) for _, results in pairs for r in results if r.result is None)
     return Finding(

@@ -32,7 +32,7 @@ and ``iam:GetRole``)."""
 
 
 @functools.cache
-def _role_name_limits() -> dict[str, Any]:
+def role_name_limits() -> dict[str, Any]:
     """IAM's ``RoleName`` constraints from botocore's ``iam`` model (min, max, pattern)."""
     model = botocore.session.get_session().get_service_model("iam")
     shape: Any = model.operation_model("CreateRole").input_shape
@@ -48,11 +48,36 @@ def valid_role_name(name: str) -> bool:
     >>> valid_role_name("cleanrooms-ml-reader"), valid_role_name("cleanrooms-ml-lecteur-é")
     (True, False)
     """
-    limits = _role_name_limits()
+    limits = role_name_limits()
     if not int(limits.get("min", 1)) <= len(name) <= int(limits.get("max", 64)):
         return False
     pattern = limits.get("pattern")
     return pattern is None or _service_model.pattern_matches(pattern, name)
+
+
+def service_role_name(name: str, if_exists: str) -> str:
+    """The role name to create: ``cleanrooms-ml-`` prefixed unless it is there.
+
+    Raises
+    ------
+    ValueError
+        ``if_exists`` is not ``"error"`` or ``"update"``, or IAM would refuse the name.
+
+    Examples
+    --------
+    >>> service_role_name("reader", "error"), service_role_name("cleanrooms-ml-x", "update")
+    ('cleanrooms-ml-reader', 'cleanrooms-ml-x')
+    """
+    if if_exists not in ("error", "update"):
+        raise ValueError(f"if_exists must be 'error' or 'update', not {if_exists!r}")
+    role_name = name if name.startswith(ROLE_NAME_PREFIX) else ROLE_NAME_PREFIX + name
+    if not valid_role_name(role_name):
+        limits = role_name_limits()
+        raise ValueError(
+            f"{role_name!r} is not a valid IAM role name: use at most {limits.get('max', 64)} "
+            "ASCII letters, digits and +=,.@_- (including the cleanrooms-ml- prefix)"
+        )
+    return role_name
 
 
 def create_role(
@@ -105,15 +130,7 @@ def create_role(
     ...             s3_location="s3://bkt/events/")  # doctest: +SKIP
     'arn:aws:iam::123456789012:role/cleanrooms-ml-reader'
     """
-    if if_exists not in ("error", "update"):
-        raise ValueError(f"if_exists must be 'error' or 'update', not {if_exists!r}")
-    role_name = name if name.startswith(ROLE_NAME_PREFIX) else ROLE_NAME_PREFIX + name
-    if not valid_role_name(role_name):
-        limits = _role_name_limits()
-        raise ValueError(
-            f"{role_name!r} is not a valid IAM role name: use at most {limits.get('max', 64)} "
-            "ASCII letters, digits and +=,.@_- (including the cleanrooms-ml- prefix)"
-        )
+    role_name = service_role_name(name, if_exists)
     if kms_key_arn is not None:
         check_key_arn(kms_key_arn)
     session = _client.session(boto3_session)
@@ -134,15 +151,28 @@ def create_role(
     description = description or (
         f"Clean Rooms ML reads Glue table {database}.{table} and its data in S3"
     )
-    return _put_role(
+    return put_role(
         _client.client("iam", session), role_name, trust, permissions, description, if_exists
     )
 
 
-def _put_role(
-    iam: Any, role_name: str, trust: str, permissions: str, description: str, if_exists: str
+def put_role(
+    iam: Any,
+    role_name: str,
+    trust: str,
+    permissions: str,
+    description: str,
+    if_exists: str,
+    *,
+    policy_name: str = PERMISSIONS_POLICY_NAME,
+    policies: str = "cleanroom_nb.trust_policy() and cleanroom_nb.permissions_policy(...)",
+    check: str = "cleanroom_nb.check_role(arn, database=..., table=...)",
 ) -> str:
-    """Create (or, with ``if_exists="update"``, update) the role; errors name the action."""
+    """Create (or, with ``if_exists="update"``, update) the role; errors name the action.
+
+    ``policy_name`` is the name of its inline permissions policy; ``policies`` and ``check``
+    name, for the error messages, the functions that give its policies and that check it.
+    """
     action = "iam:CreateRole"
     try:
         try:
@@ -154,9 +184,8 @@ def _put_role(
                 raise
             if if_exists == "error":
                 raise AwsError(
-                    f"the IAM role {role_name!r} already exists; check it with "
-                    "cleanroom_nb.check_role(arn, database=..., table=...), choose another "
-                    "name, or pass if_exists='update' to replace its policies",
+                    f"the IAM role {role_name!r} already exists; check it with {check}, "
+                    "choose another name, or pass if_exists='update' to replace its policies",
                     code="EntityAlreadyExists",
                 ) from exc
             action = "iam:UpdateAssumeRolePolicy"
@@ -164,9 +193,7 @@ def _put_role(
             action = "iam:GetRole"
             arn = iam.get_role(RoleName=role_name)["Role"]["Arn"]
         action = "iam:PutRolePolicy"
-        iam.put_role_policy(
-            RoleName=role_name, PolicyName=PERMISSIONS_POLICY_NAME, PolicyDocument=permissions
-        )
+        iam.put_role_policy(RoleName=role_name, PolicyName=policy_name, PolicyDocument=permissions)
     except CleanroomNbError:
         raise
     except Exception as exc:
@@ -178,8 +205,8 @@ def _put_role(
             raise AccessDeniedError(
                 f"creating IAM role {role_name}: the caller may not {action} ({err.code}). "
                 f"create_role needs {', '.join(needed)}. Ask your administrator to create the "
-                "role (the user guide's advice when you lack CreateRole), e.g. with the "
-                "policies of cleanroom_nb.trust_policy() and cleanroom_nb.permissions_policy(...)",
+                f"role (the user guide's advice when you lack CreateRole), e.g. with the "
+                f"policies of {policies}",
                 code=err.code,
             ) from exc
         raise err from exc

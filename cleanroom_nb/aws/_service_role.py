@@ -25,6 +25,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from cleanroom_nb.aws import _client
@@ -314,12 +315,14 @@ def kms_statement(
     *,
     partition: str,
     bucket_key: bool | None = None,
+    actions: Sequence[str] = ("kms:Decrypt",),
+    sid: str = "KmsDecryptData",
 ) -> dict[str, Any]:
     """The user guide's statement for data encrypted with a KMS key, for the context KMS sees.
 
-    ``kms:Decrypt`` on the key (an ARN), with ``ArnLike`` on
-    ``kms:EncryptionContext:aws:s3:arn``: the objects of the data's folder (the guide's), the
-    bucket ARN when the data uses an S3 Bucket Key, or both (``bucket_key=None``).
+    ``actions`` (``kms:Decrypt`` to read the training data) on the key (an ARN), with
+    ``ArnLike`` on ``kms:EncryptionContext:aws:s3:arn``: the objects of the data's folder (the
+    guide's), the bucket ARN when the data uses an S3 Bucket Key, or both (``bucket_key=None``).
 
     Examples
     --------
@@ -330,9 +333,9 @@ def kms_statement(
     """
     contexts = kms_contexts(bucket, prefix, partition=partition, bucket_key=bucket_key)
     return {
-        "Sid": "KmsDecryptData",
+        "Sid": sid,
         "Effect": "Allow",
-        "Action": ["kms:Decrypt"],
+        "Action": list(actions),
         "Resource": [check_key_arn(kms_key_arn)],
         "Condition": {
             "ArnLike": {ENCRYPTION_CONTEXT_KEY: contexts[0] if len(contexts) == 1 else contexts}

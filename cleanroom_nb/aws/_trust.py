@@ -24,12 +24,36 @@ _FIX = (
     "replace the trust policy with cleanroom_nb.trust_policy(account_id, region) "
     "(aws iam update-assume-role-policy)"
 )
+TRAINING_DATASET = "training-dataset"
+CONFIGURED_AUDIENCE_MODEL = "configured-audience-model"
+_WORDS = {
+    TRAINING_DATASET: "training dataset",
+    CONFIGURED_AUDIENCE_MODEL: "configured audience model",
+}
+_POLICY_FUNCTIONS = {
+    TRAINING_DATASET: "cleanroom_nb.trust_policy",
+    CONFIGURED_AUDIENCE_MODEL: "cleanroom_nb.output_trust_policy",
+}
+_FIXES = {
+    kind: _FIX.replace("cleanroom_nb.trust_policy", function)
+    for kind, function in _POLICY_FUNCTIONS.items()
+}
+"""The resource types whose roles are judged here (the ``aws:SourceArn`` the service sends), in
+words, the function that gives their trust policy, and its fix."""
 
 
-def dataset_arn(account: str, region: str | None, dataset_id: str = NEW_DATASET_ID) -> str:
-    """The ARN of a training dataset of ``account`` in ``region`` (a new one by default)."""
+def dataset_arn(
+    account: str,
+    region: str | None,
+    dataset_id: str = NEW_DATASET_ID,
+    resource_type: str = TRAINING_DATASET,
+) -> str:
+    """The ARN of a training dataset (or other ``resource_type``) of ``account`` in ``region``
+    (a new one by default)."""
     region = region or "us-east-1"
-    return f"arn:{partition(region)}:cleanrooms-ml:{region}:{account}:training-dataset/{dataset_id}"
+    if resource_type != TRAINING_DATASET and dataset_id == NEW_DATASET_ID:
+        dataset_id = f"new-{resource_type}"
+    return f"arn:{partition(region)}:cleanrooms-ml:{region}:{account}:{resource_type}/{dataset_id}"
 
 
 def context(account: str, source_arn: str) -> dict[str, str | None]:
@@ -62,7 +86,7 @@ def _assume_statements(trust: Mapping[str, Any]) -> list[Mapping[str, Any]]:
     ]
 
 
-def _principal_findings(assume: Sequence[Mapping[str, Any]]) -> list[Finding]:
+def _principal_findings(assume: Sequence[Mapping[str, Any]], fix: str = _FIX) -> list[Finding]:
     wrong = sorted(
         {
             p
@@ -79,7 +103,7 @@ def _principal_findings(assume: Sequence[Mapping[str, Any]]) -> list[Finding]:
                 "trust",
                 "wrong_trust_principal",
                 f"the trust policy names {', '.join(wrong)} (AWS Clean Rooms), but Clean Rooms "
-                f"ML assumes the role as {SERVICE_PRINCIPAL}; change the principal, or {_FIX}",
+                f"ML assumes the role as {SERVICE_PRINCIPAL}; change the principal, or {fix}",
             )
         ]
     return [
@@ -88,7 +112,7 @@ def _principal_findings(assume: Sequence[Mapping[str, Any]]) -> list[Finding]:
             "trust",
             "missing_trust",
             f"the trust policy does not let {SERVICE_PRINCIPAL} perform sts:AssumeRole, so "
-            f"Clean Rooms ML cannot use the role; {_FIX}",
+            f"Clean Rooms ML cannot use the role; {fix}",
         )
     ]
 
@@ -103,7 +127,10 @@ def _code(results: Sequence[ev.ConditionResult]) -> str:
 
 
 def _scoped_datasets(
-    allowing: Sequence[Mapping[str, Any]], account: str, region: str | None
+    allowing: Sequence[Mapping[str, Any]],
+    account: str,
+    region: str | None,
+    resource_type: str = TRAINING_DATASET,
 ) -> list[str]:
     """Training datasets of this account and region that a failing SourceArn names."""
     out = []
@@ -112,7 +139,8 @@ def _scoped_datasets(
             if r.key.lower() != "aws:sourcearn":
                 continue
             for value in r.values:
-                if value.startswith(dataset_arn(account, region, "")) and "*" not in value:
+                prefix = dataset_arn(account, region, "", resource_type)
+                if value.startswith(prefix) and "*" not in value:
                     ctx = context(account, value)
                     if ev.all_true(ev.evaluate_condition(stmt.get("Condition"), ctx)):
                         out.append(value)
@@ -124,6 +152,8 @@ def trust_findings(
     account: str | None,
     region: str | None,
     training_dataset_arn: str | None = None,
+    *,
+    resource_type: str = TRAINING_DATASET,
 ) -> list[Finding]:
     """What in a trust policy stops Clean Rooms ML assuming the role (or weakens it).
 
@@ -135,6 +165,9 @@ def trust_findings(
         The caller's account and region (no conditions are judged without an account).
     training_dataset_arn
         The training dataset the role is for; None means a new one (not yet created).
+    resource_type
+        What the service assumes the role for (its ``aws:SourceArn``): ``"training-dataset"``
+        (the training role) or ``"configured-audience-model"`` (the output role).
 
     Examples
     --------
@@ -145,8 +178,9 @@ def trust_findings(
     assume = _assume_statements(trust)
     allowing = [s for s in assume if s.get("Effect") == "Allow" and _for_service(s)]
     denying = [s for s in assume if s.get("Effect") == "Deny" and _for_service(s)]
+    words, fix = _WORDS[resource_type], _FIXES[resource_type]
     if not allowing:
-        return _principal_findings(assume)
+        return _principal_findings(assume, fix)
     out: list[Finding] = []
     if all(not s.get("Condition") for s in allowing):
         out.append(
@@ -156,19 +190,21 @@ def trust_findings(
                 "trust_unconditioned",
                 "the trust policy lets the service assume the role for any account's resources; "
                 "add the user guide's conditions on aws:SourceAccount and aws:SourceArn "
-                "(cleanroom_nb.trust_policy with account_id and region) against the "
-                "confused-deputy problem",
+                f"({_POLICY_FUNCTIONS[resource_type]} with account_id and region) "
+                "against the confused-deputy problem",
             )
         )
     if account is None:
         return out
-    target = training_dataset_arn or dataset_arn(account, region)
+    target = training_dataset_arn or dataset_arn(account, region, resource_type=resource_type)
     ctx = context(account, target)
-    out.extend(_deny_findings(denying, ctx))
+    out.extend(_deny_findings(denying, ctx, fix))
     verdicts = [ev.evaluate_condition(s.get("Condition"), ctx) for s in allowing]
     if any(ev.all_true(v) for v in verdicts):
         return out
-    scoped = [] if training_dataset_arn else _scoped_datasets(allowing, account, region)
+    scoped = (
+        [] if training_dataset_arn else _scoped_datasets(allowing, account, region, resource_type)
+    )
     if scoped:
         out.append(
             Finding(
@@ -176,8 +212,8 @@ def trust_findings(
                 "trust",
                 "trust_source_arn_one_dataset",
                 f"the trust policy's aws:SourceArn is limited to {', '.join(scoped)}: fine for "
-                "that training dataset, but a new training dataset cannot use this role. To "
-                f"create a new one, widen it to {dataset_arn(account, region, '*')} ({_FIX})",
+                f"that {words}, but a new {words} cannot use this role. To create a new one, "
+                f"widen it to {dataset_arn(account, region, '*', resource_type)} ({fix})",
             )
         )
         return out
@@ -192,7 +228,7 @@ def trust_findings(
                     code,
                     f"the trust policy's condition ({shown}) does not hold when Clean Rooms ML "
                     f"assumes the role for {target} (aws:SourceAccount {account}), so it "
-                    f"cannot use the role; {_FIX}",
+                    f"cannot use the role; {fix}",
                 )
             )
         return out
@@ -211,7 +247,7 @@ def trust_findings(
 
 
 def _deny_findings(
-    denying: Sequence[Mapping[str, Any]], ctx: Mapping[str, str | None]
+    denying: Sequence[Mapping[str, Any]], ctx: Mapping[str, str | None], fix: str = _FIX
 ) -> list[Finding]:
     out = []
     for stmt in denying:
@@ -225,7 +261,7 @@ def _deny_findings(
                 "trust_denied",
                 f"the trust policy denies sts:AssumeRole to {SERVICE_PRINCIPAL}"
                 + ("" if verdict else " (under a condition that could not be evaluated)")
-                + f"; remove that Deny, or {_FIX}",
+                + f"; remove that Deny, or {fix}",
             )
         )
     return out

@@ -7,10 +7,11 @@ from typing import TYPE_CHECKING, Any
 
 from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding
+from cleanroom_nb._progress import Progress
 from cleanroom_nb.aws import _client
 from cleanroom_nb.form._parts import Part
 from cleanroom_nb.form._validation import request_json_text
-from cleanroom_nb.glue._athena import AthenaWatcher, Progress, fmt_bytes
+from cleanroom_nb.glue._athena import AthenaWatcher, fmt_bytes
 
 if TYPE_CHECKING:
     import boto3

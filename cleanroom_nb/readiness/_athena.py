@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import math
+from typing import Any
 
 import boto3
 import numpy as np
@@ -30,6 +31,7 @@ from cleanroom_nb.readiness._report import (
     rule_findings,
 )
 from cleanroom_nb.readiness._sql import readiness_sql
+from cleanroom_nb.readiness._window import TimeWindow
 
 
 def histograms_from_result(result: pd.DataFrame, *, item_col: str | None) -> Histograms:
@@ -62,8 +64,13 @@ def report_from_result(
     ts_col: str | None,
     bytes_scanned: int | None = None,
     query_id: str | None = None,
+    window: TimeWindow | None = None,
 ) -> ReadinessReport:
     """A report from the result of :func:`readiness_sql` (Athena's or DuckDB's).
+
+    With the ``window`` the query counted in, the figures row's
+    :data:`~cleanroom_nb.readiness._sql.WINDOW_COLUMNS` give the data's own rows and time range
+    (and the time unit is judged on those, not on the window's rows).
 
     Raises
     ------
@@ -85,23 +92,17 @@ def report_from_result(
             return None
         return int(v)
 
-    ts_min, ts_max = row.get("ts_min"), row.get("ts_max")
-    ts_min = None if ts_min is pd.NA or ts_min is pd.NaT else ts_min
-    ts_max = None if ts_max is pd.NA or ts_max is pd.NaT else ts_max
-    if isinstance(ts_min, np.generic):
-        ts_min = ts_min.item()
-    if isinstance(ts_max, np.generic):
-        ts_max = ts_max.item()
-    if isinstance(ts_max, str):
-        # Athena returns text for string columns; digits are epoch values.
-        with contextlib.suppress(TypeError, ValueError):
-            ts_min, ts_max = int(str(ts_min)), int(ts_max)
+    ts_min, ts_max = time_value(row.get("ts_min")), time_value(row.get("ts_max"))
+    all_min, all_max = ts_min, ts_max
+    if window is not None:
+        all_min, all_max = time_value(row.get("ts_min_all")), time_value(row.get("ts_max_all"))
     unit = None
-    if ts_max is not None:
+    if all_max is not None:
         unit = (
-            implied_unit(ts_max)
-            if not isinstance(ts_max, int | float) or abs(float(ts_max)) >= abs(float(ts_min or 0))
-            else implied_unit(ts_min)
+            implied_unit(all_max)
+            if not isinstance(all_max, int | float)
+            or abs(float(all_max)) >= abs(float(all_min or 0))
+            else implied_unit(all_min)
         )
     report = ReadinessReport(
         rows=num("rows") or 0,
@@ -122,8 +123,31 @@ def report_from_result(
         timestamp_column=ts_col,
         query_id=query_id,
     )
+    if window is not None:
+        report.window, report.rows_all = window, num("rows_all") or 0
+        report.data_ts_min, report.data_ts_max = all_min, all_max
     report.findings = rule_findings(report)
     return report
+
+
+def time_value(value: Any) -> Any:
+    """A min/max time of the figures row as Python: None, a number or a timestamp.
+
+    Examples
+    --------
+    >>> time_value(np.int64(5)), time_value("1700000000"), time_value(float("nan"))
+    (5, 1700000000, None)
+    """
+    if value is None or value is pd.NA or value is pd.NaT:
+        return None
+    if isinstance(value, float) and math.isnan(value):
+        return None
+    if isinstance(value, np.generic):
+        return value.item()
+    if isinstance(value, str):  # Athena returns text for string columns; digits are epochs
+        with contextlib.suppress(ValueError):
+            return int(value)
+    return value
 
 
 def readiness_from_athena(
@@ -134,13 +158,15 @@ def readiness_from_athena(
     workgroup: str = "primary",
     s3_output: str | None = None,
     progress: bool = True,
+    window: TimeWindow | None = None,
     boto3_session: boto3.Session | None = None,
 ) -> ReadinessReport:
     """Check a Glue table against Clean Rooms ML's data rules with ONE Athena query.
 
-    The query (:func:`readiness_sql`) reads only the USER_ID, ITEM_ID and TIMESTAMP columns,
-    and only one result row comes back, so this scales to any table size. Progress (state,
-    bytes scanned, time) is shown while the query runs.
+    The query (:func:`~cleanroom_nb.readiness._sql.readiness_sql`) reads only the USER_ID,
+    ITEM_ID and TIMESTAMP columns, and only the figures row and the histogram rows (a few
+    hundred at most) come back, so this scales to any table size. What it will scan and cost
+    is shown before it runs, progress (state, bytes scanned, time) while it runs.
 
     Parameters
     ----------
@@ -154,7 +180,12 @@ def readiness_from_athena(
         Where Athena writes the result (None: the workgroup's setting or awswrangler's default
         ``s3://aws-athena-query-results-<account>-<region>/``).
     progress
-        Show progress while the query runs.
+        Show progress while the query runs (with the scan estimate before it, and the bytes
+        scanned after).
+    window
+        A training window (:class:`~cleanroom_nb.TimeWindow`): the figures and the histograms
+        count only its rows, still in the one query, which also gives all the data's rows and
+        time range (``report.rows_all``, ``report.data_ts_min``, ``report.data_ts_max``).
     boto3_session
         The session (region, credentials).
 
@@ -166,7 +197,8 @@ def readiness_from_athena(
     Raises
     ------
     SchemaError
-        The schema has no USER_ID column.
+        The schema has no USER_ID column, or a ``window`` is given and the TIMESTAMP column is
+        missing or holds no comparable times (text, date): nothing was scanned.
     AwsError
         The query failed (the message has Athena's reason and the fix), or access was denied,
         or the endpoint could not be reached (subclasses of :class:`AwsError`).
@@ -189,10 +221,14 @@ def readiness_from_athena(
         schema.api_name(item) if item else None,
         schema.api_name(ts) if ts else None,
     )
+    # The SQL first: a window it cannot apply is refused before anything is read.
+    sql = readiness_sql(
+        database, table, *names, ts_type=ts.glue_type if ts else None, window=window
+    )
     session = _client.session(boto3_session)
     estimate = estimate_or_reason(database, table, [n for n in names if n], boto3_session=session)
     run = run_query(
-        readiness_sql(database, table, *names, ts_type=ts.glue_type if ts else None),
+        sql,
         database=database,
         what=f"running the readiness query on {database}.{table} in Athena",
         title=f"Athena readiness query on {database}.{table}",
@@ -211,6 +247,7 @@ def readiness_from_athena(
         ts_col=names[2],
         bytes_scanned=run.bytes_scanned,
         query_id=run.query_id,
+        window=window,
     )
     report.findings = Findings([*missing_role_findings(schema), *report.findings])
     report.scan_estimate = estimate if isinstance(estimate, ScanEstimate) else None

@@ -190,11 +190,15 @@ def _days_panel(ax: Any, report: ReadinessReport, h: Histograms, window: Window 
         ax.axvspan(first, last, color=GREEN, alpha=0.10, zorder=0)
         for edge in (first, last):
             ax.axvline(edge, color=GREEN, linestyle="--", linewidth=1.2)
-        whole = (days >= start) & (days + width <= end)
-        approx = "" if width == 1 else "~"
+        counted_in = report.window
+        if counted_in is not None and (counted_in.start, counted_in.end) == tuple(window):
+            inside_events, approx = int(events.sum()), ""  # the bins hold only its rows
+        else:
+            whole = (days >= start) & (days + width <= end)
+            inside_events, approx = int(events[whole].sum()), "" if width == 1 else "~"
         label = (
             f"training window {first.astype('datetime64[D]')} .. "
-            f"{last.astype('datetime64[D]')}: {approx}{int(events[whole].sum()):,} events"
+            f"{last.astype('datetime64[D]')}: {approx}{inside_events:,} events"
         )
         ax.legend(
             handles=[Patch(facecolor=GREEN, alpha=0.9, label=label)],

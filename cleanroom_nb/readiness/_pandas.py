@@ -31,6 +31,7 @@ from cleanroom_nb.readiness._report import (
     missing_role_findings,
     rule_findings,
 )
+from cleanroom_nb.readiness._window import TimeWindow
 
 
 def _run_counts(sorted_keys: np.ndarray) -> np.ndarray:
@@ -379,7 +380,11 @@ def _frame_column(df: pd.DataFrame, col: ColumnSchema | None) -> str | None:
 
 @reports_progress("Counting the readiness figures of {df.shape[0]:,} rows")
 def readiness(
-    df: pd.DataFrame, schema: TrainingSchema, *, progress: bool = True
+    df: pd.DataFrame,
+    schema: TrainingSchema,
+    *,
+    window: TimeWindow | None = None,
+    progress: bool = True,
 ) -> ReadinessReport:
     """Check a DataFrame against Clean Rooms ML's data rules, in-process and in one pass.
 
@@ -392,6 +397,10 @@ def readiness(
         The interactions.
     schema
         Its training schema (e.g. from :func:`cleanroom_nb.infer_schema`).
+    window
+        A training window (:class:`~cleanroom_nb.TimeWindow`): the figures and the histograms
+        count only its rows (:meth:`TimeWindow.mask`, the same rule as the Athena query), and
+        ``rows_all``, ``data_ts_min`` and ``data_ts_max`` describe all the data.
     progress
         Show progress when counting takes more than a second (large frames).
 
@@ -424,6 +433,16 @@ def readiness(
     tcol = _frame_column(df, schema.timestamp)
     per_user = per_item = None
     null_users = null_items = None
+    all_rows, data_range = len(df), None
+    if window is not None:
+        if tcol is None:
+            raise _errors.SchemaError(
+                "the schema has no single TIMESTAMP column, so a training window cannot be "
+                "checked; give one column the role TIMESTAMP"
+            )
+        stage(f"keeping the rows inside the training window {window}")
+        data_range = _ts_figures(df[tcol])  # the data's own range, unit and null times
+        df = df[window.mask(df[tcol])]
     with ThreadPoolExecutor(2) as pool:
         fut_ts = pool.submit(_ts_part, df[tcol]) if tcol is not None else None
         if icol is not None:
@@ -450,6 +469,10 @@ def readiness(
         timestamp_column=tcol,
         histograms=histograms_from_counts(per_user, per_item, days),
     )
+    if window is not None and data_range is not None:
+        report.window, report.rows_all = window, all_rows
+        report.data_ts_min, report.data_ts_max = data_range[0], data_range[1]
+        report.ts_unit, report.null_timestamps = data_range[2], data_range[3]
     report.findings = Findings([*missing_role_findings(schema), *rule_findings(report)])
     report.seconds = time.perf_counter() - start
     return report

@@ -14,7 +14,7 @@ import html
 import math
 import time
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 import pandas as pd
@@ -26,6 +26,7 @@ from cleanroom_nb.glue._scan_estimate import ScanEstimate, athena_price, fmt_dol
 from cleanroom_nb.infer import _fix
 from cleanroom_nb.infer._schema import TrainingSchema
 from cleanroom_nb.readiness._bins import Histograms
+from cleanroom_nb.readiness._window import TimeWindow
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -60,9 +61,13 @@ class ReadinessReport:
         Distinct non-null ITEM_ID values.
     histograms
         Interactions per user, events per day and item popularity (the charts of
-        :meth:`plot`), computed with the figures.
+        :meth:`plot`), computed with the figures (inside the ``window``, when there is one).
     scan_estimate
         What Athena was expected to scan, estimated before the query ran (Athena only).
+    window
+        The training window the figures and histograms were counted in (None: all the data).
+        Then ``rows_all``, ``data_ts_min`` and ``data_ts_max`` describe all the data, whatever
+        the window; ``null_timestamps`` counts all rows without a time (they are in no window).
     findings
         Errors/warnings against each rule, with the fix.
 
@@ -95,6 +100,10 @@ class ReadinessReport:
     distinct_items: int | None = None
     histograms: Histograms | None = None
     scan_estimate: ScanEstimate | None = None
+    window: TimeWindow | None = None
+    rows_all: int | None = None
+    data_ts_min: Any = None
+    data_ts_max: Any = None
     _charts: dict[str, str] = field(default_factory=dict, init=False, repr=False, compare=False)
 
     @property
@@ -102,19 +111,24 @@ class ReadinessReport:
         """True when no finding is an error."""
         return self.findings.ok
 
-    def plot(self, *, window: tuple[Any, Any] | None = None) -> Figure:
+    def plot(
+        self, *, window: tuple[Any, Any] | TimeWindow | Literal[False] | None = None
+    ) -> Figure:
         """The charts: interactions per user, events per day, item popularity.
 
         Three panels: users per bin of interactions (log bins, the "at least 2 interactions"
-        rule marked), events per day (with ``window`` shaded), and items by rank against their
-        frequency (log-log). Drawn on matplotlib's Agg canvas without pyplot, so no global
-        state changes; in a notebook the figure shows itself.
+        rule marked), events per day (with the training window shaded), and items by rank
+        against their frequency (log-log). Drawn on matplotlib's Agg canvas without pyplot, so
+        no global state changes; in a notebook the figure shows itself.
 
         Parameters
         ----------
         window
             A training window to shade on the events per day: ``(start, end)`` as datetimes,
-            dates, ISO text (``"2024-01-31"``) or epoch numbers.
+            dates, ISO text (``"2024-01-31"``) or epoch numbers, or a
+            :class:`~cleanroom_nb.TimeWindow`. None (the default): the report's own
+            :attr:`window` when it was counted in one (then every bar lies inside it), else
+            none. False: no window.
 
         Returns
         -------
@@ -139,16 +153,39 @@ class ReadinessReport:
         """
         from cleanroom_nb.readiness._charts import readiness_figure
 
-        return readiness_figure(self, window=window)
+        return readiness_figure(self, window=self.chart_window(window))
 
-    def charts_html(self, *, window: tuple[Any, Any] | None = None) -> str:
+    def chart_window(
+        self, window: tuple[Any, Any] | TimeWindow | Literal[False] | None = None
+    ) -> tuple[Any, Any] | None:
+        """The ``(start, end)`` the charts shade for :meth:`plot`'s ``window`` (see there).
+
+        Examples
+        --------
+        >>> r = ReadinessReport(0, None, None, None, None, None, None, None, None,
+        ...                     window=TimeWindow(1_704_067_200, 1_706_745_600))
+        >>> r.chart_window(), r.chart_window(False), r.chart_window(("2024-01-05", "2024-01-09"))
+        ((1704067200, 1706745600), None, ('2024-01-05', '2024-01-09'))
+        """
+        if window is False:
+            return None
+        if window is None:
+            window = self.window
+        if isinstance(window, TimeWindow):
+            return (window.start, window.end)
+        return window
+
+    def charts_html(
+        self, *, window: tuple[Any, Any] | TimeWindow | Literal[False] | None = None
+    ) -> str:
         """The charts as an ``<img>`` holding a PNG (a data URI: offline, no CDN)."""
-        key = repr(window)
+        shaded = self.chart_window(window)
+        key = repr(shaded)
         cached = self._charts.get(key)
         if cached is None:
             from cleanroom_nb.readiness._charts import png
 
-            data = base64.b64encode(png(self.plot(window=window))).decode("ascii")
+            data = base64.b64encode(png(self.plot(window=shaded or False))).decode("ascii")
             cached = (
                 "<img class='crn-readiness-charts' style='max-width:100%' "
                 "alt='readiness charts: interactions per user, events per day, item "
@@ -308,15 +345,19 @@ def rule_findings(report: ReadinessReport) -> Findings:
     Paths are ``"data.rows"``, ``"data.users"``, ``"columns.<name>"``.
     """
     out = Findings()
+    where, more = "the data", "a longer period, more event types"
+    if report.window is not None:
+        where, more = f"the training window {report.window}", "a wider window, or more data"
     if report.rows < _roles.MIN_ROWS:
         out.append(
             Finding(
                 "error",
                 "data.rows",
                 "min_rows",
-                f"the data has {report.rows:,} rows; Clean Rooms ML needs at least "
-                f"{_roles.MIN_ROWS:,}. Add {_roles.MIN_ROWS - report.rows:,} or more rows (a longer "
-                "period, more event types) before creating the training dataset.",
+                f"{where} has {report.rows:,} rows; Clean Rooms ML needs at least "
+                f"{_roles.MIN_ROWS:,}. Add {_roles.MIN_ROWS - report.rows:,} or more rows ({more}) "
+                "before "
+                + ("creating the training dataset." if report.window is None else "training."),
             )
         )
     user = report.user_column or "USER_ID"
@@ -329,9 +370,10 @@ def rule_findings(report: ReadinessReport) -> Findings:
                 "data.users",
                 "min_users_with_2_interactions",
                 f"{report.users_with_2plus:,} of {report.distinct_users or 0:,} distinct users "
-                f"({user!r}) have at least 2 interactions; Clean Rooms ML needs at least "
-                f"{_roles.MIN_USERS_WITH_TWO_INTERACTIONS:,}. Add data (a longer period, more "
-                "event types), or check that the USER_ID column is the right one.",
+                f"({user!r}) have at least 2 interactions"
+                + ("" if report.window is None else f" in {where}")
+                + f"; Clean Rooms ML needs at least {_roles.MIN_USERS_WITH_TWO_INTERACTIONS:,}. "
+                f"Add data ({more}), or check that the USER_ID column is the right one.",
             )
         )
     out.extend(_timestamp_findings(report))
@@ -387,7 +429,7 @@ def _timestamp_findings(report: ReadinessReport) -> list[Finding]:
                 "wrong. Check the smallest values and convert everything to epoch seconds.",
             )
         )
-    if report.ts_unit == "s":
+    if report.ts_unit == "s" and report.ts_min is not None and report.ts_max is not None:
         lo, hi = float(report.ts_min), float(report.ts_max)
         now = time.time()
         if lo < EPOCH_2000 or hi > now + 86_400:
@@ -412,7 +454,10 @@ def _null_findings(report: ReadinessReport) -> list[Finding]:
         ("TIMESTAMP", report.null_timestamps, report.timestamp_column),
     ):
         if n:
-            share = n / report.rows if report.rows else 0.0
+            total = report.rows
+            if what == "TIMESTAMP" and report.rows_all is not None:
+                total = report.rows_all  # rows without a time are in no window: all the data's
+            share = n / total if total else 0.0
             out.append(
                 Finding(
                     "warning",

@@ -6,6 +6,14 @@ figures, the users per bin, the events per day and the items per frequency; a wi
 few rows gives the day buckets and the item ranks. The result is one ``figures`` row and at most
 a few hundred histogram rows (``users``, ``days``, ``items``), whatever the table's size.
 
+With a training window (:class:`~cleanroom_nb.readiness._window.TimeWindow`), each row gets a
+flag ``w`` (inside the window, by :meth:`~cleanroom_nb.readiness._window.TimeWindow.sql_condition`,
+the rule the in-process path applies with ``TimeWindow.mask``), every grouping set is also
+grouped by it, and the groups outside the window are dropped before the second grouping: the
+figures and the histograms describe the rows inside the window. One more grouping set,
+``(w)``, gives all the data's rows, time range and rows without a time
+(:data:`WINDOW_COLUMNS`). Still one scan.
+
 The bins are those of :mod:`cleanroom_nb.readiness._bins`, written as SQL here: the edges are
 literals generated from :data:`~cleanroom_nb.readiness._bins.USER_BIN_EDGES`, days are
 ``floor(double(value) / one day in the unit the value's magnitude implies)``, ranks are kept by
@@ -16,6 +24,7 @@ from __future__ import annotations
 
 import itertools
 
+from cleanroom_nb import _errors
 from cleanroom_nb.glue._athena import quote_identifier as _q
 from cleanroom_nb.readiness._bins import (
     DAY_DIVISORS,
@@ -23,6 +32,7 @@ from cleanroom_nb.readiness._bins import (
     MAX_DAY_BINS,
     USER_BIN_EDGES,
 )
+from cleanroom_nb.readiness._window import TimeWindow
 
 RESULT_COLUMNS = (
     "rows",
@@ -36,6 +46,9 @@ RESULT_COLUMNS = (
     "distinct_items",
 )
 """The figure columns of :func:`readiness_sql`'s ``figures`` row."""
+WINDOW_COLUMNS = ("rows_all", "ts_min_all", "ts_max_all")
+"""The figure columns a query with a training window adds: all the data's rows and time range
+(``null_timestamps`` then counts all the data's rows without a time: they are in no window)."""
 
 HISTOGRAM_COLUMNS = ("kind", "bin", "value", "width")
 """The columns that carry the histograms: ``kind`` is ``figures``, ``users``, ``days`` or
@@ -54,6 +67,12 @@ def _floor_div(a: str, b: str) -> str:
     """``floor(a / b)`` of two integers, the same in Trino and DuckDB (whose ``/`` on integers
     differ): exact below 2**53, far above any count of days or items."""
     return f"CAST(floor(CAST({a} AS DOUBLE) / CAST({b} AS DOUBLE)) AS BIGINT)"
+
+
+def _zero_if(column: str | None, count: str) -> str:
+    """A count of a role column's values: 0 rather than NULL over no rows, NULL (no figure)
+    when the role has no column."""
+    return f"coalesce({count}, 0)" if column else count
 
 
 def _user_bin_sql(n: str) -> str:
@@ -93,6 +112,8 @@ def readiness_sql(
     item_col: str | None,
     ts_col: str | None,
     ts_type: str | None = "bigint",
+    *,
+    window: TimeWindow | None = None,
 ) -> str:
     """The ONE query of the readiness figures and histograms (Athena/Trino and DuckDB alike).
 
@@ -108,15 +129,35 @@ def readiness_sql(
         The role columns (None: the role has no column; its figures are NULL).
     ts_type
         The Glue type of ``ts_col``: epoch numbers and timestamps/dates give events per day.
+    window
+        A training window: the figures and histograms count only the rows inside it, and the
+        ``figures`` row adds :data:`WINDOW_COLUMNS` about all the data (see the module docs).
+
+    Raises
+    ------
+    SchemaError
+        A ``window`` without a TIMESTAMP column, or with one whose type holds no comparable
+        times.
 
     Examples
     --------
     >>> sql = readiness_sql("db", "t", "customer_id", "product_id", "event_time")
     >>> 'FROM "db"."t"' in sql, sql.count('FROM "db"'), "GROUPING SETS" in sql
     (True, 1, True)
+    >>> sql = readiness_sql("db", "t", "u", None, "t", window=TimeWindow(0, 86_400))
+    >>> '("t" >= 0 AND "t" < 86400)' in sql, sql.count('FROM "db"'), '"rows_all"' in sql
+    (True, 1, True)
     """
     ts = _q(ts_col) if ts_col else None
     day = day_sql(ts, ts_type) if ts else None
+    inside = None
+    if window is not None:
+        if ts is None:
+            raise _errors.SchemaError(
+                "the schema has no single TIMESTAMP column, so a training window cannot be "
+                "checked; give one column the role TIMESTAMP"
+            )
+        inside = window.sql_condition(ts, ts_type or "bigint")
     keys = ["u", *(["i"] if item_col else []), *(["d"] if day else [])]
     src = [f"{_q(user_col)} AS u"]
     if item_col:
@@ -125,16 +166,21 @@ def readiness_sql(
         src.append(f"{ts} AS t")
     if day:
         src.append(f"{day} AS d")
-    kind = " ".join(f"WHEN grouping({k}) = 0 THEN '{k}'" for k in keys[:-1])
-    g = f"CASE {kind} ELSE '{keys[-1]}' END" if kind else f"'{keys[-1]}'"
+    if inside:
+        src.append(f"CASE WHEN {inside} THEN 1 ELSE 0 END AS w")
+    # With a window every set is also grouped by w, and (w) alone gives all the data's figures.
+    labels = [*keys, "w"] if inside else keys
+    sets = [f"({k}, w)" for k in keys] + ["(w)"] if inside else [f"({k})" for k in keys]
+    kind = " ".join(f"WHEN grouping({k}) = 0 THEN '{k}'" for k in labels[:-1])
+    g = f"CASE {kind} ELSE '{labels[-1]}' END" if kind else f"'{labels[-1]}'"
     nulls_item = "count(*) - count(i)" if item_col else "CAST(NULL AS BIGINT)"
     nulls_ts = "count(*) - count(t)" if ts else "CAST(NULL AS BIGINT)"
     ts_min, ts_max = ("min(t)", "max(t)") if ts else ("CAST(NULL AS BIGINT)",) * 2
     grouped = (
-        f"SELECT {g} AS g, {', '.join(keys)}, count(*) AS n, {nulls_item} AS null_items, "
+        f"SELECT {g} AS g, {', '.join(labels)}, count(*) AS n, {nulls_item} AS null_items, "
         f"{nulls_ts} AS null_ts, {ts_min} AS ts_min, {ts_max} AS ts_max\n"
         f"    FROM (SELECT {', '.join(src)} FROM {_q(database)}.{_q(table)}) AS src\n"
-        f"    GROUP BY GROUPING SETS ({', '.join(f'({k})' for k in keys)})"
+        f"    GROUP BY GROUPING SETS ({', '.join(sets)})"
     )
     # The second grouping: keys of the histogram groups (NULL where a group has none).
     hist = {"users": "ub", "items": "fk", "days": "dk"}
@@ -149,9 +195,13 @@ def readiness_sql(
         f"SELECT g, u, {'i, ' if item_col else ''}n, null_items, null_ts, ts_min, ts_max, "
         + ", ".join(f"{key_sql[k]} AS {k}" for k in kcols)
         + f"\n    FROM ({grouped}) AS grouped"
+        + ("\n    WHERE g = 'w' OR w = 1" if inside else "")  # the groups inside the window
     )
     agg_kind = " ".join(f"WHEN grouping({hist[p]}) = 0 THEN '{p}'" for p in present)
     distinct_items = "count(i)" if item_col else "CAST(NULL AS BIGINT)"
+    # Rows without a time: all the data's with a window (they are in no window).
+    null_items = _zero_if(item_col, "sum(CASE WHEN g = 'u' THEN null_items END)")
+    null_ts = _zero_if(ts, f"sum(CASE WHEN g = '{'w' if inside else 'u'}' THEN null_ts END)")
     figures = (
         "CAST(coalesce(sum(CASE WHEN g = 'u' THEN n END), 0) AS BIGINT) AS f_rows, "
         "CAST(count(u) AS BIGINT) AS f_users, "
@@ -159,12 +209,32 @@ def readiness_sql(
         " AS f_2plus, "
         "CAST(coalesce(sum(CASE WHEN g = 'u' AND u IS NULL THEN n ELSE 0 END), 0) AS BIGINT)"
         " AS f_null_users, "
-        "CAST(sum(CASE WHEN g = 'u' THEN null_items END) AS BIGINT) AS f_null_items, "
-        "CAST(sum(CASE WHEN g = 'u' THEN null_ts END) AS BIGINT) AS f_null_ts, "
+        f"CAST({null_items} AS BIGINT) AS f_null_items, "
+        f"CAST({null_ts} AS BIGINT) AS f_null_ts, "
         "min(CASE WHEN g = 'u' THEN ts_min END) AS f_ts_min, "
         "max(CASE WHEN g = 'u' THEN ts_max END) AS f_ts_max, "
         f"CAST({distinct_items} AS BIGINT) AS f_items"
     )
+    figure_sql = [
+        "f_rows",
+        "f_users",
+        "f_2plus",
+        "f_null_users",
+        "f_null_items",
+        "f_null_ts",
+        "f_ts_min",
+        "f_ts_max",
+        "f_items",
+    ]
+    columns = list(RESULT_COLUMNS)
+    if inside:
+        figures += (
+            ", CAST(coalesce(sum(CASE WHEN g = 'w' THEN n END), 0) AS BIGINT) AS f_rows_all, "
+            "min(CASE WHEN g = 'w' THEN ts_min END) AS f_ts_min_all, "
+            "max(CASE WHEN g = 'w' THEN ts_max END) AS f_ts_max_all"
+        )
+        figure_sql += ["f_rows_all", "f_ts_min_all", "f_ts_max_all"]
+        columns += WINDOW_COLUMNS
     agg = (
         f"SELECT CASE {agg_kind} ELSE 'figures' END AS kind, "
         f"coalesce({', '.join(kcols)}) AS k, count(*) AS c, sum(n) AS s, {figures}\n"
@@ -190,28 +260,11 @@ def readiness_sql(
         "WHEN 'items' THEN rank_last ELSE k END AS bin, "
         "CASE kind WHEN 'users' THEN c WHEN 'days' THEN s WHEN 'items' THEN k END AS value, "
         f"CASE kind WHEN 'days' THEN {width} WHEN 'items' THEN c END AS width, "
-        "f_rows, f_users, f_2plus, f_null_users, f_null_items, f_null_ts, f_ts_min, f_ts_max, "
-        "f_items\n"
+        f"{', '.join(figure_sql)}\n"
         f"FROM ({windowed}) AS windowed\n"
         f"WHERE kind <> 'items' OR {grid} >= rank_last - c + 1 OR rank_last = kind_total"
     )
-    figure = dict(
-        zip(
-            RESULT_COLUMNS,
-            (
-                "f_rows",
-                "f_users",
-                "f_2plus",
-                "f_null_users",
-                "f_null_items",
-                "f_null_ts",
-                "f_ts_min",
-                "f_ts_max",
-                "f_items",
-            ),
-            strict=True,
-        )
-    )
+    figure = dict(zip(columns, figure_sql, strict=True))
     return (
         'SELECT kind AS "kind", CAST(bin AS BIGINT) AS "bin", CAST(sum(value) AS BIGINT) AS "value", '
         'CAST(max(width) AS BIGINT) AS "width",\n  '

@@ -26,14 +26,19 @@ _HINTS = {
 }
 
 
-def model_findings(request: Mapping[str, Any]) -> list[Finding]:
+def model_findings(
+    request: Mapping[str, Any], operation: str = _service_model.OPERATION
+) -> list[Finding]:
     """One finding per problem: every service-model violation, in words, with a fix.
+
+    ``operation`` is the operation whose input ``request`` is (CreateTrainingDataset by default;
+    the audience-model operations use the same checks).
 
     A value that breaks its length and its pattern at once is one problem. An empty value keeps
     the length finding ("enter 1 to 63 characters"); any other keeps the pattern finding, whose
     hint shows the form expected. The other constraint goes to the finding's ``details``.
     """
-    violations = _service_model.check_input(dict(request))
+    violations = _service_model.check_input(dict(request), operation)
     by_path: dict[str, list[_service_model.Violation]] = {}
     for v in violations:
         by_path.setdefault(v.path, []).append(v)
@@ -42,7 +47,7 @@ def model_findings(request: Mapping[str, Any]) -> list[Finding]:
         if _merged_away(v, by_path[v.path], request):
             continue
         message = v.message
-        hint = _hint(request, v)
+        hint = _hint(request, v, operation)
         if hint:
             message = f"{message}; {hint}"
         code = v.code
@@ -99,10 +104,10 @@ def value_at(request: Mapping[str, Any], path: str) -> Any:
     return value
 
 
-def _leaf_shape(path: str) -> Any:
+def _leaf_shape(path: str, operation: str = _service_model.OPERATION) -> Any:
     """The shape of the value at a request path (list items resolved to the member shape)."""
     try:
-        shape: Any = _service_model.shape_at(_plain(path))
+        shape: Any = _service_model.shape_at(_plain(path), operation)
     except (KeyError, AttributeError):
         return None
     if path.endswith("]"):
@@ -111,16 +116,20 @@ def _leaf_shape(path: str) -> Any:
     return shape
 
 
-def _shape_name(path: str) -> str | None:
-    shape = _leaf_shape(path)
+def _shape_name(path: str, operation: str = _service_model.OPERATION) -> str | None:
+    shape = _leaf_shape(path, operation)
     return None if shape is None else str(shape.name)
 
 
-def _hint(request: Mapping[str, Any], v: _service_model.Violation) -> str:
-    shape = _shape_name(v.path)
+def _hint(
+    request: Mapping[str, Any],
+    v: _service_model.Violation,
+    operation: str = _service_model.OPERATION,
+) -> str:
+    shape = _shape_name(v.path, operation)
     value = value_at(request, v.path)
     if v.code == "enum" and isinstance(value, str):
-        leaf = _leaf_shape(v.path)
+        leaf = _leaf_shape(v.path, operation)
         enum = leaf.metadata.get("enum", []) if leaf is not None else []
         fixed = value.strip().upper().replace(" ", "_").replace("-", "_")
         if fixed in enum and fixed != value:
@@ -129,7 +138,7 @@ def _hint(request: Mapping[str, Any], v: _service_model.Violation) -> str:
     if v.code == "unknown_member":
         parent = v.path.rsplit(".", 1)[0] if "." in v.path else ""
         member = v.path.rsplit(".", 1)[-1]
-        known = list(_parent_members(parent))
+        known = list(_parent_members(parent, operation))
         close = difflib.get_close_matches(member, known, n=1, cutoff=0.6) or [
             k for k in known if k.lower() == member.lower()
         ]
@@ -148,7 +157,7 @@ def _hint(request: Mapping[str, Any], v: _service_model.Violation) -> str:
         fix = f"use {what}, with single hyphens only between them (not first or last)"
         suggestion = glue_column_name(value)
         if suggestion and _service_model.compiled_pattern(
-            _leaf_shape(v.path).metadata["pattern"]
+            _leaf_shape(v.path, operation).metadata["pattern"]
         ).fullmatch(suggestion):
             fix += f", e.g. {suggestion!r}"
         return fix
@@ -164,15 +173,13 @@ def _hint(request: Mapping[str, Any], v: _service_model.Violation) -> str:
     return _HINTS.get(shape or "", "")
 
 
-def _parent_members(parent: str) -> list[str]:
+def _parent_members(parent: str, operation: str = _service_model.OPERATION) -> list[str]:
     """The member names of the structure at ``parent`` ("" = the request)."""
     try:
         shape: Any = (
-            _service_model.shape_at(_plain(parent))
+            _service_model.shape_at(_plain(parent), operation)
             if parent
-            else _service_model.service_model()
-            .operation_model(_service_model.OPERATION)
-            .input_shape
+            else _service_model.service_model().operation_model(operation).input_shape
         )
     except (KeyError, AttributeError):
         return []

@@ -66,8 +66,8 @@ def _in_use_error(
     )
     return TrainingDatasetInUseError(
         f"{head} {len(models)} audience model(s) depend on it:\n{listed}\nDelete them first "
-        "(boto3.client('cleanroomsml').delete_audience_model(audienceModelArn=...)), then "
-        "delete the dataset again.",
+        "(cleanroom_nb.delete_audience_model(arn), after the configured audience models that use "
+        "them), then delete the dataset again.",
         audience_models=models,
     )
 

@@ -18,11 +18,10 @@ swapping 50 tags for 50 others stays within the limit. Both calls go through
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 import boto3
-import botocore.exceptions
 
 from cleanroom_nb._errors import AccessDeniedError, AwsError, CleanroomNbError, RequestInvalidError
 from cleanroom_nb._findings import Finding, format_findings
@@ -54,7 +53,32 @@ def _reserved_finding(key: str, verb: str) -> Finding:
     )
 
 
-def _tag_findings(arn: str, tags: Mapping[str, str], total: int) -> list[Finding]:
+DATASET_TAG_REMEDY = (
+    "Remove some (cleanroom_nb.untag_training_dataset), or replace them all at once with "
+    "tag_training_dataset(..., replace=True)"
+)
+
+
+def tag_findings(
+    arn: str,
+    tags: Mapping[str, str],
+    total: int,
+    *,
+    resource: str = "the dataset",
+    remedy: str = DATASET_TAG_REMEDY,
+) -> list[Finding]:
+    """What is wrong with setting ``tags`` on ``arn`` (TagResource), ``total`` being how many
+    tags of its own the resource would then have (``aws:`` ones do not count).
+
+    The service model's key and value limits, no ``aws:`` key, at most 50 of the user's own;
+    ``resource`` and ``remedy`` word the last one.
+
+    Examples
+    --------
+    >>> [f.code for f in tag_findings("arn:aws:cleanrooms-ml:us-east-1:123456789012:"
+    ...                               "training-dataset/x", {"aws:x": "1"}, 51)]
+    ['reserved_tag_prefix', 'too_many_tags']
+    """
     out = [
         Finding("error", v.path, v.code, v.message)
         for v in _service_model.check_input({"resourceArn": arn, "tags": dict(tags)}, "TagResource")
@@ -66,10 +90,8 @@ def _tag_findings(arn: str, tags: Mapping[str, str], total: int) -> list[Finding
                 "error",
                 "tags",
                 "too_many_tags",
-                f"the dataset would have {total} tags of its own; AWS allows at most {MAX_TAGS} per "
-                "resource ('aws:' tags do not count). Remove some "
-                "(cleanroom_nb.untag_training_dataset), or replace them all at once with "
-                "tag_training_dataset(..., replace=True)",
+                f"{resource} would have {total} tags of its own; AWS allows at most {MAX_TAGS} "
+                f"per resource ('aws:' tags do not count). {remedy}",
             )
         )
     return out
@@ -92,50 +114,54 @@ def list_training_dataset_tags(
     return dict(response.get("tags") or {})
 
 
-def _send(
-    action: str, arn: str, params: dict[str, Any], happened: Any, session: boto3.Session
-) -> None:
-    what = f"{action} on training dataset {arn}"
-    try:
-        call_once(
-            "tag_resource" if action == "TagResource" else "untag_resource",
-            params,
-            happened=happened,
-            what=what,
-            advice=(
-                f"Look at the tags with cleanroom_nb.list_training_dataset_tags({arn!r}) before "
-                "running again."
-            ),
-            boto3_session=session,
-        )
-    except botocore.exceptions.ClientError as exc:
-        raise _translate(exc, action, arn) from exc
-    except CleanroomNbError:
-        raise
-    except Exception as exc:
-        raise _translate(exc, action, arn) from exc
+TagSender = Callable[[str, dict[str, Any]], object]
+"""Sends one ``"TagResource"`` or ``"UntagResource"`` request (its parameters), once, and raises
+a :class:`~cleanroom_nb.AwsError` when it fails."""
 
 
-def _tag(arn: str, tags: Mapping[str, str], session: boto3.Session) -> None:
-    def happened() -> dict[str, Any] | None:
+def _dataset_sender(arn: str, session: boto3.Session) -> TagSender:
+    """Tag requests of a training dataset, each through :func:`call_once`."""
+
+    def happened(operation: str, params: Mapping[str, Any]) -> dict[str, Any] | None:
         now = list_training_dataset_tags(arn, boto3_session=session)
-        return {} if all(now.get(k) == v for k, v in tags.items()) else None
+        if operation == "TagResource":
+            return {} if all(now.get(k) == v for k, v in params["tags"].items()) else None
+        return {} if not any(k in now for k in params["tagKeys"]) else None
 
-    _send("TagResource", arn, {"resourceArn": arn, "tags": dict(tags)}, happened, session)
+    def send(operation: str, params: dict[str, Any]) -> None:
+        try:
+            call_once(
+                "tag_resource" if operation == "TagResource" else "untag_resource",
+                params,
+                happened=lambda: happened(operation, params),
+                what=f"{operation} on training dataset {arn}",
+                advice=(
+                    f"Look at the tags with cleanroom_nb.list_training_dataset_tags({arn!r}) "
+                    "before running again."
+                ),
+                boto3_session=session,
+            )
+        except CleanroomNbError:
+            raise
+        except Exception as exc:
+            raise _translate(exc, operation, arn) from exc
 
-
-def _untag(arn: str, keys: list[str], session: boto3.Session) -> None:
-    def happened() -> dict[str, Any] | None:
-        now = list_training_dataset_tags(arn, boto3_session=session)
-        return {} if not any(k in now for k in keys) else None
-
-    _send("UntagResource", arn, {"resourceArn": arn, "tagKeys": keys}, happened, session)
+    return send
 
 
 def apply_tag_changes(
-    arn: str, changes: TagChanges, *, boto3_session: boto3.Session | None = None
+    arn: str,
+    changes: TagChanges,
+    *,
+    send: TagSender | None = None,
+    boto3_session: boto3.Session | None = None,
 ) -> None:
     """Send ``changes``: UntagResource for the removed keys first, then TagResource.
+
+    Untagging first means the resource never holds old and new tags at once, so 50 tags can be
+    swapped for 50 others. ``changes`` never removes an ``aws:`` key (:func:`tag_changes`).
+    ``send`` sends each request (default: a training dataset's, through :func:`call_once`);
+    every resource's tags follow this one rule.
 
     Raises
     ------
@@ -143,12 +169,13 @@ def apply_tag_changes(
         A call failed; when the removal went through and the tagging did not, the message
         says so (run again to finish).
     """
-    session = _client.session(boto3_session)
+    if send is None:
+        send = _dataset_sender(arn, _client.session(boto3_session))
     if changes.removed:
-        _untag(arn, list(changes.removed), session)
+        send("UntagResource", {"resourceArn": arn, "tagKeys": list(changes.removed)})
     if changes.to_tag():
         try:
-            _tag(arn, changes.to_tag(), session)
+            send("TagResource", {"resourceArn": arn, "tags": changes.to_tag()})
         except AwsError as err:
             if not changes.removed:
                 raise
@@ -199,7 +226,7 @@ def tag_training_dataset(
     session = _client.session(boto3_session)
     current = list_training_dataset_tags(arn, boto3_session=session)
     wanted = tags if replace else {**user_tags(current), **tags}
-    findings = _tag_findings(arn, tags, len(user_tags(wanted)))
+    findings = tag_findings(arn, tags, len(user_tags(wanted)))
     if findings:
         raise RequestInvalidError(f"the tags were not sent:\n{format_findings(findings)}", findings)
     apply_tag_changes(arn, tag_changes(current, wanted), boto3_session=session)
@@ -229,4 +256,5 @@ def untag_training_dataset(
         raise RequestInvalidError(
             f"the tags were not removed:\n{format_findings(reserved)}", reserved
         )
-    _untag(arn, keys, _client.session(boto3_session))
+    changes = TagChanges(removed=keys)
+    apply_tag_changes(arn, changes, boto3_session=boto3_session)

@@ -15,7 +15,14 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-ARN = re.compile(r"^arn:aws:cleanrooms-ml:[a-z0-9-]+:\d{12}:training-dataset/\S+$")
+ARN = re.compile(r"^arn:aws:cleanrooms-ml:[a-z0-9-]+:\d{12}:configured-audience-model/\S+$")
+DATASET = re.compile(
+    r"^training dataset: arn:aws:cleanrooms-ml:[a-z0-9-]+:\d{12}:training-dataset/"
+)
+MODEL = re.compile(
+    r"^audience model: arn:aws:cleanrooms-ml:[a-z0-9-]+:\d{12}:audience-model/\S+ \(ACTIVE, "
+    r"trained on 2024-01-01 \.\. 2024-03-30\)$"
+)
 
 
 def _clean_env() -> dict[str, str]:
@@ -29,7 +36,9 @@ def _clean_env() -> dict[str, str]:
     return env
 
 
-def test_headless_demo_prints_the_arn_last() -> None:
+def test_headless_demo_prints_the_configured_model_arn_last() -> None:
+    """README command 1 without a browser: training dataset, audience model (trained by the
+    emulator for a few seconds, statuses shown), output role, configured audience model."""
     proc = subprocess.run(
         [sys.executable, "-m", "cleanroom_nb", "demo", "--headless"],
         cwd=ROOT,
@@ -41,6 +50,11 @@ def test_headless_demo_prints_the_arn_last() -> None:
     assert proc.returncode == 0, proc.stdout[-3000:] + proc.stderr[-3000:]
     lines = [line for line in proc.stdout.splitlines() if line.strip()]
     assert ARN.match(lines[-1]), lines[-5:]
+    assert any(DATASET.match(line) for line in lines), lines[-8:]
+    assert any(MODEL.match(line) for line in lines), lines[-8:]
+    assert "output role: arn:aws:iam::123456789012:role/cleanrooms-ml-demo-segments" in lines
+    # the training's statuses were shown while waiting (progress goes to stderr)
+    assert "CREATE_PENDING → CREATE_IN_PROGRESS → ACTIVE" in proc.stderr
     # it really inferred and checked: the suggested roles are printed on the way
     assert "USER_ID" in proc.stdout and "TIMESTAMP" in proc.stdout
     # and the local Athena ran the readiness query on the Glue table (real figures)

@@ -320,10 +320,11 @@ def test_unimplemented_operation_is_named(cleanrooms: CleanRoomsMLEmulator) -> N
     """Routes come from the service model, so an operation the emulator does not implement is
     recognised and named (not answered as an unknown path)."""
     c = _client(cleanrooms)
+    job = "arn:aws:cleanrooms-ml:us-east-1:123456789012:audience-generation-job/x"
     with pytest.raises(
-        botocore.exceptions.ClientError, match="does not implement GetAudienceModel"
+        botocore.exceptions.ClientError, match="does not implement GetAudienceGenerationJob"
     ):
-        c.get_audience_model(audienceModelArn="arn:aws:cleanrooms-ml:us-east-1:1:audience-model/x")
+        c.get_audience_generation_job(audienceGenerationJobArn=job)
 
 
 def test_throttle_and_injected_errors(

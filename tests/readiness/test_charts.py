@@ -46,8 +46,15 @@ def _schema(ts_type: str = "bigint", item: bool = True) -> TrainingSchema:
 def _sql_histograms(df: pd.DataFrame, ts_type: str, *, translate: bool) -> Histograms | None:
     """The histograms of readiness_sql over ``df``: DuckDB running the Trino text as it is, or
     after the local Athena's translation (Trino semantics for division, casts, functions)."""
+    return _sql_report(df, ts_type, translate=translate).histograms
+
+
+def _sql_report(
+    df: pd.DataFrame, ts_type: str, *, translate: bool, window: crn.TimeWindow | None = None
+) -> ReadinessReport:
+    """The report of readiness_sql (with the ``window``) over ``df``, run by DuckDB."""
     item = "i" if "i" in df.columns else None
-    sql = readiness_sql("db", "t", "u", item, "t", ts_type=ts_type)
+    sql = readiness_sql("db", "t", "u", item, "t", ts_type=ts_type, window=window)
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.register("frame", df)
@@ -57,8 +64,9 @@ def _sql_histograms(df: pd.DataFrame, ts_type: str, *, translate: bool) -> Histo
         types = [("u", "string"), *([("i", "string")] if item else []), ("t", ts_type)]
         sql = plan(sql, "db", lambda d, t: types, lambda d: True).sql
     result = con.execute(sql).df()
-    report = report_from_result(result, source="duckdb", user_col="u", item_col=item, ts_col="t")
-    return report.histograms
+    return report_from_result(
+        result, source="duckdb", user_col="u", item_col=item, ts_col="t", window=window
+    )
 
 
 def _check_same(df: pd.DataFrame, ts_type: str) -> Histograms:
@@ -153,6 +161,48 @@ def test_histograms_agree_on_hostile_frames(
     _check_same(df, "bigint")
 
 
+WINDOWED = (
+    "rows", "distinct_users", "users_with_2plus", "null_user_ids", "null_item_ids",
+    "null_timestamps", "ts_min", "ts_max", "ts_unit", "distinct_items", "histograms",
+    "window", "rows_all", "data_ts_min", "data_ts_max",
+)  # fmt: skip
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    st.lists(
+        st.tuples(ids, ids, st.one_of(st.integers(-(10**6), 3 * 10**9), st.none())),
+        min_size=1,
+        max_size=60,
+    ),
+    st.integers(-(10**6), 3 * 10**9),
+    st.floats(0.5, 2e9),
+    st.sampled_from(["bigint", "double", "timestamp"]),
+)
+def test_a_window_gives_the_same_figures_and_bins_on_hostile_frames(
+    rows: list[tuple[str | None, str | None, int | None]], start: int, length: float, kind: str
+) -> None:
+    """With a training window, the SQL's figures AND bins (as sent, and as the local Athena
+    runs it) equal readiness(df, window=)'s: only the rows inside count, ends that fall on an
+    event or between seconds, epoch integers, floats and timestamps alike."""
+    df = pd.DataFrame(rows, columns=["u", "i", "t"]).astype(
+        {"u": "string", "i": "string", "t": "Int64"}
+    )
+    if len(df) > 2:  # an event on each end
+        start = int(df["t"].dropna().iloc[0]) if df["t"].notna().any() else start
+    window = crn.TimeWindow(float(start), start + length)
+    if kind == "double":
+        df["t"] = df["t"].astype("Float64") + 0.25
+    elif kind == "timestamp":
+        df["t"] = pd.to_datetime(df["t"].astype("float"), unit="s")
+    ours = crn.readiness(df, _schema(kind), window=window, progress=False)
+    expected = {k: getattr(ours, k) for k in WINDOWED}
+    for translate in (False, True):
+        ref = _sql_report(df, kind, translate=translate, window=window)
+        assert {k: getattr(ref, k) for k in WINDOWED} == expected, translate
+    assert ours.rows_all == len(df) and ours.rows <= len(df)
+
+
 def test_text_timestamps_have_no_days() -> None:
     df = pd.DataFrame({"u": ["a", "a"], "i": ["x", "y"], "t": ["2024-01-01", "2024-01-02"]})
     assert _check_same(df, "string").events_per_day == ()
@@ -194,6 +244,33 @@ def test_window_accepts_epoch_numbers_and_refuses_nonsense() -> None:
         report.plot(window=("soon", "later"))
     with pytest.raises(ValueError, match="pair"):
         report.plot(window="2024-02-01")  # type: ignore[arg-type]
+
+
+def test_plot_shades_the_reports_own_window_by_default() -> None:
+    """A report counted in a training window shades it (and counts every event shown, since
+    the bins hold only the window's rows); another window or False overrides it."""
+    df = sample_interactions(8_000, 1_600, 200, seed=3)
+    window = crn.TimeWindow.of("2024-02-01", "2024-02-15")
+    report = crn.readiness(df, crn.infer_schema(df), window=window, progress=False)
+    inside = int(window.mask(df["event_time"]).sum())
+    assert report.rows == inside and report.histograms is not None
+    assert sum(n for _, n in report.histograms.events_per_day) == inside
+    legend = report.plot().axes[1].get_legend()
+    assert legend is not None
+    assert legend.get_texts()[0].get_text() == (
+        f"training window 2024-02-01 .. 2024-02-15: {inside:,} events"
+    )
+    other = report.plot(window=("2024-02-03", "2024-02-05")).axes[1].get_legend()
+    assert other is not None and "2024-02-03 .. 2024-02-05" in other.get_texts()[0].get_text()
+    assert report.plot(window=False).axes[1].get_legend() is None
+    assert (
+        report.charts_html()
+        == report.charts_html(window=window)
+        != report.charts_html(window=False)
+    )
+    assert (
+        crn.readiness(df, crn.infer_schema(df), progress=False).plot().axes[1].get_legend() is None
+    )
 
 
 def test_panels_say_what_is_missing() -> None:

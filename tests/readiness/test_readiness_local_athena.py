@@ -27,6 +27,7 @@ from cleanroom_nb.readiness._sql import RESULT_COLUMNS, readiness_sql
 
 OUT = "s3://athena-results/readiness/"
 FIGURES = (*RESULT_COLUMNS, "ts_unit", "histograms")
+WINDOWED = (*FIGURES, "window", "rows_all", "data_ts_min", "data_ts_max")
 
 
 def _frame() -> pd.DataFrame:
@@ -237,3 +238,48 @@ def test_histograms_of_a_timestamp_column(session: boto3.Session) -> None:
     assert report.histograms == crn.readiness(df, schema, progress=False).histograms
     assert report.histograms == crn.readiness(zoned, schema, progress=False).histograms
     assert report.histograms is not None and len(report.histograms.events_per_day) >= 85
+
+
+@pytest.mark.parametrize("fmt", ["parquet", "csv"])
+def test_a_training_window_gives_the_same_figures_and_bins(
+    fmt: str, session: boto3.Session
+) -> None:
+    """With a training window, the ONE query counts the figures AND the histogram bins of the
+    rows inside it (``start <= t < end``, an end that is not a whole second included), and all
+    the data's rows and span: equal to ``readiness(df, window=)`` on the same frame."""
+    df = _frame()
+    times = df["event_time"].dropna().astype("int64")
+    ordered = np.sort(times.to_numpy())
+    start, end = int(ordered[len(ordered) * 3 // 10]), int(ordered[len(ordered) * 7 // 10]) + 0.5
+    window = crn.TimeWindow(float(start), end)
+    path = f"s3://shop-data/{fmt}-window/"
+    if fmt == "parquet":
+        parquet_table(session, df, "shop", "events", path)
+    else:
+        csv_table(session, df, "shop", "events", path, files=3)
+    schema = _schema()
+    report = crn.readiness_from_athena(
+        "shop", "events", schema, s3_output=OUT, progress=False, window=window,
+        boto3_session=session,
+    )  # fmt: skip
+    expected = crn.readiness(df, schema, window=window, progress=False)
+    assert {k: getattr(report, k) for k in WINDOWED} == {k: getattr(expected, k) for k in WINDOWED}
+    inside = int(((times >= start) & (times < end)).sum())
+    assert report.rows == inside < report.rows_all == len(df)
+    assert report.null_timestamps == int(df["event_time"].isna().sum())  # all the data's
+    assert (report.data_ts_min, report.data_ts_max) == (times.min(), times.max())
+    assert start <= report.ts_min and report.ts_max < end
+    hist = report.histograms
+    whole = crn.readiness(df, schema, progress=False).histograms
+    assert hist is not None and whole is not None and hist != whole
+    assert sum(n for _, n in hist.events_per_day) == inside
+    first_day, last_day = hist.events_per_day[0][0], hist.events_per_day[-1][0]
+    assert (first_day, last_day) == (start // 86_400, int(end) // 86_400)
+    athena = session.client("athena")
+    sent = athena.get_query_execution(QueryExecutionId=report.query_id)["QueryExecution"]
+    assert sent["Query"] == readiness_sql(
+        "shop", "events", "customer_id", "product_id", "event_time", window=window
+    )
+    # The charts shade the report's own window by default.
+    legend = report.plot().axes[1].get_legend()
+    assert legend is not None and f"{inside:,} events" in legend.get_texts()[0].get_text()

@@ -15,8 +15,8 @@ Only what AWS documents is enforced (RULES.md 8, 19):
   ... Tags with only the key prefix of aws do not count against your tags per resource
   limit"); :meth:`Backend.add_aws_tags` puts them on as AWS does;
 * a training dataset that audience models depend on cannot be deleted: ConflictException
-  (DeleteTrainingDataset documentation). Audience models are not trained here: tests add them
-  with :meth:`Backend.add_audience_model`;
+  (DeleteTrainingDataset documentation). Audience models and configured audience models live in
+  :mod:`._audience` (``Backend.audience``);
 * ``TrainingDatasetStatus`` has one value, ACTIVE (service model and CloudFormation schema).
 
 CreateTrainingDataset is marked ``idempotent`` in the service model, but its request has no
@@ -34,7 +34,7 @@ import threading
 import time
 import uuid
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from cleanroom_nb.aws._service_role import partition
@@ -87,32 +87,6 @@ class Dataset:
         return out
 
 
-@dataclass
-class AudienceModel:
-    """An audience model trained on a training dataset (added by tests, never trained here)."""
-
-    arn: str
-    name: str
-    training_dataset_arn: str
-    created: float
-    account: str
-    region: str
-    seq: int
-    status: str = ACTIVE
-    tags: dict[str, str] = field(default_factory=dict)
-
-    def summary(self) -> dict[str, Any]:
-        """As ListAudienceModels answers (AudienceModelSummary)."""
-        return {
-            "createTime": iso(self.created),
-            "updateTime": iso(self.created),
-            "audienceModelArn": self.arn,
-            "name": self.name,
-            "trainingDatasetArn": self.training_dataset_arn,
-            "status": self.status,
-        }
-
-
 def is_aws_tag(key: str) -> bool:
     """Whether a tag key is reserved for AWS (``aws:`` in any case)."""
     return key.lower().startswith("aws:")
@@ -134,7 +108,7 @@ def check_tags(tags: Mapping[str, str], *, existing: Mapping[str, str] | None = 
         )
 
 
-def _page(items: Sequence[Any], params: Mapping[str, Any], size: int) -> tuple[list[Any], Any]:
+def page(items: Sequence[Any], params: Mapping[str, Any], size: int) -> tuple[list[Any], Any]:
     """One page of ``items`` (each with ``.seq``) after ``nextToken``; and the next token."""
     after = 0
     if "nextToken" in params:
@@ -158,15 +132,17 @@ class Backend:
         self.default_page_size = default_page_size
         self.lock = threading.RLock()
         self.datasets: dict[str, Dataset] = {}
-        self.audience_models: dict[str, AudienceModel] = {}
         self.denied_roles: set[str] = set()
         self._seq = 0
+        from cleanroom_nb.local.cleanroomsml._audience import AudienceModels
+
+        self.audience = AudienceModels(self)
 
     def reset(self) -> None:
         """Forget every dataset, audience model and denied role."""
         with self.lock:
             self.datasets.clear()
-            self.audience_models.clear()
+            self.audience.reset()
             self.denied_roles.clear()
 
     def _next(self) -> int:
@@ -181,17 +157,8 @@ class Backend:
             self.denied_roles.add(role_arn)
 
     def add_audience_model(self, training_dataset_arn: str, name: str) -> str:
-        """Store an audience model trained on ``training_dataset_arn``; returns its ARN."""
-        with self.lock:
-            ds = self.find(training_dataset_arn)
-            arn = (
-                f"arn:{partition(ds.region)}:cleanrooms-ml:{ds.region}:{ds.account}:"
-                f"audience-model/{uuid.uuid4()}"
-            )
-            self.audience_models[arn] = AudienceModel(
-                arn, name, ds.arn, time.time(), ds.account, ds.region, self._next()
-            )
-            return arn
+        """Store an ACTIVE audience model trained on ``training_dataset_arn``; returns its ARN."""
+        return self.audience.add_audience_model(training_dataset_arn, name)
 
     def set_status(self, arn: str, status: str) -> None:
         """Make GetTrainingDataset report ``status`` for ``arn`` (any text, for tests)."""
@@ -259,8 +226,8 @@ class Backend:
                 (d for d in self.datasets.values() if (d.account, d.region) == (account, region)),
                 key=lambda d: d.seq,
             )
-            page, token = _page(mine, params, self.default_page_size)
-            items = [{k: v for k, v in d.describe().items() if k in keys} for d in page]
+            found, token = page(mine, params, self.default_page_size)
+            items = [{k: v for k, v in d.describe().items() if k in keys} for d in found]
         out: dict[str, Any] = {"trainingDatasets": items}
         if token is not None:
             out["nextToken"] = token
@@ -270,7 +237,7 @@ class Backend:
         """DeleteTrainingDataset; refused while audience models depend on the dataset."""
         with self.lock:
             ds = self.find(arn)
-            users = [m.name for m in self.audience_models.values() if m.training_dataset_arn == arn]
+            users = self.audience.users_of_dataset(arn)
             if users:
                 raise errors.conflict(
                     "You can't complete this action because another resource depends on this "
@@ -281,8 +248,8 @@ class Backend:
 
     # ------------------------------------------------------------------ tags
 
-    def _tagged(self, arn: str) -> Dataset | AudienceModel:
-        found = self.datasets.get(arn) or self.audience_models.get(arn)
+    def _tagged(self, arn: str) -> Any:
+        found = self.datasets.get(arn) or self.audience.tagged(arn)
         if found is None:
             raise errors.not_found("Resource", arn)
         return found
@@ -324,29 +291,6 @@ class Backend:
 
     # -------------------------------------------------------- audience models
 
-    def list_audience_models(
-        self, params: Mapping[str, Any], account: str, region: str
-    ) -> dict[str, Any]:
-        """ListAudienceModels: this account and region, in pages."""
-        with self.lock:
-            mine = sorted(
-                (
-                    m
-                    for m in self.audience_models.values()
-                    if (m.account, m.region) == (account, region)
-                ),
-                key=lambda m: m.seq,
-            )
-            page, token = _page(mine, params, self.default_page_size)
-            out: dict[str, Any] = {"audienceModels": [m.summary() for m in page]}
-        if token is not None:
-            out["nextToken"] = token
-        return out
-
     def delete_audience_model(self, arn: str) -> dict[str, Any]:
-        """DeleteAudienceModel."""
-        with self.lock:
-            if arn not in self.audience_models:
-                raise errors.not_found("Audience model", arn)
-            del self.audience_models[arn]
-        return {}
+        """DeleteAudienceModel (see :mod:`._audience`)."""
+        return self.audience.delete_model(arn)

@@ -4,8 +4,9 @@ moto has no ``cleanroomsml``. The emulator speaks the service's real ``rest-json
 protocol (routes from botocore's model, :mod:`._wire`), so botocore's own serializer, signer,
 retry handler and error parser run end to end, from a test, a notebook kernel or another
 process. It implements CreateTrainingDataset, GetTrainingDataset, ListTrainingDatasets (pages),
-DeleteTrainingDataset, TagResource, UntagResource, ListTagsForResource, ListAudienceModels and
-DeleteAudienceModel, and rejects only what AWS documents (:mod:`._backend`). Errors are answered
+DeleteTrainingDataset, TagResource, UntagResource, ListTagsForResource, the audience-model and
+configured-audience-model operations (Create, Get, List, Delete, UpdateConfiguredAudienceModel:
+:mod:`._audience`), and rejects only what AWS documents (:mod:`._backend`). Errors are answered
 as AWS does: the model's HTTP status (429 for ThrottlingException also where an older model lacks
 the shape), ``Content-Type: application/json``, a ``{"message": ...}`` body and the code in
 ``x-amzn-ErrorType``.
@@ -17,7 +18,9 @@ Knobs for tests: the faults :meth:`~CleanRoomsMLEmulator.throttle`,
 :meth:`~CleanRoomsMLEmulator.deny_pass_role` (AccessDeniedException as when the caller lacks
 ``iam:PassRole``), :meth:`~CleanRoomsMLEmulator.add_audience_model` (so that deleting the dataset
 gives the documented ConflictException), :meth:`~CleanRoomsMLEmulator.set_status` (a status the
-model may not list), and the session token :data:`EXPIRED_SESSION_TOKEN`.
+model may not list), :attr:`~CleanRoomsMLEmulator.training_seconds` and
+:meth:`~CleanRoomsMLEmulator.fail_next_training` (how audience models train), and the session
+token :data:`EXPIRED_SESSION_TOKEN`.
 :attr:`~CleanRoomsMLEmulator.calls` records every request it answered.
 
 On an identical repeat of CreateTrainingDataset the emulator answers ConflictException, as for
@@ -45,6 +48,7 @@ from typing import Any
 
 from cleanroom_nb.local.cleanroomsml import _exceptions as errors
 from cleanroom_nb.local.cleanroomsml import _wire
+from cleanroom_nb.local.cleanroomsml._audience_knobs import AudienceKnobs
 from cleanroom_nb.local.cleanroomsml._backend import Backend
 from cleanroom_nb.local.cleanroomsml._faults import Fault, Faults
 from cleanroom_nb.local.cleanroomsml._server import Answer, Server
@@ -73,7 +77,7 @@ class Call:
     fault: str | None = None
 
 
-class CleanRoomsMLEmulator:
+class CleanRoomsMLEmulator(AudienceKnobs):
     """An in-memory Clean Rooms ML service on 127.0.0.1 (real wire protocol).
 
     Use it as a context manager (or call :meth:`start` and :meth:`stop`). It sets nothing
@@ -272,14 +276,6 @@ class CleanRoomsMLEmulator:
     def deny_pass_role(self, role_arn: str) -> None:
         """Refuse ``role_arn`` with AccessDeniedException, as when the caller lacks iam:PassRole."""
         self.backend.deny_pass_role(role_arn)
-
-    def add_audience_model(self, training_dataset_arn: str, name: str = "audience-model") -> str:
-        """Store an audience model trained on a dataset (not trained here); returns its ARN.
-
-        While it exists, DeleteTrainingDataset of that dataset answers ConflictException, as the
-        service model documents. ListAudienceModels lists it; DeleteAudienceModel removes it.
-        """
-        return self.backend.add_audience_model(training_dataset_arn, name)
 
     def set_status(self, training_dataset_arn: str, status: str) -> None:
         """Make GetTrainingDataset report ``status`` (e.g. one the service model does not list)."""

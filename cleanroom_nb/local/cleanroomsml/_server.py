@@ -94,7 +94,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(data)
 
-    do_GET = do_POST = do_DELETE = do_PUT = _serve
+    do_GET = do_POST = do_DELETE = do_PUT = do_PATCH = _serve
 
     def log_message(self, format: str, *args: Any) -> None:
         """Keep quiet: test output and notebooks should not show access logs."""

@@ -20,6 +20,7 @@ from typing import Any
 
 from cleanroom_nb.aws import _service_model
 from cleanroom_nb.local.cleanroomsml import _exceptions as errors
+from cleanroom_nb.local.cleanroomsml._audience import HANDLERS as AUDIENCE_HANDLERS
 from cleanroom_nb.local.cleanroomsml._backend import Backend
 
 Handler = Callable[[Backend, dict[str, Any], str, str], dict[str, Any]]
@@ -33,8 +34,7 @@ HANDLERS: dict[str, Handler] = {
     "TagResource": lambda b, p, a, r: b.tag(p["resourceArn"], p["tags"]),
     "UntagResource": lambda b, p, a, r: b.untag(p["resourceArn"], p["tagKeys"]),
     "ListTagsForResource": lambda b, p, a, r: b.tags_of(p["resourceArn"]),
-    "ListAudienceModels": lambda b, p, a, r: b.list_audience_models(p, a, r),
-    "DeleteAudienceModel": lambda b, p, a, r: b.delete_audience_model(p["audienceModelArn"]),
+    **AUDIENCE_HANDLERS,
 }
 """The operations the emulator implements."""
 
