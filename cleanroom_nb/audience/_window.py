@@ -217,8 +217,8 @@ def _judged(
             math.floor(last) + 1 if end is None else asked.end,
         )
         out.extend(_range_findings(window, first, last, start, end))
-    report.window = window
-    report.source = f"{source}, training window {window}"
+    report.window = window  # the report shows it (and its charts shade it)
+    report.source = source
     report.findings = Findings(
         dict.fromkeys([*out, *missing_role_findings(schema), *rule_findings(report)])
     )

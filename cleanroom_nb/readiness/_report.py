@@ -249,6 +249,8 @@ class ReadinessReport:
 
     def __str__(self) -> str:
         lines = [f"Readiness of {self.source}: {'ready' if self.ok else 'NOT ready'}"]
+        if self.window is not None:
+            lines.append(f"  {self._window_text()}")
         for rule, measured, required, state in self.checks():
             mark = {"ok": "ok  ", "fail": "FAIL", "warn": "warn", "unknown": "?   "}[state]
             lines.append(f"  [{mark}] {rule}: {measured} (required {required})")
@@ -270,7 +272,7 @@ class ReadinessReport:
             f"<td style='text-align:left'>{html.escape(required)}</td></tr>"
             for rule, measured, required, p in self.checks()
         )
-        extra = []
+        extra = [html.escape(self._window_text())] if self.window is not None else []
         if self.bytes_scanned is not None:
             extra.append(html.escape(self._scan_text()))
         if self.query_id:
@@ -299,6 +301,11 @@ class ReadinessReport:
             + (self.charts_html() if self.histograms is not None else "")
             + "</div>"
         )
+
+    def _window_text(self) -> str:
+        """``training window 2024-01-01T00:00:00Z .. 2024-02-01T00:00:00Z: 600 of 900 rows``."""
+        of = f" of {self.rows_all:,}" if self.rows_all is not None else ""
+        return f"training window {self.window}: {self.rows:,}{of} rows"
 
     def _scan_text(self) -> str:
         """``Athena scanned 117.7 MB (~$0.00056; estimated 117.7 MB)``."""

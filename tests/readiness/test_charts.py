@@ -254,6 +254,10 @@ def test_plot_shades_the_reports_own_window_by_default() -> None:
     report = crn.readiness(df, crn.infer_schema(df), window=window, progress=False)
     inside = int(window.mask(df["event_time"]).sum())
     assert report.rows == inside and report.histograms is not None
+    shown = (
+        f"training window 2024-02-01T00:00:00Z .. 2024-02-15T00:00:00Z: {inside:,} of 8,000 rows"
+    )
+    assert shown in str(report) and shown in report._repr_html_()
     assert sum(n for _, n in report.histograms.events_per_day) == inside
     legend = report.plot().axes[1].get_legend()
     assert legend is not None
