@@ -24,6 +24,7 @@ from cleanroom_nb.infer._features import (
 )
 from cleanroom_nb.infer._names import name_evidence
 from cleanroom_nb.infer._profile import profile_column
+from cleanroom_nb.infer._scope import SampleScope
 from cleanroom_nb.infer._schema import (
     ColumnProfile,
     ColumnSchema,
@@ -49,6 +50,7 @@ def suggest_schema(
     source: Any = None,
     extra_findings: Iterable[Finding] = (),
     glue_names: bool = False,
+    scope: SampleScope | None = None,
 ) -> TrainingSchema:
     """Suggest a role (or none) for every column, with a confidence and a reason.
 
@@ -68,6 +70,8 @@ def suggest_schema(
         Rows in the whole table (default: the sample's length); scales the estimates.
     source, extra_findings, glue_names
         Passed to :meth:`TrainingSchema.from_columns`.
+    scope
+        What the sample is of (rows, objects, partitions); None: the sample is all there is.
 
     Returns
     -------

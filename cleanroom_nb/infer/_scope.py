@@ -1,0 +1,57 @@
+"""What a sample is of: the rows, objects and partitions the role suggester saw.
+
+A sample is not the table. :class:`SampleScope` says what the suggester was given, so a
+decision can be judged against what the sample can show (a few thousand rows of one daily
+object cannot prove a column constant or an id column small), and the schema can say what it
+read. ``glue`` fills it from the objects it read; ``infer_schema(df)`` from its random rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class SampleScope:
+    """The sample behind a schema.
+
+    Parameters
+    ----------
+    rows
+        Rows in the sample given to the suggester.
+    total_rows
+        Rows in the whole data when known (a DataFrame's length, a Glue table's record count
+        or estimate), else None.
+    random
+        True when the rows were drawn at random positions from the whole data (a DataFrame),
+        False when they are pieces read from storage (a Glue table's objects).
+    objects_read
+        The S3 URIs the sample was read from (Glue tables; empty for a DataFrame).
+    objects_total
+        Data objects listed under the table's location (None: not listed or not a table).
+    partitions_read
+        The partition values the sample covers, as ``key=value/...`` strings.
+    partitions_total
+        Partitions the table has, when known.
+
+    Examples
+    --------
+    >>> scope = SampleScope(rows=5_000, total_rows=5_000, random=True)
+    >>> scope.whole
+    True
+    >>> SampleScope(rows=800, objects_read=("s3://b/t/day=1/a.parquet",), objects_total=30).whole
+    False
+    """
+
+    rows: int
+    total_rows: int | None = None
+    random: bool = False
+    objects_read: tuple[str, ...] = ()
+    objects_total: int | None = None
+    partitions_read: tuple[str, ...] = ()
+    partitions_total: int | None = None
+
+    @property
+    def whole(self) -> bool:
+        """True when the sample holds every row of the data."""
+        return self.total_rows is not None and self.rows >= self.total_rows
