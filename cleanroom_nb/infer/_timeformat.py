@@ -5,7 +5,13 @@ part and a time-zone part; :func:`detect_time_format` tries the patterns that fi
 values and keeps the one that parses at least 99% of the sample. The same pattern gives the
 pandas call (``pandas.to_datetime(format=...)``) and the Athena (Trino) expression
 (``date_parse`` with MySQL-style specifiers, or ``from_iso8601_timestamp`` for offsets), so
-both engines read the text alike.
+both engines read the text alike; the specifiers come from the one table in
+:mod:`cleanroom_nb.infer._timetable`.
+
+Compact digit formats (``%Y%m%d``, ``%y%m%d%H``) are read from text or from integers; they are
+only a time when the column's name says so (:attr:`TimeFormat.needs_time_name`). Day-first and
+month-first dates are told apart by a field above 12; when no value shows one, the month-first
+reading is kept and :attr:`TimeFormat.note` says so.
 """
 
 from __future__ import annotations
@@ -14,10 +20,12 @@ import functools
 import itertools
 import re
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import pandas as pd
+
+from cleanroom_nb.infer._timetable import to_joda, to_mysql
 
 MIN_PARSED = 0.99
 """Share of the non-null sample a format must parse."""
@@ -32,8 +40,11 @@ _DATES = (
     "%m/%d/%y",
     "%d/%m/%y",
     "%d.%m.%Y",
+    "%d.%m.%y",
     "%m-%d-%Y",
     "%d-%m-%Y",
+    "%m-%d-%y",
+    "%d-%m-%y",
     "%d %b %Y",
     "%d-%b-%Y",
     "%b %d, %Y",
@@ -45,6 +56,7 @@ _DATES = (
 )
 _TIMES = (
     "",
+    " %H",
     " %H:%M",
     " %H:%M:%S",
     " %H:%M:%S.%f",
@@ -73,24 +85,6 @@ _REGEX = {
     "%a": r"[A-Za-z]{3}",
     "%z": r"(?:Z|[+-]\d{2}:?\d{2})",
 }
-# strftime directive -> Trino date_parse (MySQL-style) specifier; numbers parse 1 or 2 digits.
-_SQL = {
-    "%Y": "%Y",
-    "%y": "%y",
-    "%m": "%c",
-    "%d": "%e",
-    "%H": "%k",
-    "%I": "%l",
-    "%M": "%i",
-    "%S": "%s",
-    "%f": "%f",
-    "%p": "%p",
-    "%b": "%b",
-    "%B": "%M",
-    "%a": "%a",
-}
-
-
 def _formats() -> tuple[str, ...]:
     out = []
     for date, time, zone in itertools.product(_DATES, _TIMES, _ZONES):
@@ -102,13 +96,24 @@ def _formats() -> tuple[str, ...]:
             continue
         if zone and not time:
             continue
+        if time == " %H" and (zone or not date.startswith("%Y")):
+            continue  # hour strings: "2014-12-06 02"
         out.append(date + time + zone)
     return tuple(out)
 
 
+COMPACT_FORMATS = ("%Y%m%d", "%y%m%d%H")
+"""Digits only (``20240131``, ``14102100``): text or integers, a time only by the column's name."""
+_COMPACT_RX = {
+    "%Y%m%d": re.compile(r"(?:19|20)\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])"),
+    "%y%m%d%H": re.compile(r"\d{2}(?:0[1-9]|1[0-2])(?:0[1-9]|[12]\d|3[01])(?:[01]\d|2[0-3])"),
+}
+_COMPACT_RANGES = {"%Y%m%d": (19_000_101, 21_001_231), "%y%m%d%H": (10_100, 99_123_123)}
+
+
 ISO8601 = "ISO8601"
 """Any ISO 8601 date-time with a ``T`` (fractions and offsets may vary from value to value)."""
-FORMATS = (*_formats(), ISO8601)
+FORMATS = (*_formats(), *COMPACT_FORMATS, ISO8601)
 """Every format the detector tries, in order of preference (month-first before day-first)."""
 _ISO_RX = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?")
 
@@ -117,13 +122,23 @@ _ISO_RX = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]
 def _regex(fmt: str) -> re.Pattern[str]:
     if fmt == ISO8601:
         return _ISO_RX
+    if fmt in _COMPACT_RX:
+        return _COMPACT_RX[fmt]
     parts = re.split(r"(%[A-Za-z])", fmt)
     return re.compile("".join(_REGEX.get(p, re.escape(p)) for p in parts if p))
 
 
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
+    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
+"""What every path trims around a time: the characters Python's ``str.isspace`` calls white
+space (tabs, CR/LF, NBSP, ...). Trino's ``trim`` keeps NBSP, so the SQL trims with a regex."""
+
+
 @dataclass(frozen=True)
 class TimeFormat:
-    """How a column of text holds times.
+    """How a column holds times as text (or as digits in an integer).
 
     Attributes
     ----------
@@ -145,29 +160,69 @@ class TimeFormat:
 
     zoned: str = ""
     """For ``ISO8601``: ``"all"``, ``"none"`` or ``"some"`` of the values carry an offset."""
+    integer: bool = False
+    """The values are stored as integers (``20240131``); read as their zero-padded digits."""
+    note: str = ""
+    """What the sample could not tell (day-first or month-first), and how to override it."""
 
     @property
     def has_zone(self) -> bool:
         """Whether the text carries a UTC offset (else it is read as UTC)."""
         return "%z" in self.format or self.zoned in ("all", "some")
 
+    @property
+    def needs_time_name(self) -> bool:
+        """Digits only (``%Y%m%d``, ``%y%m%d%H``): a time only when the column's name says so."""
+        return self.format in COMPACT_FORMATS
+
     def describe(self) -> str:
-        """The format in words, e.g. ``"format %m/%d/%Y %H:%M, UTC"``."""
+        """The format in words, e.g. ``"format %m/%d/%Y %H:%M, UTC"``.
+
+        Examples
+        --------
+        >>> TimeFormat("%Y%m%d", 1.0, integer=True).describe()
+        'format %Y%m%d (integers), UTC'
+        """
         zone = "the offset in the text" if self.has_zone else "UTC"
         if " UTC" in self.format or self.format.endswith("Z"):
             zone = "UTC"
-        return f"format {self.format}, {zone}"
+        stored = " (integers)" if self.integer else ""
+        note = f"; {self.note}" if self.note else ""
+        return f"format {self.format}{stored}, {zone}{note}"
 
 
-def _text_values(values: pd.Series) -> pd.Series:
-    s = values.dropna()
-    if not len(s):
-        return s
-    return s.astype("str").str.strip()
+def _as_text(values: pd.Series) -> tuple[pd.Series, bool]:
+    """Values as trimmed text (NA where null or not a whole number), and whether they were
+    numbers (whole numbers are written as their digits: ``20240131.0`` -> ``"20240131"``)."""
+    s = values
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(s.dtype.categories.dtype)
+    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+        num = pd.to_numeric(s, errors="coerce")
+        if pd.api.types.is_float_dtype(num.dtype):
+            num = num.where((num % 1 == 0) & (num.abs() < 1e18)).astype("Int64")
+        return num.astype("str").where(num.notna()), True
+    return s.astype("str").str.strip(WHITESPACE).where(s.notna()), False
+
+
+def _prepare(text: pd.Series, fmt: str, integer: bool) -> pd.Series:
+    """Compact formats: exactly 8 digits (integers zero-padded for ``%y%m%d%H``), else NA."""
+    if fmt not in COMPACT_FORMATS:
+        return text
+    if integer and fmt == "%y%m%d%H":
+        text = text.str.zfill(8)
+    return text.where(text.str.fullmatch(r"[0-9]{8}").fillna(False).astype(bool))
+
+
+def _swap_day_month(fmt: str) -> str:
+    return fmt.replace("%m", "\0").replace("%d", "%m").replace("\0", "%d")
 
 
 def detect_time_format(values: pd.Series, *, min_parsed: float = MIN_PARSED) -> TimeFormat | None:
-    """The format that parses at least ``min_parsed`` of the non-null text values, or None.
+    """The format that parses at least ``min_parsed`` of the non-null values, or None.
+
+    Text is tried against :data:`FORMATS`; whole numbers only against the compact formats
+    (``20240131``, ``14102100``) whose range they fall in.
 
     Examples
     --------
@@ -176,19 +231,50 @@ def detect_time_format(values: pd.Series, *, min_parsed: float = MIN_PARSED) -> 
     '%m/%d/%Y %H:%M'
     >>> detect_time_format(pd.Series(["2019-10-01 00:00:00 UTC"])).format
     '%Y-%m-%d %H:%M:%S UTC'
+    >>> detect_time_format(pd.Series([20240131, 20240201])).describe()
+    'format %Y%m%d (integers), UTC'
     >>> detect_time_format(pd.Series(["hello", "world"])) is None
     True
     """
-    text = _text_values(values)
+    text, integer = _as_text(values)
+    text = text.dropna()
     if not len(text):
         return None
+    if integer:
+        nums = pd.to_numeric(text)
+        lo, hi = nums.min(), nums.max()
+        candidates = [f for f, (a, b) in _COMPACT_RANGES.items() if a <= lo and hi <= b]
+    else:
+        candidates = _candidates(text, min_parsed)
+    best: TimeFormat | None = None
+    for fmt in candidates:
+        share = _parsed_share(_prepare(text, fmt, integer), fmt)
+        if share >= min_parsed and (best is None or share > best.share + 1e-12):
+            example = str(values.dropna().iloc[0]) if integer else str(text.iloc[0])
+            offset, zoned = _single_offset(text, fmt), _zoned(text, fmt)
+            best = TimeFormat(fmt, share, offset, example, zoned, integer)
+        if best is not None and best.share >= 1.0:
+            break
+    if best is not None and 0 <= best.format.find("%m") < best.format.find("%d"):
+        other = _swap_day_month(best.format)
+        if other in FORMATS and _parsed_share(text, other) >= best.share - 1e-12:
+            note = (
+                "the sample could not tell month-first from day-first (no day above 12), so it "
+                f"is read month-first; if the days come first, convert the column with "
+                f"cleanroom_nb.to_epoch_seconds(..., format={other!r})"
+            )
+            best = replace(best, note=note)
+    return best
+
+
+def _candidates(text: pd.Series, min_parsed: float) -> list[str]:
     probes = [
         v
         for v in dict.fromkeys(text.iloc[:200].tolist())
         if len(v) <= 48 and any(ch.isdigit() for ch in v)
     ][:PROBE_VALUES]
     if not probes:
-        return None
+        return []
     candidates: list[str] = []
     for fmt in FORMATS:
         rx = _regex(fmt)
@@ -196,17 +282,10 @@ def detect_time_format(values: pd.Series, *, min_parsed: float = MIN_PARSED) -> 
             candidates.append(fmt)
     if len(candidates) > 1 and len(text) > 200:
         head = text.iloc[:200]
-        candidates = [f for f in candidates if _parsed_share(head, f) >= min_parsed - 0.05]
-    best: TimeFormat | None = None
-    for fmt in candidates:
-        share = _parsed_share(text, fmt)
-        if share >= min_parsed and (best is None or share > best.share + 1e-12):
-            best = TimeFormat(
-                fmt, share, _single_offset(text, fmt), str(text.iloc[0]), _zoned(text, fmt)
-            )
-        if best is not None and best.share >= 1.0:
-            break
-    return best
+        candidates = [
+            f for f in candidates if _parsed_share(_prepare(head, f, False), f) >= min_parsed - 0.05
+        ]
+    return candidates
 
 
 def _parsed_share(text: pd.Series, fmt: str) -> float:
@@ -238,18 +317,20 @@ def _single_offset(text: pd.Series, fmt: str) -> str:
 def parse_times(values: pd.Series, fmt: str) -> pd.Series:
     """Text in ``fmt`` to int64 epoch seconds (floor); unparseable and null values give NA.
 
-    Naive text is read as UTC; text with an offset is converted to UTC.
+    Naive text is read as UTC; text with an offset is converted to UTC. :data:`WHITESPACE`
+    around the text is ignored. Integers are read as their digits (compact formats only:
+    ``20240131`` in ``%Y%m%d``, ``5010100`` as ``"05010100"`` in ``%y%m%d%H``).
 
     Examples
     --------
     >>> import pandas as pd
     >>> parse_times(pd.Series(["12/1/2010 8:26", None, "x"]), "%m/%d/%Y %H:%M").tolist()
     [1291191960, <NA>, <NA>]
+    >>> parse_times(pd.Series([14102100, 5010100]), "%y%m%d%H").tolist()
+    [1413849600, 1104537600]
     """
-    s = values
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        s = s.astype(s.dtype.categories.dtype)
-    text = s.astype("str").str.strip().where(s.notna())
+    text, integer = _as_text(values)
+    text = _prepare(text, fmt, integer)
     fast = _arrow_seconds(text, fmt)
     if fast is not None:
         secs, isna = fast
@@ -304,33 +385,62 @@ def _arrow_seconds(text: pd.Series, fmt: str) -> tuple[np.ndarray, np.ndarray] |
     return secs, isna
 
 
+_SQL_SPACE = r"\t\n\v\f\r\x1C-\x1F " + "\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+""":data:`WHITESPACE` as a regex class both Trino (joni, Java syntax) and DuckDB (RE2) read
+alike: escapes both know for ASCII, the characters themselves above it."""
+
+
+def sql_strip(column_sql: str) -> str:
+    """Athena SQL for ``column_sql`` without :data:`WHITESPACE` around it.
+
+    Trino's ``trim`` removes Java's white space, which leaves NBSP (U+00A0), U+2007, U+202F
+    and U+0085 in place; pandas' ``str.strip`` removes them, so the SQL strips with a regex.
+    """
+    return f"regexp_replace({column_sql}, {_quote(f'^[{_SQL_SPACE}]+|[{_SQL_SPACE}]+$')}, '')"
+
+
+def _sql_text(column_sql: str, tf: TimeFormat) -> str:
+    """The text ``parse_times`` reads: trimmed text, or the digits of a whole number."""
+    if not tf.integer:
+        return sql_strip(column_sql)
+    digits = f"CAST(CAST({column_sql} AS BIGINT) AS varchar)"
+    if tf.format == "%y%m%d%H":
+        digits = f"if(length({digits}) < 8, lpad({digits}, 8, '0'), {digits})"
+    return f"if({column_sql} = floor({column_sql}), {digits})"
+
+
 def sql_parse_times(column_sql: str, tf: TimeFormat) -> str:
     """The Athena (Trino) expression that reads ``column_sql`` in format ``tf`` as epoch seconds.
 
-    The result is BIGINT; values that do not parse give NULL (``try``).
+    The result is BIGINT; values that do not parse give NULL (``try``). Text is stripped of
+    :data:`WHITESPACE`; integers (``tf.integer``) are read as their (zero-padded) digits.
 
     Examples
     --------
-    >>> sql_parse_times('"d"', TimeFormat("%m/%d/%Y %H:%M", 1.0))
-    'CAST(floor(to_unixtime(try(date_parse(trim("d"), \\'%c/%e/%Y %k:%i\\')))) AS BIGINT)'
+    >>> sql_parse_times('"d"', TimeFormat("%Y%m%d", 1.0, integer=True))  # doctest: +ELLIPSIS
+    'CAST(floor(to_unixtime(try(date_parse(if(regexp_like(if("d" = floor("d"), CAST(...
     """
     fmt = tf.format
-    value = f"trim({column_sql})"
+    value = _sql_text(column_sql, tf)
+    if fmt in COMPACT_FORMATS:
+        parsed = f"try(date_parse(if(regexp_like({value}, '^[0-9]{{8}}$'), {value}), "
+        parsed += f"{_quote(to_mysql(fmt))}))"
+        return f"CAST(floor(to_unixtime({parsed})) AS BIGINT)"
     if fmt == ISO8601:
         text = f"concat({value}, 'Z')" if tf.zoned == "none" else value
         return f"CAST(floor(to_unixtime(try(from_iso8601_timestamp({text})))) AS BIGINT)"
     if "%z" not in fmt:
-        parsed = f"try(date_parse({value}, {_quote(_to_mysql(fmt))}))"
+        parsed = f"try(date_parse({value}, {_quote(to_mysql(fmt))}))"
         return f"CAST(floor(to_unixtime({parsed})) AS BIGINT)"
     iso = fmt.startswith("%Y-%m-%d") and fmt.endswith("%z") and not fmt.endswith(" %z")
     if iso:
         text = value if "T" in fmt else f"replace({value}, ' ', 'T')"
         return f"CAST(floor(to_unixtime(try(from_iso8601_timestamp({text})))) AS BIGINT)"
     if not tf.offset:  # offsets that vary (e.g. -0500/-0400 across DST): Joda's Z reads each
-        parsed = f"try(parse_datetime({value}, {_quote(_to_joda(fmt))}))"
+        parsed = f"try(parse_datetime({value}, {_quote(to_joda(fmt))}))"
         return f"CAST(floor(to_unixtime({parsed})) AS BIGINT)"
     # One offset, written one way, in the whole sample: read it as literal text and shift by it.
-    literal = _to_mysql(fmt.replace("%z", "\0")).replace("\0", tf.offset.replace("%", "%%"))
+    literal = to_mysql(fmt.replace("%z", "\0")).replace("\0", tf.offset.replace("%", "%%"))
     shift = _offset_seconds(tf.offset)
     tail = f" - {shift}" if shift > 0 else f" + {-shift}" if shift < 0 else ""
     parsed = f"try(date_parse({value}, {_quote(literal)}))"
@@ -343,46 +453,6 @@ def _offset_seconds(offset: str) -> int:
     sign = -1 if offset.startswith("-") else 1
     digits = offset.lstrip("+-").replace(":", "")
     return sign * (int(digits[:2]) * 3600 + int(digits[2:4] or 0) * 60)
-
-
-def _to_mysql(fmt: str) -> str:
-    parts = re.split(r"(%[A-Za-z])", fmt)
-    return "".join(_SQL.get(p, p) for p in parts if p)
-
-
-_JODA = {
-    "%Y": "yyyy",
-    "%y": "yy",
-    "%m": "MM",
-    "%d": "dd",
-    "%H": "HH",
-    "%I": "hh",
-    "%M": "mm",
-    "%S": "ss",
-    "%f": "SSSSSS",
-    "%p": "a",
-    "%b": "MMM",
-    "%B": "MMMM",
-    "%a": "EEE",
-    "%z": "Z",
-}
-
-
-def _to_joda(fmt: str) -> str:
-    """A strftime pattern as a Joda-Time pattern (Trino's ``parse_datetime``); text is quoted.
-
-    Examples
-    --------
-    >>> _to_joda("%a, %d %b %Y %H:%M:%S %z")
-    "EEE', 'dd' 'MMM' 'yyyy' 'HH':'mm':'ss' 'Z"
-    """
-    out = []
-    for part in re.split(r"(%[A-Za-z])", fmt):
-        if part in _JODA:
-            out.append(_JODA[part])
-        elif part:
-            out.append("'" + part.replace("'", "''") + "'")
-    return "".join(out)
 
 
 def _quote(text: str) -> str:

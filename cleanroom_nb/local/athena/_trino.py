@@ -6,7 +6,8 @@ The translation must never change a figure silently:
   larger scale of its operands (a literal such as ``3.0`` is a DECIMAL in Trino), a double
   ``/`` is exact; integer and decimal division by zero fail with ``DIVISION_BY_ZERO`` (DuckDB
   returns NULL); a division whose operand types cannot be told is refused;
-- ``parse_datetime`` takes Joda-Time patterns: common letters are converted to strptime's;
+- ``parse_datetime`` takes Joda-Time patterns: common letters are converted to strptime's,
+  by the library's one table of time specifiers (``cleanroom_nb.infer._timetable``);
 - functions sqlglot does not know are refused (a same-named DuckDB function may differ);
 - ``CAST(double AS bigint)`` rounds half away from zero, as Trino's ``HALF_UP``.
 
@@ -24,34 +25,9 @@ from __future__ import annotations
 
 from sqlglot import exp
 
+from cleanroom_nb.infer._timetable import JODA_TO_DUCKDB
 from cleanroom_nb.local.athena._errors import QueryError
 
-_JODA = [
-    ("yyyy", "%Y"),
-    ("YYYY", "%Y"),
-    ("yy", "%y"),
-    ("MMMM", "%B"),
-    ("MMM", "%b"),
-    ("MM", "%m"),
-    ("M", "%-m"),
-    ("dd", "%d"),
-    ("d", "%-d"),
-    ("HH", "%H"),
-    ("H", "%-H"),
-    ("hh", "%I"),
-    ("h", "%-I"),
-    ("mm", "%M"),
-    ("m", "%-M"),
-    ("ss", "%S"),
-    ("s", "%-S"),
-    ("SSSSSS", "%f"),
-    ("SSS", "%g"),
-    ("EEEE", "%A"),
-    ("EEE", "%a"),
-    ("a", "%p"),
-    ("ZZ", "%z"),
-    ("Z", "%z"),
-]
 
 
 def position(sql: str, node: exp.Expr | None) -> str:
@@ -87,7 +63,7 @@ def joda_to_strftime(pattern: str) -> str:
         if ch.isalpha():
             run = len(pattern) - i - len(pattern[i:].lstrip(ch))
             token = pattern[i : i + run]
-            match = next((f for j, f in _JODA if j == token), None)
+            match = JODA_TO_DUCKDB.get(token)
             if match is None:
                 raise QueryError(
                     f"NOT_SUPPORTED: the local Athena cannot translate the Joda pattern "
