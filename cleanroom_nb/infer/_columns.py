@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cleanroom_nb import _roles
 from cleanroom_nb.infer._names import CATEGORICAL_WORDS, NameEvidence
@@ -47,6 +47,7 @@ _NO_FEATURE_TYPES = {
     "unknown": "values awswrangler cannot type",
 }
 _CATEGORY_HEADS = CATEGORICAL_WORDS - {"code"}
+_DATED_UNITS = frozenset({"hour", "minute"})
 _ROLE_NOUN = {_roles.USER_ID: "user", _roles.ITEM_ID: "item", _roles.TIMESTAMP: "time"}
 
 
@@ -64,6 +65,15 @@ class _Col:
     near_miss: dict[str, str] = field(default_factory=dict)
     partition_key: bool = False
     name_clash: str = ""
+
+    def __post_init__(self) -> None:
+        # "hour" is a trap for hours of the day (0-23), but holding whole dates with their hour
+        # (14102100, "2014-12-06 02" in ad logs; epoch seconds once fixed) it names the time.
+        p = self.profile
+        dated = p is not None and (p.time_format is not None or p.time_unit is not None)
+        head = self.ev.core[-1] if self.ev.core else ""
+        if dated and self.ev.not_time and head in _DATED_UNITS:
+            self.ev = replace(self.ev, not_time=False, time=0.8, time_word=head)
 
     @property
     def p(self) -> ColumnProfile:
@@ -160,6 +170,8 @@ def _time_values(c: _Col) -> str | None:
     if p.has(DATETIME):
         return "datetime"
     if p.has(ISO_DATETIME) or p.has(DATE_STRING):
+        return "text"
+    if p.time_format is not None and c.ev.time > 0:  # digits (20240131) named as a time
         return "text"
     return None
 

@@ -64,8 +64,8 @@ class Fix:
     >>> fix = crn.infer_schema(df).fixes[0]
     >>> fix.column, fix.kind, fix.params["format"]
     ('t_dat', 'to_epoch_seconds', '%Y-%m-%d')
-    >>> fix.sql
-    'CAST(floor(to_unixtime(try(date_parse(trim("t_dat"), \\'%Y-%c-%e\\')))) AS BIGINT)'
+    >>> fix.sql  # doctest: +ELLIPSIS
+    'CAST(floor(to_unixtime(try(date_parse(regexp_replace("t_dat", U&...), \\'%Y-%c-%e\\')))) AS BIGINT)'
     """
 
     column: str
@@ -123,7 +123,7 @@ def _time_fix(c: ColumnSchema, quoted: str, ref: str) -> Fix | None:
 
     p = c.profile
     base = _roles.base_glue_type(c.glue_type)
-    if p is not None and p.time_format is not None and base == "string":
+    if p is not None and p.time_format is not None and (base == "string" or p.time_format.integer):
         tf = p.time_format
         tz = "offset in the text" if tf.has_zone else "UTC"
         return _fix(

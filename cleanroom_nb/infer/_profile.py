@@ -203,6 +203,8 @@ def _profile(values: pd.Series, total_rows: int | None, pattern_rows: int) -> Co
                 unit = _epoch_pattern(arr)
                 patterns.extend([unit] if unit else [])
                 time_unit = EPOCH_UNITS[unit] if unit else None
+                if not unit and integral:  # 20240131, 14102100: a time only by name
+                    time_format = detect_time_format(nn)
         elif kind in ("datetime", "date"):
             patterns.append(DATETIME)
             with contextlib.suppress(Exception):
@@ -252,7 +254,7 @@ def _string_facts(
     """Patterns, mean length and words, epoch unit and time format of text values."""
     found, mean_length, mean_words, unit = _string_patterns(nn.iloc[:pattern_rows], distinct_ratio)
     time_format = _time_format(nn, found, mean_length)
-    if time_format is not None:
+    if time_format is not None and not time_format.needs_time_name:
         found = [x for x in found if x not in (PHONE, PERSON_NAME, HEX_HASH, FREE_TEXT)]
         if not {ISO_DATETIME, DATE_STRING} & set(found):
             found.append(DATE_STRING)

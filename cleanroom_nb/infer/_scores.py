@@ -32,6 +32,12 @@ from cleanroom_nb.infer._schema import ColumnProfile
 from cleanroom_nb.infer._vocabulary import CATEGORICAL_WORDS
 
 
+def _dates(c: _Col) -> bool:
+    """The values are dates (digits such as 20240131 only when the name says time)."""
+    tf = c.profile.time_format if c.profile is not None else None
+    return tf is not None and (not tf.needs_time_name or c.ev.time > 0)
+
+
 def _id_values(c: _Col, role: str, name_score: float = 0.0) -> tuple[float, str | None]:
     """Value score of a column for an ID role, or a veto reason."""
     p = c.profile
@@ -46,7 +52,7 @@ def _id_values(c: _Col, role: str, name_score: float = 0.0) -> tuple[float, str 
     titled = bool(c.ev.core) and c.ev.core[-1] in ("name", "title") and p.mean_length <= 80
     if (p.has(FREE_TEXT) and not titled) or p.mean_length > 120:
         return 0.0, "it holds free text"
-    if p.has(DATETIME, ISO_DATETIME, DATE_STRING) or p.time_format is not None:
+    if p.has(DATETIME, ISO_DATETIME, DATE_STRING) or _dates(c):
         return 0.0, "it holds dates"
     if p.has(PERSON_NAME):
         return 0.0, "it holds person names"
@@ -158,6 +164,8 @@ def _time_storage(c: _Col, kind: str) -> tuple[float, str] | None:
         return None
     if kind == "text" and p.time_format is not None and c.base == "string":
         return 0.85, f"text times ({p.time_format.describe()}; fix attached)"
+    if kind == "text" and p.time_format is not None and p.time_format.integer:
+        return 0.85, f"times written as digits ({p.time_format.describe()}; fix attached)"
     return None
 
 
@@ -331,7 +339,7 @@ def _eliminates_to_item(c: _Col) -> bool:
         return False
     if ev.hint_word in CATEGORICAL_WORDS or ev.time or ev.hint in ("numerical", "pii", "text"):
         return False
-    if c.base not in _ID_TYPES or p.sequential or p.time_unit or p.time_format is not None:
+    if c.base not in _ID_TYPES or p.sequential or p.time_unit or _dates(c):
         return False
     if p.has(ALL_NULL, CONSTANT, FREE_TEXT, EMAIL, PHONE, PERSON_NAME, DATETIME):
         return False

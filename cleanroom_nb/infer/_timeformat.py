@@ -191,13 +191,20 @@ class TimeFormat:
         return f"format {self.format}{stored}, {zone}{note}"
 
 
+def _is_number(values: pd.Series) -> bool:
+    dtype = values.dtype
+    if isinstance(dtype, pd.CategoricalDtype):
+        dtype = dtype.categories.dtype
+    return pd.api.types.is_numeric_dtype(dtype) and not pd.api.types.is_bool_dtype(dtype)
+
+
 def _as_text(values: pd.Series) -> tuple[pd.Series, bool]:
     """Values as trimmed text (NA where null or not a whole number), and whether they were
     numbers (whole numbers are written as their digits: ``20240131.0`` -> ``"20240131"``)."""
     s = values
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(s.dtype.categories.dtype)
-    if pd.api.types.is_numeric_dtype(s.dtype) and not pd.api.types.is_bool_dtype(s.dtype):
+    if _is_number(s):
         num = pd.to_numeric(s, errors="coerce")
         if pd.api.types.is_float_dtype(num.dtype):
             num = num.where((num % 1 == 0) & (num.abs() < 1e18)).astype("Int64")
@@ -236,15 +243,17 @@ def detect_time_format(values: pd.Series, *, min_parsed: float = MIN_PARSED) -> 
     >>> detect_time_format(pd.Series(["hello", "world"])) is None
     True
     """
+    if _is_number(values):
+        nums = pd.to_numeric(values, errors="coerce").dropna()
+        lo, hi = (nums.min(), nums.max()) if len(nums) else (0, -1)
+        candidates = [f for f, (a, b) in _COMPACT_RANGES.items() if a <= lo and hi <= b]
+        if not candidates:
+            return None
     text, integer = _as_text(values)
     text = text.dropna()
     if not len(text):
         return None
-    if integer:
-        nums = pd.to_numeric(text)
-        lo, hi = nums.min(), nums.max()
-        candidates = [f for f, (a, b) in _COMPACT_RANGES.items() if a <= lo and hi <= b]
-    else:
+    if not integer:
         candidates = _candidates(text, min_parsed)
     best: TimeFormat | None = None
     for fmt in candidates:
@@ -385,9 +394,21 @@ def _arrow_seconds(text: pd.Series, fmt: str) -> tuple[np.ndarray, np.ndarray] |
     return secs, isna
 
 
-_SQL_SPACE = r"\t\n\v\f\r\x1C-\x1F " + "\x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
-""":data:`WHITESPACE` as a regex class both Trino (joni, Java syntax) and DuckDB (RE2) read
-alike: escapes both know for ASCII, the characters themselves above it."""
+def _unicode_class(chars: str) -> str:
+    """Characters as a regex class body of Trino ``U&`` escapes, runs as ranges."""
+    codes = sorted({ord(c) for c in chars})
+    runs: list[list[int]] = []
+    for c in codes:
+        if runs and c == runs[-1][1] + 1:
+            runs[-1][1] = c
+        else:
+            runs.append([c, c])
+    return "".join(f"\\{a:04X}" + (f"-\\{b:04X}" if b > a else "") for a, b in runs)
+
+
+_SQL_SPACE = _unicode_class(WHITESPACE)
+""":data:`WHITESPACE` as a regex class in a Trino Unicode literal (``U&'\\00A0'``): the regex
+engines (joni in Trino, RE2 in DuckDB) then see the characters themselves, not escapes."""
 
 
 def sql_strip(column_sql: str) -> str:
@@ -396,7 +417,7 @@ def sql_strip(column_sql: str) -> str:
     Trino's ``trim`` removes Java's white space, which leaves NBSP (U+00A0), U+2007, U+202F
     and U+0085 in place; pandas' ``str.strip`` removes them, so the SQL strips with a regex.
     """
-    return f"regexp_replace({column_sql}, {_quote(f'^[{_SQL_SPACE}]+|[{_SQL_SPACE}]+$')}, '')"
+    return f"regexp_replace({column_sql}, U&'^[{_SQL_SPACE}]+|[{_SQL_SPACE}]+$', '')"
 
 
 def _sql_text(column_sql: str, tf: TimeFormat) -> str:

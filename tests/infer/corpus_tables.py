@@ -1048,8 +1048,9 @@ TABLES: list[CorpusTable] = [
             "click": CAT,
             "app_category": CAT,
             "device_type": CAT,
+            "hour": T,  # YYMMDDHH integers named as a time (issue 18)
         },
-        missing={T: ("no column holds",)},
+        fixes=(("hour", "timestamp_text"),),
     ),
     CorpusTable(
         "spotify_streaming_history",

@@ -471,7 +471,9 @@ def test_few_valued_columns_are_never_ids() -> None:
     assert "USER_ID" in schema.missing
 
 
-def test_yyyymmdd_integers_get_a_conversion_hint() -> None:
+def test_yyyymmdd_integers_named_as_a_date_are_the_timestamp() -> None:
+    """Issue 18: YYYYMMDD integers are the TIMESTAMP when the name says time; the fix reads
+    their digits (the reason names the format)."""
     r = np.random.default_rng(9)
     n = 300
     df = pd.DataFrame(
@@ -482,6 +484,7 @@ def test_yyyymmdd_integers_get_a_conversion_hint() -> None:
         }
     )
     schema = crn.infer_schema(df)
-    assert "YYYYMMDD" in schema.missing["TIMESTAMP"]
-    fixed = df.assign(date=crn.to_epoch_seconds(df["date"]))
-    assert crn.infer_schema(fixed).timestamp is not None
+    assert schema.roles["date"] == "TIMESTAMP"
+    assert "%Y%m%d (integers)" in schema.column("date").reason
+    fixed = crn.apply_fixes(df, schema)
+    assert fixed["date"].tolist() == crn.to_epoch_seconds(df["date"].astype(str)).tolist()
