@@ -453,8 +453,7 @@ def sql_parse_times(column_sql: str, tf: TimeFormat) -> str:
     if "%z" not in fmt:
         parsed = f"try(date_parse({value}, {_quote(to_mysql(fmt))}))"
         return f"CAST(floor(to_unixtime({parsed})) AS BIGINT)"
-    iso = fmt.startswith("%Y-%m-%d") and fmt.endswith("%z") and not fmt.endswith(" %z")
-    if iso:
+    if fmt in _ISO_ZONED:
         text = value if "T" in fmt else f"replace({value}, ' ', 'T')"
         return f"CAST(floor(to_unixtime(try(from_iso8601_timestamp({text})))) AS BIGINT)"
     if not tf.offset:  # offsets that vary (e.g. -0500/-0400 across DST): Joda's Z reads each
@@ -466,6 +465,12 @@ def sql_parse_times(column_sql: str, tf: TimeFormat) -> str:
     tail = f" - {shift}" if shift > 0 else f" + {-shift}" if shift < 0 else ""
     parsed = f"try(date_parse({value}, {_quote(literal)}))"
     return f"CAST(floor(to_unixtime({parsed})){tail} AS BIGINT)"
+
+
+_ISO_ZONED = frozenset(
+    f"%Y-%m-%d{sep}%H:%M{sec}%z" for sep in "T " for sec in ("", ":%S", ":%S.%f")
+)
+"""Formats Trino's ``from_iso8601_timestamp`` reads (after a space becomes ``T``)."""
 
 
 def _offset_seconds(offset: str) -> int:
