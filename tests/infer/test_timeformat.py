@@ -161,3 +161,126 @@ def test_impossible_dates_are_null_in_every_engine() -> None:
     tf = detect_time_format(pd.Series(["12/1/2010 8:26"] * 5))
     assert tf is not None
     assert _duckdb(values, sql_parse_times('"when"', tf)) == want
+
+
+# --------------------------------------------------------------------------- issue 18 formats
+def _frame(column: str, values: list[object]) -> pd.DataFrame:
+    n = len(values)
+    return pd.DataFrame(
+        {
+            "user_id": [f"u{i % 37}" for i in range(n)],
+            "item_id": [i % 53 for i in range(n)],
+            column: values,
+        }
+    )
+
+
+HOURS = pd.date_range("2014-10-21", periods=300, freq="37min")
+
+
+@pytest.mark.parametrize(
+    ("column", "values", "fmt"),
+    [
+        ("event_hour", [t.strftime("%Y-%m-%d %H") for t in HOURS], "%Y-%m-%d %H"),
+        ("hour", [int(t.strftime("%y%m%d%H")) for t in HOURS], "%y%m%d%H"),
+        ("hour", [t.strftime("%y%m%d%H") for t in HOURS], "%y%m%d%H"),
+        ("dt", [int(t.strftime("%Y%m%d")) for t in HOURS], "%Y%m%d"),
+        ("order_date", [t.strftime("%Y%m%d") for t in HOURS], "%Y%m%d"),
+        ("created", [t.strftime("%d/%m/%Y %H:%M") for t in HOURS], "%d/%m/%Y %H:%M"),
+        ("date", [t.strftime("%d-%m-%y %H:%M") for t in HOURS], "%d-%m-%y %H:%M"),
+        ("day", [t.strftime("%d.%m.%Y") for t in HOURS], "%d.%m.%Y"),
+        ("time", [t.strftime("%m/%d/%Y %I:%M:%S %p") for t in HOURS], "%m/%d/%Y %I:%M:%S %p"),
+    ],
+)
+def test_new_formats_are_the_timestamp_with_the_format_in_the_reason(
+    column: str, values: list[object], fmt: str
+) -> None:
+    """Issue 18: hour strings, YYMMDDHH/YYYYMMDD (text or integers, named as a time),
+    day-first dates and 12-hour times are the TIMESTAMP; the reason names the format and the
+    fix reads them (pandas == the shown code)."""
+    df = _frame(column, values)
+    schema = crn.infer_schema(df)
+    assert schema.roles[column] == "TIMESTAMP", str(schema)
+    col = schema.column(column)
+    assert fmt in col.reason
+    fixed = crn.apply_fixes(df, schema)
+    want = crn.to_epoch_seconds(df[column], format=fmt).tolist()
+    assert fixed[column].tolist() == want
+    resolution = "h" if "%H" in fmt and "%M" not in fmt else "D" if "%H" not in fmt else "min"
+    if "%M" in fmt:
+        resolution = "s" if "%S" in fmt else "min"
+    truth = [int(t.floor(resolution).timestamp()) for t in HOURS]
+    assert want == truth
+
+
+def test_digits_without_a_time_name_stay_numbers() -> None:
+    """20240131-like integers and 8-digit strings are not times unless the name says so."""
+    days = [int(t.strftime("%Y%m%d")) for t in HOURS]
+    for column, values in (("amount", days), ("code", [str(d) for d in days])):
+        df = _frame(column, values)
+        df["when"] = [int(t.timestamp()) for t in HOURS]
+        schema = crn.infer_schema(df)
+        assert schema.roles.get(column) != "TIMESTAMP"
+        assert schema.roles["when"] == "TIMESTAMP"
+        assert "it holds dates" not in schema.column(column).reason
+
+
+def test_hour_of_day_is_still_not_a_time() -> None:
+    df = _frame("hour", [t.hour for t in HOURS])
+    df["ts"] = [int(t.timestamp()) for t in HOURS]
+    assert crn.infer_schema(df).roles.get("hour") != "TIMESTAMP"
+
+
+def test_day_first_is_decided_by_a_day_above_twelve() -> None:
+    first = detect_time_format(pd.Series(["01/02/2024 13:05", "25/02/2024 13:05"] * 10))
+    assert first is not None and first.format == "%d/%m/%Y %H:%M" and not first.note
+    month = detect_time_format(pd.Series(["01/02/2024 13:05", "02/25/2024 13:05"] * 10))
+    assert month is not None and month.format == "%m/%d/%Y %H:%M" and not month.note
+
+
+def test_an_ambiguous_sample_is_read_month_first_with_a_note() -> None:
+    """All fields <= 12: month-first (consistently), and the reason says so and how to
+    override; the two-digit-year day-first style too."""
+    for values, fmt, other in (
+        (["01/02/2024 13:05", "03/04/2024 08:00"], "%m/%d/%Y %H:%M", "%d/%m/%Y %H:%M"),
+        (["01-02-24 13:05", "11-12-24 08:00"], "%m-%d-%y %H:%M", "%d-%m-%y %H:%M"),
+    ):
+        tf = detect_time_format(pd.Series(values * 10))
+        assert tf is not None and tf.format == fmt
+        assert "could not tell" in tf.note and repr(other) in tf.note
+        assert "could not tell" in tf.describe()
+        df = _frame("created_at", values * 150)
+        reason = crn.infer_schema(df).column("created_at").reason
+        assert "could not tell month-first from day-first" in reason and other in reason
+
+
+def test_hostile_text_reads_alike() -> None:
+    """Tabs, CR/LF, NBSP and U+3000 around the text, AM/pm in any case."""
+    clean = ["1/31/2024 1:05:00 PM", "2/1/2024 11:59:59 AM", "12/31/2023 12:00:00 AM"]
+    hostile = ["\t1/31/2024 1:05:00 pm\xa0", "\u30002/1/2024 11:59:59 Am\r\n", " 12/31/2023 12:00:00 aM"]
+    fmt = "%m/%d/%Y %I:%M:%S %p"
+    tf = detect_time_format(pd.Series(hostile * 5))
+    assert tf is not None and tf.format == fmt
+    want = [1706706300, 1706788799, 1703980800]
+    assert parse_times(pd.Series(clean), fmt).tolist() == want
+    assert parse_times(pd.Series(hostile), fmt).tolist() == want
+    assert _duckdb(hostile, sql_parse_times('"when"', tf)) == want
+
+
+def test_changing_utc_offsets_are_each_honoured() -> None:
+    """-0500 and -0400 across a DST change: each value read at its own offset."""
+    values = ["Sun, 10 Mar 2024 01:30:00 -0500", "\tSun, 10 Mar 2024 03:30:00 -0400\xa0"]
+    tf = detect_time_format(pd.Series(values * 5))
+    assert tf is not None and tf.format == "%a, %d %b %Y %H:%M:%S %z" and tf.offset == ""
+    want = [1710052200, 1710055800]
+    assert parse_times(pd.Series(values), tf.format).tolist() == want
+    # The SQL (Joda's Z via parse_datetime) runs on the local Athena in test_timeformat_sql.py.
+    assert "parse_datetime" in sql_parse_times('"when"', tf)
+
+
+def test_integer_digits_keep_their_leading_zero() -> None:
+    """5010100 is 05010100 (2005-01-01 00h); floats from a column with nulls read alike."""
+    tf = detect_time_format(pd.Series([14102100, 5010100, None]))
+    assert tf is not None and tf.format == "%y%m%d%H" and tf.integer
+    got = parse_times(pd.Series([14102100.0, 5010100.0, None, 14102100.5]), tf.format)
+    assert [None if pd.isna(v) else v for v in got] == [1413849600, 1104537600, None, None]
