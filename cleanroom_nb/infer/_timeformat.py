@@ -6,7 +6,7 @@ values and keeps the one that parses at least 99% of the sample. The same patter
 pandas call (``pandas.to_datetime(format=...)``) and the Athena (Trino) expression
 (``date_parse`` with MySQL-style specifiers, or ``from_iso8601_timestamp`` for offsets), so
 both engines read the text alike; the specifiers come from the one table in
-:mod:`cleanroom_nb.infer._timetable`.
+:mod:`cleanroom_nb._timetable`.
 
 Compact digit formats (``%Y%m%d``, ``%y%m%d%H``) are read from text or from integers; they are
 only a time when the column's name says so (:attr:`TimeFormat.needs_time_name`). Day-first and
@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 import pandas as pd
 
-from cleanroom_nb.infer._timetable import to_joda, to_mysql
+from cleanroom_nb._timetable import to_joda, to_mysql
 
 MIN_PARSED = 0.99
 """Share of the non-null sample a format must parse."""
@@ -85,6 +85,8 @@ _REGEX = {
     "%a": r"[A-Za-z]{3}",
     "%z": r"(?:Z|[+-]\d{2}:?\d{2})",
 }
+
+
 def _formats() -> tuple[str, ...]:
     out = []
     for date, time, zone in itertools.product(_DATES, _TIMES, _ZONES):

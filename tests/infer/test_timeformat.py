@@ -257,7 +257,11 @@ def test_an_ambiguous_sample_is_read_month_first_with_a_note() -> None:
 def test_hostile_text_reads_alike() -> None:
     """Tabs, CR/LF, NBSP and U+3000 around the text, AM/pm in any case."""
     clean = ["1/31/2024 1:05:00 PM", "2/1/2024 11:59:59 AM", "12/31/2023 12:00:00 AM"]
-    hostile = ["\t1/31/2024 1:05:00 pm\xa0", "\u30002/1/2024 11:59:59 Am\r\n", " 12/31/2023 12:00:00 aM"]
+    hostile = [
+        "\t1/31/2024 1:05:00 pm\xa0",
+        "\u30002/1/2024 11:59:59 Am\r\n",
+        " 12/31/2023 12:00:00 aM",
+    ]
     fmt = "%m/%d/%Y %I:%M:%S %p"
     tf = detect_time_format(pd.Series(hostile * 5))
     assert tf is not None and tf.format == fmt

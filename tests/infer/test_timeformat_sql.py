@@ -39,9 +39,10 @@ SPACES = ("", "", "\t", "\xa0", " \u3000", "\r\n", "\u2007 ")
 OFFSETS = (dt.timedelta(hours=2), dt.timedelta(hours=-5), dt.timedelta(hours=-4))
 rng = np.random.default_rng(18)
 MOMENTS = [
-    dt.datetime(1995, 1, 1, tzinfo=dt.UTC)
-    + dt.timedelta(seconds=int(s), microseconds=int(us))
-    for s, us in zip(rng.integers(0, 42 * 365 * 86400, ROWS), rng.integers(0, 10**6, ROWS))
+    dt.datetime(1995, 1, 1, tzinfo=dt.UTC) + dt.timedelta(seconds=int(s), microseconds=int(us))
+    for s, us in zip(
+        rng.integers(0, 42 * 365 * 86400, ROWS), rng.integers(0, 10**6, ROWS), strict=True
+    )
 ]
 MOMENTS[0] = dt.datetime(2024, 1, 25, 13, 5, 7, 250_000, tzinfo=dt.UTC)  # a day above 12
 
@@ -95,10 +96,7 @@ COLUMNS = _columns()
 
 def _truth(fmt: str) -> list[int | None]:
     keep = {"%f": "us", "%S": "s", "%M": "min", "%H": "h", "%I": "h"}
-    if fmt == ISO8601:
-        unit = "s"
-    else:
-        unit = next((u for d, u in keep.items() if d in fmt), "D")
+    unit = "s" if fmt == ISO8601 else next((u for d, u in keep.items() if d in fmt), "D")
     return [int(pd.Timestamp(t).floor(unit).timestamp() // 1) for t in MOMENTS]
 
 
@@ -191,8 +189,7 @@ def test_integer_digits_read_alike_from_bigint_and_double(shop: boto3.Session) -
     for name, tf in tfs.items():
         want = _as_list(parse_times(frame[name], tf.format))
         assert _as_list(got[name]) == want, name
-    assert _as_list(parse_times(frame["day"], "%Y%m%d")) == [
-        1706659200, 946598400, None, None, None, None, 946684800, 4102358400,
-    ]
+    day = _as_list(parse_times(frame["day"], "%Y%m%d"))
+    assert day == [1706659200, 946598400, None, None, None, None, 946684800, 4102358400]
     hour = _as_list(parse_times(frame["hour"], "%y%m%d%H"))
     assert hour[:4] == [1413849600, 1104537600, 946681200, None]

@@ -1,7 +1,7 @@
 """The one time-format table agrees with sqlglot's own mappings wherever both define a field.
 
 sqlglot is a test (and local Athena) dependency, not a library one, so the library keeps its
-own table (``cleanroom_nb.infer._timetable``); this test is what keeps the two in step:
+own table (``cleanroom_nb._timetable``); this test is what keeps the two in step:
 
 - ``date_parse`` (MySQL-style): sqlglot's Trino ``TIME_MAPPING`` (MySQL's), specifier ->
   strftime (https://trino.io/docs/current/functions/datetime.html#mysql-date-functions);
@@ -17,8 +17,7 @@ import pytest
 from sqlglot.dialects.hive import Hive
 from sqlglot.dialects.trino import Trino
 
-from cleanroom_nb.infer._timeformat import FORMATS, ISO8601
-from cleanroom_nb.infer._timetable import (
+from cleanroom_nb._timetable import (
     JODA_TO_DUCKDB,
     SPECIFIERS,
     STRFTIME_TO_JODA,
@@ -27,6 +26,7 @@ from cleanroom_nb.infer._timetable import (
     to_joda,
     to_mysql,
 )
+from cleanroom_nb.infer._timeformat import FORMATS, ISO8601
 from cleanroom_nb.local.athena._trino import joda_to_strftime
 
 # Parsing reads 1 or 2 digits for both spellings: pandas' %m reads "1" as sqlglot's %-m does.

@@ -7,7 +7,7 @@ The translation must never change a figure silently:
   ``/`` is exact; integer and decimal division by zero fail with ``DIVISION_BY_ZERO`` (DuckDB
   returns NULL); a division whose operand types cannot be told is refused;
 - ``parse_datetime`` takes Joda-Time patterns: common letters are converted to strptime's,
-  by the library's one table of time specifiers (``cleanroom_nb.infer._timetable``);
+  by the library's one table of time specifiers (``cleanroom_nb._timetable``);
 - functions sqlglot does not know are refused (a same-named DuckDB function may differ);
 - ``CAST(double AS bigint)`` rounds half away from zero, as Trino's ``HALF_UP``.
 
@@ -25,9 +25,8 @@ from __future__ import annotations
 
 from sqlglot import exp
 
-from cleanroom_nb.infer._timetable import JODA_TO_DUCKDB
+from cleanroom_nb._timetable import JODA_TO_DUCKDB
 from cleanroom_nb.local.athena._errors import QueryError
-
 
 
 def position(sql: str, node: exp.Expr | None) -> str:

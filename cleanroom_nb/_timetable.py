@@ -1,5 +1,9 @@
 """The one table of time-format specifiers: strftime, Athena ``date_parse``, Joda, DuckDB.
 
+It sits at the package root (shared vocabulary) because two stages read it: ``infer`` (the SQL
+the library writes) and ``local`` (the local Athena), which may import only the root and
+``aws``.
+
 Each row says how one field of a time (a 4-digit year, a month number, AM/PM, ...) is written in
 
 - ``strftime``: Python's and pandas' ``to_datetime(format=...)`` (the library's own language);
