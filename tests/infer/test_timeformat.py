@@ -1,7 +1,8 @@
 """The time-format detector: generate datetimes, write them in every supported style, read back.
 
 Each style is detected from the sample, parsed by pandas (``apply_fix``) and by the fix's
-Athena SQL run on DuckDB through sqlglot; all three give the same epoch seconds.
+Athena SQL run on DuckDB as the local Athena translates it; all three give the same epoch
+seconds (every format on the local Athena itself: ``test_timeformat_sql.py``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from cleanroom_nb.infer._timeformat import (
     parse_times,
     sql_parse_times,
 )
+from cleanroom_nb.local.athena._trino import check_functions
 
 UTC = dt.UTC
 
@@ -77,7 +79,10 @@ def _floor(t: dt.datetime, resolution: str) -> int:
 
 
 def _duckdb(values: list[str], sql: str) -> list[object]:
-    query = sqlglot.transpile(f"SELECT {sql} AS v FROM t", read="trino", write="duckdb")[0]
+    """The SQL on DuckDB, translated as the local Athena does (``U&`` strings, Joda patterns)."""
+    tree = sqlglot.parse_one(f"SELECT {sql} AS v FROM t", read="trino")
+    check_functions(sql, tree)
+    query = tree.sql("duckdb")
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.register("t", pd.DataFrame({"when": values}))
@@ -278,8 +283,7 @@ def test_changing_utc_offsets_are_each_honoured() -> None:
     assert tf is not None and tf.format == "%a, %d %b %Y %H:%M:%S %z" and tf.offset == ""
     want = [1710052200, 1710055800]
     assert parse_times(pd.Series(values), tf.format).tolist() == want
-    # The SQL (Joda's Z via parse_datetime) runs on the local Athena in test_timeformat_sql.py.
-    assert "parse_datetime" in sql_parse_times('"when"', tf)
+    assert _duckdb(values, sql_parse_times('"when"', tf)) == want  # Joda's Z, value by value
 
 
 def test_integer_digits_keep_their_leading_zero() -> None:

@@ -23,6 +23,8 @@ Examples
 
 from __future__ import annotations
 
+import re
+
 from sqlglot import exp
 
 from cleanroom_nb._timetable import JODA_TO_DUCKDB
@@ -76,8 +78,39 @@ def joda_to_strftime(pattern: str) -> str:
     return "".join(out)
 
 
+_UNICODE_ESCAPE = re.compile(r"\\(\\|\+[0-9A-Fa-f]{6}|[0-9A-Fa-f]{4})")
+
+
+def decode_unicode_strings(tree: exp.Expr) -> None:
+    r"""Trino's ``U&'...'`` literals as plain strings of their characters.
+
+    ``\XXXX`` and ``\+XXXXXX`` are code points, ``\\`` a backslash
+    (https://trino.io/docs/current/language/types.html#varchar); older sqlglot releases write
+    them as ``\uXXXX``, which DuckDB does not read, so the local Athena decodes them itself.
+
+    Examples
+    --------
+    >>> import sqlglot
+    >>> tree = sqlglot.parse_one(r"SELECT U&'a\0041\+000042'", read="trino")
+    >>> decode_unicode_strings(tree)
+    >>> tree.sql("duckdb")
+    "SELECT 'aAB'"
+    """
+    for node in list(tree.find_all(exp.UnicodeString)):
+        if node.args.get("escape"):
+            raise QueryError("NOT_SUPPORTED: UESCAPE is not supported by the local Athena")
+
+        def char(m: re.Match[str]) -> str:
+            code = m.group(1)
+            return "\\" if code == "\\" else chr(int(code.lstrip("+"), 16))
+
+        node.replace(exp.Literal.string(_UNICODE_ESCAPE.sub(char, str(node.this))))
+
+
 def check_functions(sql: str, tree: exp.Expr) -> None:
-    """Convert Joda patterns; refuse functions sqlglot passes through untranslated."""
+    """Decode ``U&`` strings, convert Joda patterns; refuse functions sqlglot passes through
+    untranslated."""
+    decode_unicode_strings(tree)
     for node in list(tree.find_all(exp.ParseDatetime)):
         fmt = node.args.get("format")
         if not isinstance(fmt, exp.Literal) or not fmt.is_string:
