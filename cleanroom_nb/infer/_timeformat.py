@@ -261,7 +261,7 @@ def detect_time_format(values: pd.Series, *, min_parsed: float = MIN_PARSED) -> 
     for fmt in candidates:
         share = _parsed_share(_prepare(text, fmt, integer), fmt)
         if share >= min_parsed and (best is None or share > best.share + 1e-12):
-            example = str(values.dropna().iloc[0]) if integer else str(text.iloc[0])
+            example = str(text.iloc[0])
             offset, zoned = _single_offset(text, fmt), _zoned(text, fmt)
             best = TimeFormat(fmt, share, offset, example, zoned, integer)
         if best is not None and best.share >= 1.0:
