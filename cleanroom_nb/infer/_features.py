@@ -13,8 +13,10 @@ from cleanroom_nb.infer._columns import (
     MIN_ROLE_SCORE,
     _Col,
     _labels,
+    _may_be_slice,
     _pattern_text,
     _reason,
+    _sample_text,
     _time_values,
 )
 from cleanroom_nb.infer._patterns import (
@@ -47,6 +49,8 @@ def _features(
             score = c.scores[role]
             runner = max((o.scores.get(role, 0.0) for o in cols if o is not c), default=0.0)
             conf = score * (1.0 - 0.3 * max(0.0, 1.0 - (score - runner) / 0.3)) if runner else score
+            if role in c.few:
+                conf = min(conf, 0.5)  # kept by name and values; the sample cannot count them
             head = c.facts[role] + _decided(c, role, cols, taken)
             out[c.name] = (role, max(conf, 0.3), _reason(c, head))
             continue
@@ -147,6 +151,14 @@ def _left_out_by_storage(
     if p is not None:
         if p.has(ALL_NULL):
             return None, 0.0, 0.95, "left out: all values are null"
+        if p.has(CONSTANT) and _may_be_slice(c):
+            return (
+                None,
+                0.0,
+                0.6,
+                f"left out: one value in {_sample_text(c)}, which may be one slice of the "
+                "table; set it by hand if it varies across the table",
+            )
         if p.has(CONSTANT):
             return None, 0.0, 0.9, "left out: one value only (constant)"
         if p.kind == "mixed" or p.has(MIXED):

@@ -93,7 +93,7 @@ def suggest_schema(
     {'customer_id': 'USER_ID', 'sku': 'ITEM_ID', 'event_time': 'TIMESTAMP',
      'price': 'NUMERICAL_FEATURE'}
     """
-    cols = _columns_of(sample, glue_types, partition_keys, total_rows, glue_names)
+    cols = _columns_of(sample, glue_types, partition_keys, total_rows, glue_names, scope)
     for c in cols:
         _score_user(c)
         _score_item(c)
@@ -114,6 +114,7 @@ def _columns_of(
     partition_keys: Collection[str],
     total_rows: int | None,
     glue_names: bool,
+    scope: SampleScope | None = None,
 ) -> list[_Col]:
     """Every column with its profile (when sampled), name evidence and API-name checks."""
     from cleanroom_nb.aws import _service_model
@@ -125,11 +126,16 @@ def _columns_of(
     sample_names = {str(c): i for i, c in reversed(list(enumerate(sample.columns)))}
     cols: list[_Col] = []
     taken: dict[str, str] = {}
+    position = 0
     for name, glue_type in glue_types.items():
         name = str(name)
         profile: ColumnProfile | None = None
+        sorted_run = False
         if name in sample_names and n_sample:
-            profile = profile_column(sample.iloc[:, sample_names[name]], total_rows=total)
+            values = sample.iloc[:, sample_names[name]]
+            profile = profile_column(values, total_rows=total)
+            sorted_run = _sorted_run(values, profile)
+        ev = name_evidence(name)
         api = name if glue_names else _glue_name(name)
         api_ok = _service_model.matches(_service_model.COLUMN_NAME_PATH, api) and (
             name_min <= len(api) <= name_max
@@ -142,13 +148,36 @@ def _columns_of(
                 glue_type=str(glue_type),
                 base=_roles.base_glue_type(str(glue_type)),
                 profile=profile,
-                ev=name_evidence(name),
+                ev=ev,
                 api_ok=api_ok and not clash,
                 name_clash=clash,
                 partition_key=name in set(partition_keys),
+                position=position,
+                sorted_run=sorted_run,
+                scope=scope,
             )
         )
+        if not (ev.entity or (profile is not None and profile.sequential)):
+            position += 1
     return cols
+
+
+def _sorted_run(values: pd.Series, profile: ColumnProfile) -> bool:
+    """Whether the sample's values never go down in row order (the rows look sorted by it).
+
+    Only columns with at least two values and some repeats count: a constant proves nothing
+    and a unique increasing key is a row number.
+    """
+    if profile.distinct < 2 or profile.distinct >= profile.sample_rows - profile.sample_rows * (
+        profile.null_ratio
+    ):
+        return False
+    if profile.kind not in ("int", "float", "string", "datetime"):
+        return False
+    try:
+        return bool(values.dropna().is_monotonic_increasing)
+    except TypeError:
+        return False
 
 
 def _column_schema(
