@@ -71,6 +71,8 @@ class _Col:
     """Its values never go down in row order (the rows look sorted by it)."""
     scope: SampleScope | None = None
     """What the sample is of (None: the sample is all there is)."""
+    hashed: str = ""
+    """How its values are hashed, when its name says personal data ("" otherwise)."""
     few: dict[str, str] = field(default_factory=dict)
     """Role -> why the sample shows too few values to judge (the role is kept, less sure)."""
 

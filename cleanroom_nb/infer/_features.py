@@ -197,9 +197,16 @@ def _left_out_by_meaning(
             f"left out: a row-level id ('{ev.entity}'), neither user nor item and no use as "
             "a feature",
         )
-    pii = (ev.hint == "pii" and (p is None or p.kind in ("string", "int"))) or (
-        p is not None and (p.has(EMAIL, PHONE) or (p.has(PERSON_NAME) and not _labels(c)))
-    )
+    raw_values = p is not None and (p.has(EMAIL, PHONE) or (p.has(PERSON_NAME) and not _labels(c)))
+    if ev.hint == "pii" and c.hashed and not raw_values:
+        return (
+            None,
+            0.0,
+            0.8,
+            f"left out: its values are hashed ({c.hashed}), so it is not raw personal data "
+            f"('{ev.hint_word}'); hashed identifiers are not a useful feature",
+        )
+    pii = (ev.hint == "pii" and (p is None or p.kind in ("string", "int"))) or raw_values
     if pii:
         what = ev.hint_word if ev.hint == "pii" else _pattern_text(c)
         return (

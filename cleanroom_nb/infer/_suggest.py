@@ -136,6 +136,9 @@ def _columns_of(
             profile = profile_column(values, total_rows=total)
             sorted_run = _sorted_run(values, profile)
         ev = name_evidence(name)
+        hashed = ""
+        if ev.hint == "pii" and profile is not None and profile.kind == "string":
+            hashed = hashed_values(values)
         api = name if glue_names else _glue_name(name)
         api_ok = _service_model.matches(_service_model.COLUMN_NAME_PATH, api) and (
             name_min <= len(api) <= name_max
@@ -155,11 +158,41 @@ def _columns_of(
                 position=position,
                 sorted_run=sorted_run,
                 scope=scope,
+                hashed=hashed,
             )
         )
         if not (ev.entity or (profile is not None and profile.sequential)):
             position += 1
     return cols
+
+
+_HEX_DIGEST = r"^(?:0x)?[0-9a-fA-F]{8,128}$"
+
+
+def hashed_values(values: pd.Series, rows: int = 2000) -> str:
+    """How the values are hashed ("hex digests of 8 characters"), or "" when they are not.
+
+    Hex digests of 8 or more characters (hashed IPs are often 8, MD5 32, SHA-1 40, SHA-256
+    64): at least 90% of the first non-null values, half of them with a letter a-f (so plain
+    numbers are not taken for hashes).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> hashed_values(pd.Series(["0a1b2c3d", "ffe01234", "9c0d1e2f"]))
+    'hex digests of 8 characters'
+    >>> hashed_values(pd.Series(["10.0.0.1", "192.168.1.20"]))
+    ''
+    """
+    strs = values.dropna().astype(str).str.strip().iloc[:rows]
+    if strs.empty:
+        return ""
+    hexes = strs[strs.str.match(_HEX_DIGEST)]
+    if len(hexes) < 0.9 * len(strs) or hexes.str.contains(r"[a-fA-F]").mean() <= 0.5:
+        return ""
+    lengths = hexes.str.len() - hexes.str.startswith("0x").astype(int) * 2
+    lo, hi = int(lengths.min()), int(lengths.max())
+    return f"hex digests of {lo} characters" if lo == hi else f"hex digests of {lo}-{hi} characters"
 
 
 def _sorted_run(values: pd.Series, profile: ColumnProfile) -> bool:
