@@ -274,6 +274,14 @@ def _feature_role(c: _Col) -> tuple[str | None, float, float, str]:
         useful = (0.8 if hint == "categorical" else 0.65) * null_keep * _card_use(d)
         return cat, useful, 0.85 if hint == "categorical" else 0.7, head
     integral = c.base in ("int", "bigint") or (p is not None and p.integral)
+    if ev.id_like and integral and _one_row_each(p):
+        return (
+            None,
+            0.0,
+            0.7,
+            "left out: an identifier with a different value on every sampled row (a row key), "
+            "not a useful feature",
+        )
     if hint == "numerical":
         return num, 0.85 * null_keep, 0.85, f"name matches {word} (a measure)"
     if integral and p is not None and d <= 2 and p.min_value in (0, 1) and p.max_value in (0, 1):
@@ -294,6 +302,14 @@ def _feature_role(c: _Col) -> tuple[str | None, float, float, str]:
     if c.base in ("double", "float"):
         return num, 0.6 * null_keep, 0.7, "a measure (fractional numbers)"
     return num, 0.5 * null_keep, 0.55, "a count or measure (integers with many values)"
+
+
+def _one_row_each(p: ColumnProfile | None) -> bool:
+    """Every one of at least 50 sampled non-null values differs (a row key in the sample)."""
+    if p is None:
+        return False
+    rows = round(p.sample_rows * (1 - p.null_ratio))
+    return rows >= 50 and p.distinct >= rows
 
 
 def _many(p: ColumnProfile | None) -> bool:

@@ -96,7 +96,17 @@ def _few_is_sample(c: _Col, name_score: float, distinct: int) -> bool:
         return False
     if name_score >= 0.9:
         return True
-    return name_score >= 0.5 and (c.ev.id_like or c.has(HEX_HASH, UUID))
+    if name_score < 0.5:
+        return False
+    if c.ev.id_like or c.has(HEX_HASH, UUID):
+        return True
+    # Whole numbers under a name that is the user word itself ("session"), not 0/1 flags.
+    p = c.p
+    return (
+        p.kind == "int"
+        and c.ev.core == (c.ev.user_word,)
+        and not (p.min_value in (0, 1) and p.max_value in (0, 1))
+    )
 
 
 def _log10(x: float) -> float:
