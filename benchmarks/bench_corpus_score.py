@@ -22,7 +22,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests" / "infer"))
 
-from corpus_score import corpus_score, evaluate, load_manifest, views  # noqa: E402
+from corpus_score import corpus_score, evaluate, load_manifest, views
 
 
 def main() -> None:

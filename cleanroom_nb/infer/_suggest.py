@@ -24,12 +24,12 @@ from cleanroom_nb.infer._features import (
 )
 from cleanroom_nb.infer._names import name_evidence
 from cleanroom_nb.infer._profile import profile_column
-from cleanroom_nb.infer._scope import SampleScope
 from cleanroom_nb.infer._schema import (
     ColumnProfile,
     ColumnSchema,
     TrainingSchema,
 )
+from cleanroom_nb.infer._scope import SampleScope
 from cleanroom_nb.infer._scores import (
     _assign,
     _by_elimination,

@@ -175,7 +175,11 @@ def test_one_object_of_a_table_cannot_prove_a_constant() -> None:
 @pytest.mark.parametrize(
     ("scope", "text", "one_slice"),
     [
-        (SampleScope(rows=5_000, total_rows=5_000, random=True), "this sample of 5,000 rows", False),
+        (
+            SampleScope(rows=5_000, total_rows=5_000, random=True),
+            "this sample of 5,000 rows",
+            False,
+        ),
         (
             SampleScope(rows=900, objects_read=("a", "b", "c"), objects_total=12),
             "this sample of 900 rows from 3 of 12 objects",
@@ -225,8 +229,10 @@ def test_hashed_values_are_not_raw_pii() -> None:
     ("values", "expected"),
     [
         (["0a1b2c3d", "ffe01234", "9c0d1e2f"], "hex digests of 8 characters"),
-        (["d41d8cd98f00b204e9800998ecf8427e", "da39a3ee5e6b4b0d3255bfef95601890afd80709"],
-         "hex digests of 32-40 characters"),
+        (
+            ["d41d8cd98f00b204e9800998ecf8427e", "da39a3ee5e6b4b0d3255bfef95601890afd80709"],
+            "hex digests of 32-40 characters",
+        ),
         (["10.0.0.1", "192.168.1.20"], ""),
         (["12345678", "23456789"], ""),  # plain numbers
         (["alice@example.org"], ""),
