@@ -201,9 +201,8 @@ def _sorted_run(values: pd.Series, profile: ColumnProfile) -> bool:
     Only columns with at least two values and some repeats count: a constant proves nothing
     and a unique increasing key is a row number.
     """
-    if profile.distinct < 2 or profile.distinct >= profile.sample_rows - profile.sample_rows * (
-        profile.null_ratio
-    ):
+    non_null = profile.sample_rows * (1 - profile.null_ratio)
+    if profile.distinct < 2 or profile.distinct >= non_null:
         return False
     if profile.kind not in ("int", "float", "string", "datetime"):
         return False
