@@ -25,7 +25,13 @@ import cleanroom_nb as crn
 ENTRIES = load_manifest()
 VIEWS = ("uniform", "sorted_by_user", "sorted_by_time")
 CASES = [
-    pytest.param(entry, view, id=f"{entry['file']}-{view}")
+    pytest.param(
+        entry,
+        view,
+        id=f"{entry['file']}-{view}",
+        # A file whose time format is not read yet (see test_real_corpus.py): strict xfail.
+        marks=[pytest.mark.xfail(strict=True, reason=entry["xfail"])] if entry.get("xfail") else [],
+    )
     for entry in ENTRIES
     for view in VIEWS
     if view == "uniform"
