@@ -240,3 +240,40 @@ def test_hashed_values_are_not_raw_pii() -> None:
 )
 def test_hashed_values(values: list[str], expected: str) -> None:
     assert hashed_values(pd.Series(values)) == expected
+
+
+def test_few_integer_sessions_keep_the_user_role() -> None:
+    """OTTO-style sessions: a plain ``session`` name over whole numbers, few in a short head."""
+    r = np.random.default_rng(8)
+    df = pd.DataFrame(
+        {
+            "session": np.sort(r.integers(0, 6, 400)),
+            "aid": r.integers(0, 1_800_000, 400),
+            "ts": 1_659_304_800_000 + np.sort(r.integers(0, 10**9, 400)),
+            "type": r.choice(["clicks", "carts", "orders"], 400),
+        }
+    )
+    column = crn.infer_schema(df).column("session")
+    assert column.role == "USER_ID"
+    assert "users in this sample of 400 rows" in column.reason
+    # 0/1 values under the same name are a flag, not a few sessions.
+    flags = df.assign(session=r.integers(0, 2, 400))
+    assert crn.infer_schema(flags).column("session").role != "USER_ID"
+
+
+def test_an_id_unique_on_every_sampled_row_is_a_row_key() -> None:
+    """80 rows with 80 different ``Id`` values: a row key, not 80 category codes."""
+    r = np.random.default_rng(9)
+    df = pd.DataFrame(
+        {
+            "Id": np.sort(r.choice(np.arange(1, 400), 80, replace=False)),
+            "UserId": r.integers(1, 30, 80),
+            "PostId": r.integers(1, 50, 80),
+            "CreationDate": pd.date_range("2018-02-06", periods=80, freq="13min").strftime(
+                "%Y-%m-%dT%H:%M:%S.000"
+            ),
+        }
+    )
+    column = crn.infer_schema(df).column("Id")
+    assert column.role is None
+    assert "a different value on every sampled row" in column.reason
