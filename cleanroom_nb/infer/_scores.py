@@ -169,9 +169,12 @@ def _score_id(c: _Col, role: str, name_score: float, word: str) -> None:
 
 
 def _user_by_values(c: _Col) -> bool:
-    """User-like values without a user-like name: personal contact data, or hashed ids in the
-    lead column (where exports put the user) whose name says nothing else (not an item, a
-    category or a row key)."""
+    """User-like values and position where the name does not say user.
+
+    Personal contact data, or hashed ids in the lead column (where exports put the user) whose
+    name says nothing else (not an item, a category or a row key). Hashed ids elsewhere (an
+    artist UUID in a listening log) have no evidence for the user.
+    """
     if c.has(EMAIL, PHONE):
         return True
     ev = c.ev
