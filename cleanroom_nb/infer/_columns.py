@@ -24,6 +24,7 @@ from cleanroom_nb.infer._patterns import (
 )
 from cleanroom_nb.infer._profile import estimate_text
 from cleanroom_nb.infer._schema import ColumnProfile
+from cleanroom_nb.infer._scope import SampleScope
 
 MIN_ROLE_SCORE = 0.4
 """A column needs at least this score to get a required role."""
@@ -65,6 +66,16 @@ class _Col:
     near_miss: dict[str, str] = field(default_factory=dict)
     partition_key: bool = False
     name_clash: str = ""
+    position: int = 0
+    """Place among the columns, row keys and index columns not counted."""
+    sorted_run: bool = False
+    """Its values never go down in row order (the rows look sorted by it)."""
+    scope: SampleScope | None = None
+    """What the sample is of (None: the sample is all there is)."""
+    hashed: str = ""
+    """How its values are hashed, when its name says personal data ("" otherwise)."""
+    few: dict[str, str] = field(default_factory=dict)
+    """Role -> why the sample shows too few values to judge (the role is kept, less sure)."""
 
     def __post_init__(self) -> None:
         # "hour" is a trap for hours of the day (0-23), but holding whole dates with their hour
@@ -189,3 +200,29 @@ def _labels(c: _Col) -> bool:
         return False
     d = p.est_distinct or p.distinct
     return d <= 30 and (p.est_rows_per_value or p.rows_per_value) >= 10
+
+
+def _sample_text(c: _Col) -> str:
+    """The sample in words ("this sample of 5,000 rows"), for reasons."""
+    if c.scope is not None:
+        return c.scope.describe()
+    rows = c.profile.sample_rows if c.profile is not None else 0
+    return f"this sample of {rows:,} rows"
+
+
+def _may_be_slice(c: _Col) -> bool:
+    """The sample may be one slice of the table: sorted by this column, or one object/partition."""
+    return c.sorted_run or (c.scope is not None and c.scope.one_slice)
+
+
+def _few_text(c: _Col, count: int, noun: str) -> str:
+    """Why a small count in the sample does not decide the role, in words."""
+    plural = noun if count == 1 else noun + "s"
+    why = ""
+    if c.sorted_run:
+        why = " (the rows look sorted by it, so the sample may be one slice of the table)"
+    elif c.scope is not None and c.scope.one_slice:
+        why = " (it may be one slice of the table)"
+    return (
+        f"only {count:,} {plural} in {_sample_text(c)}{why}; the readiness check counts the table"
+    )

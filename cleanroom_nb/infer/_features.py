@@ -13,8 +13,10 @@ from cleanroom_nb.infer._columns import (
     MIN_ROLE_SCORE,
     _Col,
     _labels,
+    _may_be_slice,
     _pattern_text,
     _reason,
+    _sample_text,
     _time_values,
 )
 from cleanroom_nb.infer._patterns import (
@@ -47,6 +49,8 @@ def _features(
             score = c.scores[role]
             runner = max((o.scores.get(role, 0.0) for o in cols if o is not c), default=0.0)
             conf = score * (1.0 - 0.3 * max(0.0, 1.0 - (score - runner) / 0.3)) if runner else score
+            if role in c.few:
+                conf = min(conf, 0.5)  # kept by name and values; the sample cannot count them
             head = c.facts[role] + _decided(c, role, cols, taken)
             out[c.name] = (role, max(conf, 0.3), _reason(c, head))
             continue
@@ -147,6 +151,14 @@ def _left_out_by_storage(
     if p is not None:
         if p.has(ALL_NULL):
             return None, 0.0, 0.95, "left out: all values are null"
+        if p.has(CONSTANT) and _may_be_slice(c):
+            return (
+                None,
+                0.0,
+                0.6,
+                f"left out: one value in {_sample_text(c)}, which may be one slice of the "
+                "table; set it by hand if it varies across the table",
+            )
         if p.has(CONSTANT):
             return None, 0.0, 0.9, "left out: one value only (constant)"
         if p.kind == "mixed" or p.has(MIXED):
@@ -185,9 +197,16 @@ def _left_out_by_meaning(
             f"left out: a row-level id ('{ev.entity}'), neither user nor item and no use as "
             "a feature",
         )
-    pii = (ev.hint == "pii" and (p is None or p.kind in ("string", "int"))) or (
-        p is not None and (p.has(EMAIL, PHONE) or (p.has(PERSON_NAME) and not _labels(c)))
-    )
+    raw_values = p is not None and (p.has(EMAIL, PHONE) or (p.has(PERSON_NAME) and not _labels(c)))
+    if ev.hint == "pii" and c.hashed and not raw_values:
+        return (
+            None,
+            0.0,
+            0.8,
+            f"left out: its values are hashed ({c.hashed}), so it is not raw personal data "
+            f"('{ev.hint_word}'); hashed identifiers are not a useful feature",
+        )
+    pii = (ev.hint == "pii" and (p is None or p.kind in ("string", "int"))) or raw_values
     if pii:
         what = ev.hint_word if ev.hint == "pii" else _pattern_text(c)
         return (
@@ -255,6 +274,14 @@ def _feature_role(c: _Col) -> tuple[str | None, float, float, str]:
         useful = (0.8 if hint == "categorical" else 0.65) * null_keep * _card_use(d)
         return cat, useful, 0.85 if hint == "categorical" else 0.7, head
     integral = c.base in ("int", "bigint") or (p is not None and p.integral)
+    if ev.id_like and integral and _one_row_each(p):
+        return (
+            None,
+            0.0,
+            0.7,
+            "left out: an identifier with a different value on every sampled row (a row key), "
+            "not a useful feature",
+        )
     if hint == "numerical":
         return num, 0.85 * null_keep, 0.85, f"name matches {word} (a measure)"
     if integral and p is not None and d <= 2 and p.min_value in (0, 1) and p.max_value in (0, 1):
@@ -275,6 +302,14 @@ def _feature_role(c: _Col) -> tuple[str | None, float, float, str]:
     if c.base in ("double", "float"):
         return num, 0.6 * null_keep, 0.7, "a measure (fractional numbers)"
     return num, 0.5 * null_keep, 0.55, "a count or measure (integers with many values)"
+
+
+def _one_row_each(p: ColumnProfile | None) -> bool:
+    """Every one of at least 50 sampled non-null values differs (a row key in the sample)."""
+    if p is None:
+        return False
+    rows = round(p.sample_rows * (1 - p.null_ratio))
+    return rows >= 50 and p.distinct >= rows
 
 
 def _many(p: ColumnProfile | None) -> bool:

@@ -18,6 +18,7 @@ from cleanroom_nb._errors import CleanroomNbError, InvalidFrameError
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.infer._frames import arrow_table, arrow_to_pandas
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
+from cleanroom_nb.infer._scope import SampleScope
 
 SAMPLE_ROWS = 20_000
 """Rows profiled by default; enough to estimate distinct values and repeats (Chao1)."""
@@ -87,7 +88,9 @@ def infer_schema(
         nullable = {
             str(name): _dtype_nullable(df.dtypes.iloc[i]) for i, name in enumerate(df.columns)
         }
-        schema = suggest_schema(sample, glue_types, total_rows=n, nullable=nullable)
+        # Random rows out of the whole frame (all of them when it is small enough).
+        scope = SampleScope(rows=len(sample), total_rows=n, random=True)
+        schema = suggest_schema(sample, glue_types, total_rows=n, nullable=nullable, scope=scope)
         if notes:
             schema = _with_notes(schema, notes)
         return schema

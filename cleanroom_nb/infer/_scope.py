@@ -55,3 +55,47 @@ class SampleScope:
     def whole(self) -> bool:
         """True when the sample holds every row of the data."""
         return self.total_rows is not None and self.rows >= self.total_rows
+
+    @property
+    def one_slice(self) -> bool:
+        """True when the sample is pieces of storage that may be one slice of the table.
+
+        Rows read from one object, or one partition, of a table that has more (or an unknown
+        number) cannot show how values vary across the table; random rows of the whole data can.
+
+        Examples
+        --------
+        >>> SampleScope(rows=800, objects_read=("s3://b/t/a",), objects_total=30).one_slice
+        True
+        >>> SampleScope(rows=5_000, total_rows=90_000, random=True).one_slice
+        False
+        """
+        if self.random or self.whole:
+            return False
+        one_object = len(self.objects_read) <= 1 and (self.objects_total or 0) != 1
+        one_partition = len(self.partitions_read) == 1 and (self.partitions_total or 0) != 1
+        return one_object or one_partition
+
+    def describe(self) -> str:
+        """The sample in words, for reasons: "this sample of 5,000 rows" (and what it read).
+
+        Examples
+        --------
+        >>> SampleScope(rows=5_000, total_rows=5_000, random=True).describe()
+        'this sample of 5,000 rows'
+        >>> SampleScope(rows=800, objects_read=("s3://b/t/a",), objects_total=30).describe()
+        'this sample of 800 rows from 1 of 30 objects'
+        """
+        text = f"this sample of {self.rows:,} rows"
+        if self.random or not (self.objects_read or self.partitions_read):
+            return text
+        parts = []
+        if self.objects_read:
+            of = f" of {self.objects_total:,}" if self.objects_total is not None else ""
+            k = len(self.objects_read)
+            parts.append(f"{k:,}{of} object{'s' if (self.objects_total or k) != 1 else ''}")
+        if self.partitions_read:
+            of = f" of {self.partitions_total:,}" if self.partitions_total is not None else ""
+            k = len(self.partitions_read)
+            parts.append(f"{k:,}{of} partition{'s' if (self.partitions_total or k) != 1 else ''}")
+        return f"{text} from {' and '.join(parts)}"

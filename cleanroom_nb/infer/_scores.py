@@ -13,6 +13,9 @@ from cleanroom_nb.infer._columns import (
     MIN_ROLE_SCORE,
     TOP_CANDIDATES,
     _Col,
+    _few_text,
+    _may_be_slice,
+    _sample_text,
     _time_values,
 )
 from cleanroom_nb.infer._patterns import (
@@ -63,10 +66,14 @@ def _id_values(c: _Col, role: str, name_score: float = 0.0) -> tuple[float, str 
     d = p.est_distinct or p.distinct
     # A name that says the role outright needs fewer values (a small file, a few users).
     floor = 5 if name_score >= 0.9 else MIN_ID_VALUES
-    if d < floor and d < p.sample_rows:
-        return 0.0, f"it has only {d} distinct value{'s' if d != 1 else ''}, too few for ids"
     if p.kind == "float" and not p.integral:
         return 0.0, "it holds fractional numbers"
+    c.few.pop(role, None)
+    if d < floor and d < p.sample_rows:
+        if not _few_is_sample(c, name_score, d):
+            return 0.0, f"it has only {d} distinct value{'s' if d != 1 else ''}, too few for ids"
+        # The name and values say it; a sample cannot show how many the table has.
+        c.few[role] = _few_text(c, d, _ROLE_NOUN[role])
     card = min(1.0, max(0.3, _log10(d) / 3))
     rpv = p.est_rows_per_value or p.rows_per_value
     if role == _roles.USER_ID:
@@ -81,6 +88,31 @@ def _id_values(c: _Col, role: str, name_score: float = 0.0) -> tuple[float, str 
     if role == _roles.USER_ID and p.has(EMAIL, PHONE):
         v *= 0.8
     return v, None
+
+
+def _few_is_sample(c: _Col, name_score: float, distinct: int) -> bool:
+    """Few distinct ids that say more about the sample than the table.
+
+    A name that says the role outright (``userid``, ``customer_id``), or a weaker one that marks
+    an identifier (``session_id_hash``), with at least two id values: a sorted file's head or a
+    short file holds few users; the readiness check counts the whole table. A plain word with
+    few values (``device``: mobile, desktop) is a category, not an id.
+    """
+    if distinct < 2:
+        return False
+    if name_score >= 0.9:
+        return True
+    if name_score < 0.5:
+        return False
+    if c.ev.id_like or c.has(HEX_HASH, UUID):
+        return True
+    # Whole numbers under a name that is the user word itself ("session"), not 0/1 flags.
+    p = c.p
+    return (
+        p.kind == "int"
+        and c.ev.core == (c.ev.user_word,)
+        and not (p.min_value in (0, 1) and p.max_value in (0, 1))
+    )
 
 
 def _log10(x: float) -> float:
@@ -102,7 +134,7 @@ def _score_id(c: _Col, role: str, name_score: float, word: str) -> None:
     if c.ev.entity:
         return
     hashed = c.has(HEX_HASH, UUID) or (role == _roles.USER_ID and c.has(EMAIL, PHONE))
-    if name_score <= 0 and not (hashed and role == _roles.USER_ID):
+    if name_score <= 0 and not (hashed and role == _roles.USER_ID and _user_by_values(c)):
         return
     fixable = _fixable_id_type(c)
     if c.base not in _ID_TYPES and not fixable:
@@ -135,9 +167,24 @@ def _score_id(c: _Col, role: str, name_score: float, word: str) -> None:
     if fixable:
         score *= 0.97
         head += f" (stored as {c.glue_type}: fix attached)"
+    if role in c.few:
+        head += f"; {c.few[role]}"
     c.scores[role] = score
     c.names[role] = name_score
     c.facts[role] = head
+
+
+def _user_by_values(c: _Col) -> bool:
+    """User-like values and position where the name does not say user.
+
+    Personal contact data, or hashed ids in the lead column (where exports put the user) whose
+    name says nothing else (not an item, a category or a row key). Hashed ids elsewhere (an
+    artist UUID in a listening log) have no evidence for the user.
+    """
+    if c.has(EMAIL, PHONE):
+        return True
+    ev = c.ev
+    return c.position == 0 and ev.item < 0.3 and not ev.entity and ev.hint != "categorical"
 
 
 def _score_user(c: _Col) -> None:
@@ -209,8 +256,19 @@ def _score_time(c: _Col) -> None:
                 f"Unix epoch times or datetimes{hint}"
             )
         return
+    one_value = ""
     if p.has(CONSTANT) or (p.est_distinct or p.distinct) < 2:
-        return
+        if n < 0.9 or p.has(ALL_NULL):
+            return
+        # A name that says the time and values that are times: one day in a short or sorted
+        # sample (a day-by-day export's head, one daily object) is not a constant table.
+        shown = f" ({p.examples[0]})" if p.examples else ""
+        slice_hint = " (it may be one slice of the table)" if _may_be_slice(c) else ""
+        one_value = (
+            f"; only one time{shown} in {_sample_text(c)}{slice_hint}; the readiness check "
+            "counts the table"
+        )
+        c.few[role] = one_value[2:]
     if n <= 0 and (ev.id_like or ev.user >= 0.3 or ev.item >= 0.3 or ev.hint == "numerical"):
         return
     storage = _time_storage(c, kind)
@@ -223,9 +281,11 @@ def _score_time(c: _Col) -> None:
         return
     v, what = storage
     score = 0.45 * n + 0.55 * v if n > 0 else 0.5 * v
+    if one_value:
+        score *= 0.8
     head = f"name matches '{ev.time_word}'; " if n > 0 else ""
     c.scores[role] = score
-    c.facts[role] = f"{head}values are {what}"
+    c.facts[role] = f"{head}values are {what}{one_value}"
 
 
 def _assign(cols: list[_Col]) -> dict[str, _Col]:
@@ -372,7 +432,7 @@ def _contact_as_user(cols: list[_Col], assignment: dict[str, _Col]) -> dict[str,
             and c.profile is not None
             and c.profile.has(pattern)
             and (c.profile.est_distinct or c.profile.distinct) >= 2
-            and (pattern in (EMAIL, PHONE) or _repeats(c.profile))
+            and (pattern in (EMAIL, PHONE) or (_repeats(c.profile) and _user_by_values(c)))
         ]
         if len(fits) == 1:
             (c,) = fits

@@ -24,12 +24,12 @@ from cleanroom_nb.infer._features import (
 )
 from cleanroom_nb.infer._names import name_evidence
 from cleanroom_nb.infer._profile import profile_column
-from cleanroom_nb.infer._scope import SampleScope
 from cleanroom_nb.infer._schema import (
     ColumnProfile,
     ColumnSchema,
     TrainingSchema,
 )
+from cleanroom_nb.infer._scope import SampleScope
 from cleanroom_nb.infer._scores import (
     _assign,
     _by_elimination,
@@ -93,7 +93,7 @@ def suggest_schema(
     {'customer_id': 'USER_ID', 'sku': 'ITEM_ID', 'event_time': 'TIMESTAMP',
      'price': 'NUMERICAL_FEATURE'}
     """
-    cols = _columns_of(sample, glue_types, partition_keys, total_rows, glue_names)
+    cols = _columns_of(sample, glue_types, partition_keys, total_rows, glue_names, scope)
     for c in cols:
         _score_user(c)
         _score_item(c)
@@ -114,6 +114,7 @@ def _columns_of(
     partition_keys: Collection[str],
     total_rows: int | None,
     glue_names: bool,
+    scope: SampleScope | None = None,
 ) -> list[_Col]:
     """Every column with its profile (when sampled), name evidence and API-name checks."""
     from cleanroom_nb.aws import _service_model
@@ -125,11 +126,19 @@ def _columns_of(
     sample_names = {str(c): i for i, c in reversed(list(enumerate(sample.columns)))}
     cols: list[_Col] = []
     taken: dict[str, str] = {}
+    position = 0
     for name, glue_type in glue_types.items():
         name = str(name)
         profile: ColumnProfile | None = None
+        sorted_run = False
         if name in sample_names and n_sample:
-            profile = profile_column(sample.iloc[:, sample_names[name]], total_rows=total)
+            values = sample.iloc[:, sample_names[name]]
+            profile = profile_column(values, total_rows=total)
+            sorted_run = _sorted_run(values, profile)
+        ev = name_evidence(name)
+        hashed = ""
+        if ev.hint == "pii" and profile is not None and profile.kind == "string":
+            hashed = hashed_values(values)
         api = name if glue_names else _glue_name(name)
         api_ok = _service_model.matches(_service_model.COLUMN_NAME_PATH, api) and (
             name_min <= len(api) <= name_max
@@ -142,13 +151,65 @@ def _columns_of(
                 glue_type=str(glue_type),
                 base=_roles.base_glue_type(str(glue_type)),
                 profile=profile,
-                ev=name_evidence(name),
+                ev=ev,
                 api_ok=api_ok and not clash,
                 name_clash=clash,
                 partition_key=name in set(partition_keys),
+                position=position,
+                sorted_run=sorted_run,
+                scope=scope,
+                hashed=hashed,
             )
         )
+        if not (ev.entity or (profile is not None and profile.sequential)):
+            position += 1
     return cols
+
+
+_HEX_DIGEST = r"^(?:0x)?[0-9a-fA-F]{8,128}$"
+
+
+def hashed_values(values: pd.Series, rows: int = 2000) -> str:
+    """How the values are hashed ("hex digests of 8 characters"), or "" when they are not.
+
+    Hex digests of 8 or more characters (hashed IPs are often 8, MD5 32, SHA-1 40, SHA-256
+    64): at least 90% of the first non-null values, half of them with a letter a-f (so plain
+    numbers are not taken for hashes).
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> hashed_values(pd.Series(["0a1b2c3d", "ffe01234", "9c0d1e2f"]))
+    'hex digests of 8 characters'
+    >>> hashed_values(pd.Series(["10.0.0.1", "192.168.1.20"]))
+    ''
+    """
+    strs = values.dropna().astype(str).str.strip().iloc[:rows]
+    if strs.empty:
+        return ""
+    hexes = strs[strs.str.match(_HEX_DIGEST)]
+    if len(hexes) < 0.9 * len(strs) or hexes.str.contains(r"[a-fA-F]").mean() <= 0.5:
+        return ""
+    lengths = hexes.str.len() - hexes.str.startswith("0x").astype(int) * 2
+    lo, hi = int(lengths.min()), int(lengths.max())
+    return f"hex digests of {lo} characters" if lo == hi else f"hex digests of {lo}-{hi} characters"
+
+
+def _sorted_run(values: pd.Series, profile: ColumnProfile) -> bool:
+    """Whether the sample's values never go down in row order (the rows look sorted by it).
+
+    Only columns with at least two values and some repeats count: a constant proves nothing
+    and a unique increasing key is a row number.
+    """
+    non_null = profile.sample_rows * (1 - profile.null_ratio)
+    if profile.distinct < 2 or profile.distinct >= non_null:
+        return False
+    if profile.kind not in ("int", "float", "string", "datetime"):
+        return False
+    try:
+        return bool(values.dropna().is_monotonic_increasing)
+    except TypeError:
+        return False
 
 
 def _column_schema(

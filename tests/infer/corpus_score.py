@@ -93,11 +93,49 @@ def wanted(column: str | None) -> list[str]:
     return [] if column is None else [column]
 
 
-def evaluate(entry: dict[str, Any]) -> Outcome:
-    """Run ``infer_schema`` on one file and compare ``to_api()`` with the expectation."""
+HEAD_ROWS = 2_000
+"""Rows of each invariance view: at most this many, and at most half the file."""
+
+
+def _time_key(values: pd.Series) -> pd.Series:
+    """A sortable key for a time column: numbers as they are, text parsed as dates.
+
+    Text that pandas cannot read as dates (under 90% parsed) is sorted as text.
+    """
+    if pd.api.types.is_numeric_dtype(values):
+        return values
+    parsed = pd.to_datetime(values, errors="coerce", format="mixed", utc=True)
+    if parsed.notna().mean() >= 0.9:
+        return parsed
+    return values.astype("string")
+
+
+def views(entry: dict[str, Any], frame: pd.DataFrame | None = None) -> dict[str, pd.DataFrame]:
+    """The file as three samples of one table (deterministic).
+
+    ``uniform``: rows at random positions (seed 0) in file order; ``sorted_by_user`` and
+    ``sorted_by_time``: the head after a stable sort by the expected user / time column (the
+    view is left out when the table has no such column). Each holds ``HEAD_ROWS`` rows or half
+    the file, whichever is fewer.
+    """
+    frame = read_table(entry) if frame is None else frame
+    rows = max(1, min(HEAD_ROWS, len(frame) // 2))
+    out = {"uniform": frame.sample(n=rows, random_state=0).sort_index()}
+    user, time_col = entry["expected"]["USER_ID"], entry["expected"]["TIMESTAMP"]
+    if user is not None:
+        out["sorted_by_user"] = frame.sort_values(user, kind="stable").head(rows)
+    if time_col is not None:
+        key = _time_key(frame[time_col]).reset_index(drop=True)
+        order = key.sort_values(kind="stable").index
+        out["sorted_by_time"] = frame.iloc[order].head(rows)
+    return out
+
+
+def evaluate(entry: dict[str, Any], frame: pd.DataFrame | None = None) -> Outcome:
+    """Run ``infer_schema`` on one file (or a view of it) and compare ``to_api()``."""
     expected = entry["expected"]
     try:
-        schema = crn.infer_schema(read_table(entry))
+        schema = crn.infer_schema(read_table(entry) if frame is None else frame)
     except Exception as exc:  # the scorer reports every failure; the tests raise
         return Outcome(entry["file"], expected, {}, error=f"{type(exc).__name__}: {exc}")
     by_api_name = {schema.api_name(c): c.name for c in schema.columns}

@@ -44,7 +44,16 @@ def test_file_reads_as_recorded(entry: dict[str, Any]) -> None:
     assert set(named) <= set(frame.columns), sorted(set(named) - set(frame.columns))
 
 
-@pytest.mark.parametrize("entry", ENTRIES, ids=[e["file"] for e in ENTRIES])
+def _roles_case(entry: dict[str, Any]) -> Any:
+    """One file; ``"xfail"`` in its entry names a time format the suggester does not read yet.
+
+    Strict: the day the format is supported the test fails until the mark is removed.
+    """
+    marks = [pytest.mark.xfail(strict=True, reason=entry["xfail"])] if entry.get("xfail") else []
+    return pytest.param(entry, id=entry["file"], marks=marks)
+
+
+@pytest.mark.parametrize("entry", [_roles_case(e) for e in ENTRIES])
 def test_expected_roles(entry: dict[str, Any]) -> None:
     outcome = evaluate(entry)
     assert not outcome.error, outcome.error
