@@ -311,9 +311,12 @@ def _read_sample(
     stats = _s3_file.IoStats()
     reads: list[tuple[_s3_file.S3Object, _Read]] = []
     first = targets[0]
-    for i, obj in enumerate(targets):
+    i = -1
+    while i + 1 < len(targets):
+        i += 1
+        obj = targets[i]
         left = budget - stats.bytes_fetched
-        share = left // (len(targets) - i)
+        share = budget if parquet and i == 0 else left // (len(targets) - i)
         if i > 0 and (share <= 0 or (parquet and left <= min(_FOOTER_READ, obj.size))):
             break
         try:
@@ -351,6 +354,11 @@ def _read_sample(
         stats.requests += read.stats.requests
         stats.bytes_fetched += read.stats.bytes_fetched
         reads.append((obj, read))
+        if parquet and i == 0 and len(targets) > 1:
+            # Footer + row group(s) per object: as many more as the first one's cost leaves
+            # room for, spread over the rest of the listing.
+            more = (budget - stats.bytes_fetched) // max(read.stats.bytes_fetched, 1)
+            targets[1:] = _listing.pick_spread(targets[1:], min(int(more), len(targets) - 1))
     used = [(o, r) for o, r in reads if len(r.frame) or o is first]
     frames = [r.frame.head(rows_share) for _, r in used if len(r.frame)]
     frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else used[0][1].frame
