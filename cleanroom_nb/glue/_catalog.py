@@ -139,7 +139,11 @@ class GlueTableInfo:
         out = f"sampled {self.sample_rows:,} rows from {k} of {total} objects"
         if self.sample_partitions:
             shown = ", ".join(self.sample_partitions[:4])
-            more = f", +{len(self.sample_partitions) - 4} more" if len(self.sample_partitions) > 4 else ""
+            more = (
+                f", +{len(self.sample_partitions) - 4} more"
+                if len(self.sample_partitions) > 4
+                else ""
+            )
             of = (
                 f"; {len(self.sample_partitions)} of {self.partitions_total:,}"
                 if self.partitions_total is not None

@@ -88,7 +88,7 @@ class _Lister:
         self.anchors: list[str] = []
         self.truncated = False
 
-    def list(self, prefix: str, *, start_after: str = "", max_keys: int = _PAGE) -> list[str]:
+    def page(self, prefix: str, *, start_after: str = "", max_keys: int = _PAGE) -> list[str]:
         """Keys of ONE call (empty when the budget is spent); sizes are kept in ``seen``."""
         if self.left <= 0:
             return []
@@ -102,9 +102,7 @@ class _Lister:
         for obj in resp.get("Contents", []):
             keys.append(obj["Key"])
             self.seen[obj["Key"]] = int(obj.get("Size", 0))
-        anchor = next(
-            (k for k in keys if self.seen[k] > 0 and is_data_key(k, self.prefix)), None
-        )
+        anchor = next((k for k in keys if self.seen[k] > 0 and is_data_key(k, self.prefix)), None)
         if anchor is not None:
             self.anchors.append(anchor)
         self.truncated = bool(resp.get("IsTruncated"))
@@ -114,7 +112,7 @@ class _Lister:
         """The longest prefix every key under ``stem`` shares (jumping past it to check)."""
         common = _common(keys)
         while len(common) > len(stem):
-            nxt = self.list(stem, start_after=common + _AFTER_ALL, max_keys=1)
+            nxt = self.page(stem, start_after=common + _AFTER_ALL, max_keys=1)
             if not nxt:
                 return common  # nothing after: every key shares it (or the budget is spent)
             common = _common([common, nxt[0]])
@@ -125,7 +123,7 @@ class _Lister:
         q = len(stem)
         chars = sorted({k[q] for k in known if k.startswith(stem) and len(k) > q})
         while chars and len(chars) < at_most and self.left > 0:
-            nxt = self.list(stem, start_after=stem + chars[-1] + _AFTER_ALL, max_keys=1)
+            nxt = self.page(stem, start_after=stem + chars[-1] + _AFTER_ALL, max_keys=1)
             if not nxt or len(nxt[0]) <= q:
                 break
             chars.append(nxt[0][q])
@@ -147,7 +145,7 @@ def _spread(lister: _Lister, stem: str, want: int, known: list[str], depth: int 
     if lister.left <= 0:
         return
     if not known:
-        known = lister.list(stem, max_keys=_LEAF_PAGE if want <= 1 else _PAGE)
+        known = lister.page(stem, max_keys=_LEAF_PAGE if want <= 1 else _PAGE)
         if not known:
             return
         if want <= 1 or not lister.truncated:
@@ -193,7 +191,7 @@ def spread_listing(
     if prefix and not prefix.endswith("/"):
         prefix += "/"
     lister = _Lister(s3_client, bucket, prefix, max(1, int(max_calls)))
-    first = lister.list(prefix, max_keys=page_size)
+    first = lister.page(prefix, max_keys=page_size)
     complete = not lister.truncated
     if not complete:
         _spread(lister, prefix, max(2, int(want)), first)
@@ -222,9 +220,7 @@ def spread_objects(listing: SpreadListing, k: int = SAMPLE_OBJECTS) -> list[S3Ob
     if len(picked) < k:
         chosen = {o.key for o in picked}
         rest = [o for o in listing.objects if o.key not in chosen]
-        picked = sorted(
-            [*picked, *pick_spread(rest, k - len(picked))], key=lambda o: o.key
-        )
+        picked = sorted([*picked, *pick_spread(rest, k - len(picked))], key=lambda o: o.key)
     return picked
 
 

@@ -188,7 +188,10 @@ def test_parquet_byte_bound_holds_across_objects(s3: boto3.Session) -> None:
             md = pq.ParquetFile(io.BytesIO(buf.getvalue())).metadata
             first_rg = md.row_group(0).total_byte_size
     wr.catalog.create_parquet_table(
-        "hm", "big", f"s3://{BUCKET}/big/", columns_types={**TYPES, "note": "string"},
+        "hm",
+        "big",
+        f"s3://{BUCKET}/big/",
+        columns_types={**TYPES, "note": "string"},
         boto3_session=s3,
     )
     schema = crn.infer_schema_from_glue("hm", "big", boto3_session=s3)
@@ -203,8 +206,12 @@ def test_parquet_byte_bound_holds_across_objects(s3: boto3.Session) -> None:
 def test_partitioned_table_is_sampled_across_partitions(
     s3: boto3.Session, scopes: list[SampleScope | None]
 ) -> None:
-    frames = [_day(i).assign(event_time=pd.Timestamp(DAYS[i]) + pd.to_timedelta(
-        np.arange(200), unit="min")) for i in range(20)]
+    frames = [
+        _day(i).assign(
+            event_time=pd.Timestamp(DAYS[i]) + pd.to_timedelta(np.arange(200), unit="min")
+        )
+        for i in range(20)
+    ]
     df = pd.concat(frames, ignore_index=True).rename(columns={"t_dat": "dt"})
     wr.s3.to_parquet(
         df,
@@ -268,8 +275,11 @@ class _ManyKeys:
     "layout",
     [
         [f"t/part-{i:05d}.snappy.parquet" for i in range(100_000)],
-        [f"t/dt=2024-{1 + d // 28:02d}-{1 + d % 28:02d}/part-{j:03d}.csv" for d in range(336)
-         for j in range(300)],
+        [
+            f"t/dt=2024-{1 + d // 28:02d}-{1 + d % 28:02d}/part-{j:03d}.csv"
+            for d in range(336)
+            for j in range(300)
+        ],
         [f"t/{h:08x}.json" for h in range(0, 2**32, 2**32 // 100_000)],
         ["t/_SUCCESS", *(f"t/run-{i:06d}/data.json" for i in range(100_000))],
     ],
@@ -281,8 +291,10 @@ def test_listing_stays_bounded_on_100k_objects(layout: list[str]) -> None:
     assert fake.calls == listing.calls <= _listing.MAX_LIST_CALLS
     assert not listing.complete and listing.data_objects < 10_000
     picked = [o.key for o in _listing.spread_objects(listing)]
-    assert len(picked) == _listing.SAMPLE_OBJECTS and picked[0] == fake.keys[0 if layout[0] !=
-        "t/_SUCCESS" else 1]
+    assert (
+        len(picked) == _listing.SAMPLE_OBJECTS
+        and picked[0] == fake.keys[0 if layout[0] != "t/_SUCCESS" else 1]
+    )
     # Spread over the key space: the picks fall in most tenths of the sorted keys.
     tenths = {bisect.bisect_left(fake.keys, k) * 10 // len(fake.keys) for k in picked}
     assert len(tenths) >= 7, picked
