@@ -1,7 +1,8 @@
 """A training schema from a Glue table: catalog facts plus a bounded S3 sample.
 
-The table's facts (:mod:`cleanroom_nb.glue._catalog`) and a bounded sample of one data file
-(:mod:`cleanroom_nb.glue._parquet_sample`, :mod:`cleanroom_nb.glue._text_sample`) feed the same
+The table's facts (:mod:`cleanroom_nb.glue._catalog`) and a bounded sample of up to 12 data
+objects spread over the table (listed by :mod:`cleanroom_nb.glue._listing`, read by
+:mod:`cleanroom_nb.glue._parquet_sample` and :mod:`cleanroom_nb.glue._text_sample`) feed the same
 role suggester used for DataFrames (:func:`cleanroom_nb.infer._suggest.suggest_schema`); what
 Clean Rooms ML would reject about the table itself (:mod:`cleanroom_nb.glue._findings`) becomes
 findings of the schema.
@@ -414,9 +415,11 @@ def infer_schema_from_glue(
     catalog_id
         The catalog's account ID (None: the caller's account).
     sample_bytes
-        Bytes read from the start of one CSV/JSON object (at most 2 MiB); 0 reads no data and
-        suggests roles from the Glue types alone. Parquet reads the footer and the first row
-        group of one file.
+        Bytes read in all from CSV/JSON objects (at most 2 MiB), shared by up to 12 objects
+        spread over the listing (each a range from its start, at least 4 KiB); 0 reads no data
+        and suggests roles from the Glue types alone. Parquet reads the footer and first row
+        group(s) of as many of those objects as fit 2 MiB (the first may read one larger row
+        group page by page). ``schema.source.sample_objects`` lists what was read.
     sample_rows
         At most this many rows go to the role suggester.
     progress
