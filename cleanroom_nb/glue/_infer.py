@@ -22,15 +22,13 @@ from cleanroom_nb import _errors
 from cleanroom_nb._findings import Finding
 from cleanroom_nb._progress import reports_progress, stage
 from cleanroom_nb.aws import _client, _encryption
-from cleanroom_nb.glue import _listing, _parquet_sample, _s3_file, _text_sample
+from cleanroom_nb.glue import _listing, _s3_file, _sample, _text_sample
 from cleanroom_nb.glue._catalog import (
     Clients,
     GlueTableInfo,
-    serde_csv_options,
-    skip_header_lines,
     table_info,
 )
-from cleanroom_nb.glue._findings import SUPPORTED_FORMATS, csv_header_findings, table_findings
+from cleanroom_nb.glue._findings import SUPPORTED_FORMATS, table_findings
 from cleanroom_nb.infer._schema import TrainingSchema
 from cleanroom_nb.infer._scope import SampleScope
 
@@ -51,19 +49,6 @@ class _Sample:
     objects: tuple[str, ...] = ()
     partitions: tuple[str, ...] = ()
     partitions_total: int | None = None
-
-
-@dataclass
-class _Read:
-    """What reading one data object gave: its rows as read, and the facts of the read."""
-
-    frame: pd.DataFrame
-    stats: _s3_file.IoStats
-    rows: int
-    bytes_of_rows: int
-    codecs: dict[str, str]
-    compression: str
-    findings: list[Finding] = field(default_factory=list)
 
 
 def _translate_listing(exc: Exception, info: GlueTableInfo, what: str) -> Exception:
@@ -128,58 +113,6 @@ def _sample_targets(
     return _listing.spread_objects(listing), {}, None
 
 
-def _read_parquet(
-    s3: Any, obj: _s3_file.S3Object, sample_rows: int, prefetch_bytes: int, fit_only: bool
-) -> _Read:
-    ps = _parquet_sample.read_parquet_sample(
-        s3, obj, sample_rows=sample_rows, prefetch_bytes=prefetch_bytes, fit_only=fit_only
-    )
-    frame = ps.frame
-    frame.columns = [str(c).lower() for c in frame.columns]
-    comps = {c.lower() for c in ps.codecs.values()} - {"uncompressed"}
-    compression = (
-        "zstd"
-        if "zstd" in comps
-        else (sorted(comps)[0] if len(comps) == 1 else ",".join(sorted(comps)) or "none")
-    )
-    return _Read(frame, ps.stats, ps.num_rows, obj.size, ps.codecs, compression)
-
-
-def _read_text(
-    info: GlueTableInfo,
-    raw: Mapping[str, Any],
-    data_columns: list[str],
-    s3: Any,
-    obj: _s3_file.S3Object,
-    *,
-    sample_bytes: int,
-    compression: str,
-    first: bool,
-) -> _Read:
-    head = _text_sample.read_text_head(s3, obj, sample_bytes=sample_bytes, compression=compression)
-    rows = bytes_of_rows = 0
-    if compression in ("none", "uncompressed") and head.stats.bytes_fetched:
-        bytes_of_rows = len(head.text.encode("utf-8", errors="replace"))
-        rows = head.text.count("\n")
-    findings: list[Finding] = []
-    if info.data_format == "csv":
-        delim, quote, escape = serde_csv_options(raw)
-        skip = skip_header_lines(raw)
-        frame = _text_sample.parse_csv_sample(
-            head.text,
-            data_columns,
-            delimiter=delim,
-            quotechar=quote or '"',
-            escapechar=escape if quote else None,
-            skip_header_lines=skip,
-        )
-        if first:
-            findings.extend(csv_header_findings(head.text, data_columns, delim, skip, info))
-    else:
-        frame = _text_sample.parse_json_lines_sample(head.text, data_columns)
-    return _Read(frame, head.stats, rows, bytes_of_rows, {}, compression, findings)
-
-
 def _typed_frame(
     frame: pd.DataFrame,
     info: GlueTableInfo,
@@ -214,41 +147,6 @@ def _unreadable(frame: pd.DataFrame, uri: str, message: str, **kwargs: Any) -> _
         uri=uri,
         findings=[Finding("warning", "table.sample", "sample_unreadable", message)],
         **kwargs,
-    )
-
-
-_MIN_TEXT_SHARE = 4096
-"""Bytes each CSV/JSON object gets at least: fewer objects are read from a small budget."""
-_FOOTER_READ = 64 << 10
-"""pyarrow's first read of a Parquet file: its last 64 KiB (the whole of a smaller file)."""
-
-
-def _read_one(
-    info: GlueTableInfo,
-    raw: Mapping[str, Any],
-    data_columns: list[str],
-    s3: Any,
-    obj: _s3_file.S3Object,
-    *,
-    index: int,
-    share: int,
-    rows_share: int,
-) -> _Read | str:
-    """Read one object's share; a message instead when its text cannot be streamed."""
-    if info.data_format == "parquet":
-        return _read_parquet(s3, obj, rows_share, share, fit_only=index > 0)
-    compression = _text_sample.text_compression(obj.key, info.compression)
-    if compression not in _text_sample.READABLE_TEXT_COMPRESSIONS:
-        return compression
-    return _read_text(
-        info,
-        raw,
-        data_columns,
-        s3,
-        obj,
-        sample_bytes=share,
-        compression=compression,
-        first=index == 0,
     )
 
 
@@ -307,10 +205,10 @@ def _read_sample(
     parquet = info.data_format == "parquet"
     budget = _s3_file.PARQUET_PREFETCH_BYTES if parquet else sample_bytes
     if not parquet:
-        targets = _listing.pick_spread(targets, max(1, sample_bytes // _MIN_TEXT_SHARE))
+        targets = _listing.pick_spread(targets, max(1, sample_bytes // _sample.MIN_TEXT_SHARE))
     rows_share = -(-sample_rows // len(targets))
     stats = _s3_file.IoStats()
-    reads: list[tuple[_s3_file.S3Object, _Read]] = []
+    reads: list[tuple[_s3_file.S3Object, _sample.Read]] = []
     first = targets[0]
     i = -1
     while i + 1 < len(targets):
@@ -318,10 +216,10 @@ def _read_sample(
         obj = targets[i]
         left = budget - stats.bytes_fetched
         share = budget if parquet and i == 0 else left // (len(targets) - i)
-        if i > 0 and (share <= 0 or (parquet and left <= min(_FOOTER_READ, obj.size))):
+        if i > 0 and (share <= 0 or (parquet and left <= min(_sample.FOOTER_READ, obj.size))):
             break
         try:
-            read = _read_one(
+            read = _sample.read_one(
                 info, raw, data_columns, s3, obj, index=i, share=share, rows_share=rows_share
             )
         except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
