@@ -379,6 +379,7 @@ def old_sample(session: boto3.Session, fmt: str, table: str) -> int:
 
 def s3_split(tally: Tally) -> tuple[int, int, int]:
     """(ListObjectsV2 calls, GetObject calls, GetObject bytes) in the tally."""
+    time.sleep(0.2)  # a request is recorded when its body is closed: let the last ones land
     with tally.lock:
         lists = sum(1 for s, m, p, _, _ in tally.requests if s == "s3" and "list-type" in p)
     reads = tally.s3_object_reads()
@@ -404,7 +405,10 @@ def spread_tables(
         for n in counts:
             table = build_days(s3, wr, session, fmt, n)
             seconds, schema = measure(
-                tally, lambda t=table: crn.infer_schema_from_glue("bench", t, boto3_session=session)
+                tally,
+                lambda t=table: crn.infer_schema_from_glue(
+                    "bench", t, progress=False, boto3_session=session
+                ),
             )
             lists, gets, got = s3_split(tally)
             info = schema.source
