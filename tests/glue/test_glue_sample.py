@@ -305,3 +305,28 @@ def test_pick_spread_is_even_and_keeps_the_ends() -> None:
     assert len(_listing.pick_spread(list(range(100)), 12)) == 12
     assert _listing.pick_spread(["a"], 12) == ["a"]
     assert json.dumps(_listing.pick_spread([], 3)) == "[]"
+
+
+def test_unregistered_partitions_are_named_from_the_keys(s3: boto3.Session) -> None:
+    """Partitions Glue does not list (no MSCK REPAIR yet): spread over the keys, named from them."""
+    client = s3.client("s3")
+    for i in range(20):
+        body = _day(i).drop(columns="t_dat").to_csv(index=False).encode()
+        client.put_object(Bucket=BUCKET, Key=f"hive/dt={DAYS[i]}/part-0.csv", Body=body)
+    types = {k: v for k, v in TYPES.items() if k != "t_dat"}
+    wr.catalog.create_csv_table(
+        "hm",
+        "hive",
+        f"s3://{BUCKET}/hive/",
+        columns_types=types,
+        partitions_types={"dt": "string"},
+        skip_header_line_count=1,
+        boto3_session=s3,
+    )
+    schema = crn.infer_schema_from_glue("hm", "hive", boto3_session=s3)
+    info = schema.source
+    assert info.partitions_total is None and len(info.sample_objects) == 12
+    assert info.sample_partitions[0] == f"dt={DAYS[0]}"
+    assert info.sample_partitions[-1] == f"dt={DAYS[19]}"
+    assert len(info.sample_partitions) == 12
+    assert schema.column("customer_id").role == crn.USER_ID
