@@ -6,7 +6,14 @@ behind a WSGI middleware that counts every request and every byte of every respo
 pyarrow's reads are counted like boto3's. Target: at most 2 MiB + one row group fetched from S3.
 For contrast it also counts awswrangler's own readers asked for a few rows.
 
+The spread sample (issue 18): day-per-object tables of 1, 12 and 1,000 objects (Parquet, CSV
+and JSON lines), each object holding ONE ``t_dat`` day. For each it prints the S3 requests
+(listing and GetObject) and bytes of ``infer_schema_from_glue``, the objects it read, whether
+``t_dat`` got TIMESTAMP, and the same figures for the old sample (one listing page, then the
+first object only), measured in the same run.
+
     .venv/bin/python benchmarks/bench_glue_sample.py [--parquet-mb 200] [--csv-mb 200]
+    .venv/bin/python benchmarks/bench_glue_sample.py --spread-only
 """
 
 from __future__ import annotations
@@ -290,6 +297,134 @@ def wide_table(tally: Tally, session: boto3.Session, wr: Any, crn: Any) -> None:
     )
 
 
+SPREAD_COUNTS = (1, 12, 1_000)
+SPREAD_ROWS = 2_000
+
+
+def day_frame(i: int, rows: int = SPREAD_ROWS) -> pa.Table:
+    """One day's transactions: many customers and articles, ONE ``t_dat`` value."""
+    rng = np.random.default_rng(1_000 + i)
+    day = (np.datetime64("2022-01-01") + np.timedelta64(i, "D")).astype(str)
+    return pa.table(
+        {
+            "customer_id": _hex_strings(rng, rng.integers(0, 1 << 40, rows), 16),
+            "article_id": rng.integers(100_000_000, 100_400_000, rows),
+            "price": np.round(rng.uniform(0.005, 0.2, rows), 4),
+            "t_dat": pa.array([str(day)] * rows),
+        }
+    )
+
+
+def build_days(s3: Any, wr: Any, session: boto3.Session, fmt: str, n: int) -> str:
+    """A table of ``n`` day objects in ``fmt``; its name."""
+    import pyarrow.json  # noqa: F401  (only to be sure pyarrow is complete)
+
+    table = f"days_{fmt}_{n}"
+    for i in range(n):
+        t = day_frame(i)
+        buf = io.BytesIO()
+        if fmt == "parquet":
+            pq.write_table(t, buf, compression="snappy")
+        elif fmt == "csv":
+            pacsv.write_csv(t, buf, pacsv.WriteOptions(include_header=True))
+        else:
+            buf.write(t.to_pandas().to_json(orient="records", lines=True).encode())
+        s3.put_object(Bucket=BUCKET, Key=f"{table}/day-{i:05d}.{fmt}", Body=buf.getvalue())
+    types = {"customer_id": "string", "article_id": "bigint", "price": "double", "t_dat": "string"}
+    loc = f"s3://{BUCKET}/{table}/"
+    if fmt == "parquet":
+        wr.catalog.create_parquet_table(
+            "bench", table, loc, columns_types=types, boto3_session=session
+        )
+    elif fmt == "csv":
+        wr.catalog.create_csv_table(
+            "bench",
+            table,
+            loc,
+            columns_types=types,
+            skip_header_line_count=1,
+            boto3_session=session,
+        )
+    else:
+        wr.catalog.create_json_table(
+            "bench", table, loc, columns_types=types, boto3_session=session
+        )
+    return table
+
+
+def old_sample(session: boto3.Session, fmt: str, table: str) -> int:
+    """The sample before issue 18: one listing page, then the first object only.
+
+    Returns the distinct ``t_dat`` values it saw."""
+    from cleanroom_nb.aws import _client
+    from cleanroom_nb.glue import _parquet_sample, _s3_file, _text_sample
+
+    client = _client.client("s3", session)
+    listing = _s3_file.list_data_objects(client, f"s3://{BUCKET}/{table}/")
+    assert listing.first is not None
+    if fmt == "parquet":
+        frame = _parquet_sample.read_parquet_sample(client, listing.first).frame
+        return int(frame["t_dat"].nunique())
+    text = _text_sample.read_text_head(client, listing.first).text
+    if fmt == "csv":
+        frame = _text_sample.parse_csv_sample(
+            text, ["customer_id", "article_id", "price", "t_dat"], skip_header_lines=1
+        )
+    else:
+        frame = _text_sample.parse_json_lines_sample(
+            text, ["customer_id", "article_id", "price", "t_dat"]
+        )
+    return int(frame["t_dat"].nunique())
+
+
+def s3_split(tally: Tally) -> tuple[int, int, int]:
+    """(ListObjectsV2 calls, GetObject calls, GetObject bytes) in the tally."""
+    time.sleep(0.2)  # a request is recorded when its body is closed: let the last ones land
+    with tally.lock:
+        lists = sum(1 for s, m, p, _, _ in tally.requests if s == "s3" and "list-type" in p)
+    reads = tally.s3_object_reads()
+    return lists, len(reads), sum(n for _, _, n in reads)
+
+
+def spread_tables(
+    tally: Tally, session: boto3.Session, wr: Any, crn: Any, counts: tuple[int, ...]
+) -> None:
+    """Bytes and requests of the spread sample vs the old one on 1, 12 and 1,000 objects."""
+    s3 = session.client("s3")
+    print(
+        f"\nSpread sample (issue 18): day-per-object tables, {SPREAD_ROWS:,} rows and ONE t_dat "
+        "day per object; new = infer_schema_from_glue, old = one listing page + first object "
+        "(LIST counts the KMS check's own listing too; bytes are GetObject bodies)"
+    )
+    print(
+        f"  {'format':8s} {'objects':>7s} | {'new: LIST':>9s} {'GET':>4s} {'bytes':>10s} "
+        f"{'read':>5s} {'t_dat':>10s} {'s':>5s} | {'old: LIST':>9s} {'GET':>4s} {'bytes':>10s} "
+        f"{'days':>4s} | bytes new/old"
+    )
+    for fmt in ("parquet", "csv", "json"):
+        for n in counts:
+            table = build_days(s3, wr, session, fmt, n)
+            seconds, schema = measure(
+                tally,
+                lambda t=table: crn.infer_schema_from_glue(
+                    "bench", t, progress=False, boto3_session=session
+                ),
+            )
+            lists, gets, got = s3_split(tally)
+            info = schema.source
+            role = schema.column("t_dat").role or "left out"
+            _, days_old = measure(tally, lambda t=table, f=fmt: old_sample(session, f, t))
+            old_lists, old_gets, old_got = s3_split(tally)
+            print(
+                f"  {fmt:8s} {n:7,d} | {lists:9d} {gets:4d} {got:10,d} "
+                f"{len(info.sample_objects):5d} {role:>10s} {seconds:5.2f} | {old_lists:9d} "
+                f"{old_gets:4d} {old_got:10,d} {days_old:4d} | {got / max(old_got, 1):.2f}x"
+            )
+            budget = 2 * MB if fmt == "parquet" else 1 * MB
+            assert got <= budget, f"{fmt} {n}: {got:,} bytes over the {budget:,} bound"
+            assert lists <= 32, f"{fmt} {n}: {lists} listing calls"
+
+
 def main() -> None:
     ap = argparse.ArgumentParser()
     ap.add_argument("--parquet-mb", type=int, default=200)
@@ -297,6 +432,10 @@ def main() -> None:
     ap.add_argument("--no-baseline", action="store_true")
     ap.add_argument("--no-big-row-groups", action="store_true")
     ap.add_argument("--no-wide", action="store_true")
+    ap.add_argument("--spread-only", action="store_true", help="only the spread-sample tables")
+    ap.add_argument(
+        "--spread-counts", default=",".join(map(str, SPREAD_COUNTS)), help="objects per table"
+    )
     args = ap.parse_args()
 
     tally = Tally()
@@ -310,6 +449,12 @@ def main() -> None:
     s3 = session.client("s3")
     s3.create_bucket(Bucket=BUCKET)
     wr.catalog.create_database("bench", boto3_session=session)
+
+    counts = tuple(int(c) for c in args.spread_counts.split(","))
+    spread_tables(tally, session, wr, crn, counts)
+    if args.spread_only:
+        server.shutdown()
+        return
 
     t0 = time.perf_counter()
     pq_sizes, first_rg = build_parquet(s3, args.parquet_mb)

@@ -64,8 +64,15 @@ class GlueTableInfo:
     estimated_rows, listed_objects, listed_bytes, listing_truncated
         Rows estimated from the sampled file's rows per byte times the bytes of the data
         objects on the first listing page (a lower bound when ``listing_truncated``).
+    list_requests
+        ``ListObjectsV2`` calls the bounded, spread listing made (at most 32, plus one per
+        sampled partition the listing did not reach).
     sample_uri, sample_rows, bytes_fetched, requests
-        The object the sample came from, its rows, and the S3 bytes/requests spent on it.
+        The first object the sample came from (kept for compatibility), the rows sampled in
+        all, and the S3 bytes/``GetObject`` requests spent on the sample.
+    sample_objects, sample_partitions, partitions_total
+        Every object the sample read rows from (spread over the listing), the partitions
+        (``key=value/...``) they are of, and the table's partitions when Glue listed them all.
 
     Examples
     --------
@@ -98,11 +105,60 @@ class GlueTableInfo:
     bytes_fetched: int = 0
     requests: int = 0
     codecs: Mapping[str, str] = field(default_factory=dict)
+    list_requests: int = 0
+    sample_objects: tuple[str, ...] = ()
+    sample_partitions: tuple[str, ...] = ()
+    partitions_total: int | None = None
 
     @property
     def uri(self) -> str:
         """``database.table``."""
         return f"{self.database}.{self.table}"
+
+    @property
+    def sample_summary(self) -> str:
+        """What the sample read, in words.
+
+        Examples
+        --------
+        >>> GlueTableInfo("db", "t", sample_rows=120, listed_objects=30,
+        ...     sample_objects=("s3://b/t/a", "s3://b/t/b")).sample_summary
+        'sampled 120 rows from 2 of 30 objects'
+        >>> GlueTableInfo("db", "t", sample_rows=9, listed_objects=3000, listing_truncated=True,
+        ...     sample_objects=("s3://b/t/a",), sample_partitions=("dt=1",),
+        ...     partitions_total=400).sample_summary
+        'sampled 9 rows from 1 of 3,000+ objects (partitions dt=1; 1 of 400); listing not complete'
+        """
+        if not self.sample_objects and not self.sample_uri:
+            return "no sample read (roles from the Glue types alone)"
+        k = len(self.sample_objects) or 1
+        if self.listed_objects is None:
+            total = "?"
+        else:
+            total = f"{self.listed_objects:,}{'+' if self.listing_truncated else ''}"
+        out = f"sampled {self.sample_rows:,} rows from {k} of {total} objects"
+        if self.sample_partitions:
+            shown = ", ".join(self.sample_partitions[:4])
+            more = (
+                f", +{len(self.sample_partitions) - 4} more"
+                if len(self.sample_partitions) > 4
+                else ""
+            )
+            of = (
+                f"; {len(self.sample_partitions)} of {self.partitions_total:,}"
+                if self.partitions_total is not None
+                else ""
+            )
+            out += f" (partitions {shown}{more}{of})"
+        if self.listing_truncated:
+            out += "; listing not complete"
+        return out
+
+    def __repr__(self) -> str:
+        return (
+            f"GlueTableInfo({self.uri}, {self.data_format} at {self.location or '(no location)'}, "
+            f"{self.sample_summary})"
+        )
 
     def _repr_html_(self) -> str:
         rows = [
@@ -114,10 +170,12 @@ class GlueTableInfo:
             ("bucket region", f"{self.bucket_region or '?'} (session: {self.session_region})"),
             (
                 "sample",
-                f"{self.sample_rows} rows from {self.sample_uri or '-'}: "
-                f"{self.bytes_fetched:,} bytes in {self.requests} requests",
+                f"{self.sample_summary}: {self.bytes_fetched:,} bytes in {self.requests} "
+                f"requests ({self.list_requests} listing calls)",
             ),
         ]
+        if self.sample_objects:
+            rows.append(("objects read", ", ".join(self.sample_objects)))
         if self.record_count or self.estimated_rows:
             more = "+" if self.listing_truncated else ""
             rows.append(

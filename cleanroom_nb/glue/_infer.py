@@ -1,7 +1,8 @@
 """A training schema from a Glue table: catalog facts plus a bounded S3 sample.
 
-The table's facts (:mod:`cleanroom_nb.glue._catalog`) and a bounded sample of one data file
-(:mod:`cleanroom_nb.glue._parquet_sample`, :mod:`cleanroom_nb.glue._text_sample`) feed the same
+The table's facts (:mod:`cleanroom_nb.glue._catalog`) and a bounded sample of up to 12 data
+objects spread over the table (listed by :mod:`cleanroom_nb.glue._listing`, read by
+:mod:`cleanroom_nb.glue._parquet_sample` and :mod:`cleanroom_nb.glue._text_sample`) feed the same
 role suggester used for DataFrames (:func:`cleanroom_nb.infer._suggest.suggest_schema`); what
 Clean Rooms ML would reject about the table itself (:mod:`cleanroom_nb.glue._findings`) becomes
 findings of the schema.
@@ -21,16 +22,15 @@ from cleanroom_nb import _errors
 from cleanroom_nb._findings import Finding
 from cleanroom_nb._progress import reports_progress, stage
 from cleanroom_nb.aws import _client, _encryption
-from cleanroom_nb.glue import _parquet_sample, _s3_file, _text_sample
+from cleanroom_nb.glue import _listing, _s3_file, _sample, _text_sample
 from cleanroom_nb.glue._catalog import (
     Clients,
     GlueTableInfo,
-    serde_csv_options,
-    skip_header_lines,
     table_info,
 )
-from cleanroom_nb.glue._findings import SUPPORTED_FORMATS, csv_header_findings, table_findings
+from cleanroom_nb.glue._findings import SUPPORTED_FORMATS, table_findings
 from cleanroom_nb.infer._schema import TrainingSchema
+from cleanroom_nb.infer._scope import SampleScope
 
 
 @dataclass
@@ -45,84 +45,76 @@ class _Sample:
     compression: str | None = None
     findings: list[Finding] = field(default_factory=list)
     estimated_rows: int | None = None
-    listing: _s3_file.Listing | None = None
+    listing: _listing.SpreadListing | None = None
+    objects: tuple[str, ...] = ()
+    partitions: tuple[str, ...] = ()
+    partitions_total: int | None = None
 
 
-@dataclass
-class _Read:
-    """What reading one data object gave: its rows as read, and the facts of the read."""
-
-    frame: pd.DataFrame
-    stats: _s3_file.IoStats
-    rows_per_byte: float
-    codecs: dict[str, str]
-    compression: str
-    findings: list[Finding] = field(default_factory=list)
-
-
-def _list_data(info: GlueTableInfo, s3: Any, what: str) -> _s3_file.Listing:
-    """The first listing page under the table's location; errors say what the sample needs."""
-    try:
-        return _s3_file.list_data_objects(s3, info.location)
-    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        err = _client.translate(exc, what=what)
-        if isinstance(err, _errors.AccessDeniedError | _errors.NotFoundError):
-            raise type(err)(
-                f"{err} The sample needs s3:ListBucket and s3:GetObject on {info.location}; or "
-                "pass sample_bytes=0 to infer the schema from the catalog alone.",
-                code=err.code,
-            ) from exc
-        raise err from exc
-
-
-def _read_parquet(s3: Any, obj: _s3_file.S3Object, sample_rows: int) -> _Read:
-    ps = _parquet_sample.read_parquet_sample(s3, obj, sample_rows=sample_rows)
-    frame = ps.frame
-    frame.columns = [str(c).lower() for c in frame.columns]
-    comps = {c.lower() for c in ps.codecs.values()} - {"uncompressed"}
-    compression = (
-        "zstd"
-        if "zstd" in comps
-        else (sorted(comps)[0] if len(comps) == 1 else ",".join(sorted(comps)) or "none")
-    )
-    return _Read(frame, ps.stats, ps.num_rows / obj.size, ps.codecs, compression)
-
-
-def _read_text(
-    info: GlueTableInfo,
-    raw: Mapping[str, Any],
-    data_columns: list[str],
-    s3: Any,
-    obj: _s3_file.S3Object,
-    *,
-    sample_bytes: int,
-    compression: str,
-) -> _Read:
-    head = _text_sample.read_text_head(s3, obj, sample_bytes=sample_bytes, compression=compression)
-    rows_per_byte = 0.0
-    if compression in ("none", "uncompressed") and head.stats.bytes_fetched:
-        whole_lines = len(head.text.encode("utf-8", errors="replace"))
-        rows_per_byte = head.text.count("\n") / max(whole_lines, 1)
-    findings: list[Finding] = []
-    if info.data_format == "csv":
-        delim, quote, escape = serde_csv_options(raw)
-        skip = skip_header_lines(raw)
-        frame = _text_sample.parse_csv_sample(
-            head.text,
-            data_columns,
-            delimiter=delim,
-            quotechar=quote or '"',
-            escapechar=escape if quote else None,
-            skip_header_lines=skip,
+def _translate_listing(exc: Exception, info: GlueTableInfo, what: str) -> Exception:
+    err = _client.translate(exc, what=what)
+    if isinstance(err, _errors.AccessDeniedError | _errors.NotFoundError):
+        return type(err)(
+            f"{err} The sample needs s3:ListBucket and s3:GetObject on {info.location}; or "
+            "pass sample_bytes=0 to infer the schema from the catalog alone.",
+            code=err.code,
         )
-        findings.extend(csv_header_findings(head.text, data_columns, delim, skip, info))
-    else:
-        frame = _text_sample.parse_json_lines_sample(head.text, data_columns)
-    return _Read(frame, head.stats, rows_per_byte, {}, compression, findings)
+    return err
+
+
+def _list_data(info: GlueTableInfo, s3: Any, what: str) -> _listing.SpreadListing:
+    """A bounded listing spread over the table's location; errors say what the sample needs."""
+    try:
+        return _listing.spread_listing(s3, info.location)
+    except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+        raise _translate_listing(exc, info, what) from exc
+
+
+def _hive_partition(key: str, prefix: str, partition_keys: tuple[str, ...]) -> str | None:
+    """``k=v/...`` of the partition keys in a Hive-style key, or None.
+
+    Examples
+    --------
+    >>> _hive_partition("t/dt=2024-01-01/part-0.csv", "t/", ("dt",))
+    'dt=2024-01-01'
+    """
+    rel = key[len(prefix) :] if key.startswith(prefix) else key
+    wanted = {k.lower() for k in partition_keys}
+    parts = [p for p in rel.split("/")[:-1] if "=" in p and p.split("=", 1)[0].lower() in wanted]
+    return "/".join(parts) or None
+
+
+def _sample_targets(
+    info: GlueTableInfo, listing: _listing.SpreadListing, s3: Any, clients: Clients
+) -> tuple[list[_s3_file.S3Object], dict[str, str], int | None]:
+    """The objects to read (spread over partitions when Glue lists them), the partition of
+    each key read through Glue, and how many partitions the table has (None: unknown)."""
+    if info.partition_keys:
+        try:
+            parts, complete = _listing.glue_partitions(
+                clients.get("glue"),
+                info.database,
+                info.table,
+                info.partition_keys,
+                catalog_id=info.catalog_id,
+            )
+            chosen = _listing.pick_spread(parts, _listing.SAMPLE_OBJECTS)
+            pairs = _listing.partition_objects(s3, listing, chosen) if chosen else []
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError):
+            parts, complete, pairs = [], False, []
+        if pairs:
+            objects = [o for _, o in pairs]
+            names = {o.key: p.name for p, o in pairs}
+            if len(objects) < _listing.SAMPLE_OBJECTS:  # few partitions: more objects of them
+                more = [o for o in _listing.spread_objects(listing) if o.key not in names]
+                objects += _listing.pick_spread(more, _listing.SAMPLE_OBJECTS - len(objects))
+                objects.sort(key=lambda o: o.key)
+            return objects, names, len(parts) if complete else None
+    return _listing.spread_objects(listing), {}, None
 
 
 def _typed_frame(
-    read: _Read,
+    frame: pd.DataFrame,
     info: GlueTableInfo,
     data_columns: list[str],
     glue_types: Mapping[str, str],
@@ -133,7 +125,7 @@ def _typed_frame(
     Partition keys are not in the files, and one file holds ONE value of each: a constant
     column would mislead the suggester, so they are judged by name and Glue type alone.
     """
-    frame = read.frame.head(sample_rows)
+    frame = frame.head(sample_rows)
     cols = {}
     for c in data_columns:
         cols[c] = (
@@ -168,6 +160,14 @@ def _read_sample(
     sample_rows: int,
     clients: Clients,
 ) -> _Sample:
+    """Read shares of up to ``SAMPLE_OBJECTS`` objects spread over the table.
+
+    The bytes fetched stay within today's bound: ``sample_bytes`` in all for CSV/JSON (each
+    object a share, from its start); for Parquet the footer and first row group(s) of each
+    object within :data:`~cleanroom_nb.glue._s3_file.PARQUET_PREFETCH_BYTES` in all (the
+    first object may read one larger row group page by page, as a single-object sample did).
+    """
+
     def empty() -> pd.DataFrame:  # made only when no sample is read (100 Series cost ~10 ms)
         return pd.DataFrame({c: pd.Series([], dtype="object") for c in data_columns})
 
@@ -176,10 +176,10 @@ def _read_sample(
     s3 = clients.get("s3", info.bucket_region)
     what = f"reading a sample of {info.uri} from {info.location}"
     listing = _list_data(info, s3, what)
-    obj = listing.first
-    if obj is None:
+    if listing.first is None:
         return _Sample(
             empty(),
+            listing=listing,
             findings=[
                 Finding(
                     "error",
@@ -191,51 +191,99 @@ def _read_sample(
             ],
         )
     try:
-        if info.data_format == "parquet":
-            read = _read_parquet(s3, obj, sample_rows)
-        else:
-            compression = _text_sample.text_compression(obj.key, info.compression)
-            if compression not in _text_sample.READABLE_TEXT_COMPRESSIONS:
-                return _unreadable(
-                    empty(),
-                    obj.uri,
-                    f"{obj.uri} is {compression}-compressed text, which cannot be sampled "
-                    "with a ranged read; roles were suggested from the Glue types alone.",
-                    compression=compression,
-                )
-            read = _read_text(
-                info,
-                raw,
-                data_columns,
-                s3,
-                obj,
-                sample_bytes=sample_bytes,
-                compression=compression,
-            )
+        targets, partitions, partitions_total = _sample_targets(info, listing, s3, clients)
     except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
-        raise _client.translate(exc, what=what) from exc
-    except (OSError, ValueError, pd.errors.ParserError) as exc:
-        cause = exc.__cause__ or exc.__context__
-        if isinstance(cause, botocore.exceptions.ClientError | botocore.exceptions.BotoCoreError):
-            raise _client.translate(cause, what=what) from exc
-        return _unreadable(
-            empty(),
-            obj.uri,
-            f"could not parse a sample of {obj.uri} as {info.data_format} ({exc}); roles were "
-            "suggested from the Glue types alone. Check the table's format and SerDe.",
-        )
-    typed = _typed_frame(read, info, data_columns, glue_types, sample_rows)
-    estimate = round(read.rows_per_byte * listing.data_bytes) if read.rows_per_byte else None
+        raise _translate_listing(exc, info, what) from exc
+    if not targets:
+        targets = [listing.first]
+    part_of = dict(partitions)
+    for o in targets:  # objects not found through Glue: their Hive-style key names them
+        if o.key not in part_of and info.partition_keys:
+            name = _hive_partition(o.key, listing.prefix, info.partition_keys)
+            if name:
+                part_of[o.key] = name
+    parquet = info.data_format == "parquet"
+    budget = _s3_file.PARQUET_PREFETCH_BYTES if parquet else sample_bytes
+    if not parquet:
+        targets = _listing.pick_spread(targets, max(1, sample_bytes // _sample.MIN_TEXT_SHARE))
+    rows_share = -(-sample_rows // len(targets))
+    stats = _s3_file.IoStats()
+    reads: list[tuple[_s3_file.S3Object, _sample.Read]] = []
+    first = targets[0]
+    i = -1
+    while i + 1 < len(targets):
+        i += 1
+        obj = targets[i]
+        left = budget - stats.bytes_fetched
+        share = budget if parquet and i == 0 else left // (len(targets) - i)
+        if i > 0 and (share <= 0 or (parquet and left <= min(_sample.FOOTER_READ, obj.size))):
+            break
+        try:
+            read = _sample.read_one(
+                info, raw, data_columns, s3, obj, index=i, share=share, rows_share=rows_share
+            )
+        except (botocore.exceptions.BotoCoreError, botocore.exceptions.ClientError) as exc:
+            raise _client.translate(exc, what=what) from exc
+        except (OSError, ValueError, pd.errors.ParserError) as exc:
+            cause = exc.__cause__ or exc.__context__
+            if isinstance(
+                cause, botocore.exceptions.ClientError | botocore.exceptions.BotoCoreError
+            ):
+                raise _client.translate(cause, what=what) from exc
+            if i > 0:
+                continue
+            return _unreadable(
+                empty(),
+                obj.uri,
+                f"could not parse a sample of {obj.uri} as {info.data_format} ({exc}); roles "
+                "were suggested from the Glue types alone. Check the table's format and SerDe.",
+                listing=listing,
+            )
+        if isinstance(read, str):
+            if i > 0:
+                continue
+            return _unreadable(
+                empty(),
+                obj.uri,
+                f"{obj.uri} is {read}-compressed text, which cannot be sampled "
+                "with a ranged read; roles were suggested from the Glue types alone.",
+                compression=read,
+                listing=listing,
+            )
+        stats.requests += read.stats.requests
+        stats.bytes_fetched += read.stats.bytes_fetched
+        reads.append((obj, read))
+        if parquet and i == 0 and len(targets) > 1:
+            # Footer + row group(s) per object: as many more as the first one's cost leaves
+            # room for, spread over the rest of the listing.
+            more = (budget - stats.bytes_fetched) // max(read.stats.bytes_fetched, 1)
+            targets[1:] = _listing.pick_spread(targets[1:], min(int(more), len(targets) - 1))
+    used = [(o, r) for o, r in reads if len(r.frame) or o is first]
+    frames = [r.frame.head(rows_share) for _, r in used if len(r.frame)]
+    frame = pd.concat(frames, ignore_index=True) if len(frames) > 1 else used[0][1].frame
+    typed = _typed_frame(frame, info, data_columns, glue_types, sample_rows)
+    rows = sum(r.rows for _, r in reads if r.bytes_of_rows)
+    of_bytes = sum(r.bytes_of_rows for _, r in reads)
+    estimate = round(rows / of_bytes * listing.data_bytes) if rows and of_bytes else None
+    codecs: dict[str, str] = {}
+    for _, r in reversed(reads):
+        codecs.update(r.codecs)
+    comps = [r.compression for _, r in reads]
+    compression = "zstd" if "zstd" in comps else comps[0]
+    read_parts = tuple(dict.fromkeys(part_of[o.key] for o, _ in used if o.key in part_of))
     return _Sample(
         typed,
-        obj.uri,
-        read.stats.bytes_fetched,
-        read.stats.requests,
-        read.codecs,
-        read.compression,
-        read.findings,
+        first.uri,
+        stats.bytes_fetched,
+        stats.requests,
+        codecs,
+        compression,
+        [f for _, r in reads for f in r.findings],
         estimate,
         listing,
+        tuple(o.uri for o, _ in used),
+        read_parts,
+        partitions_total,
     )
 
 
@@ -265,9 +313,11 @@ def infer_schema_from_glue(
     catalog_id
         The catalog's account ID (None: the caller's account).
     sample_bytes
-        Bytes read from the start of one CSV/JSON object (at most 2 MiB); 0 reads no data and
-        suggests roles from the Glue types alone. Parquet reads the footer and the first row
-        group of one file.
+        Bytes read in all from CSV/JSON objects (at most 2 MiB), shared by up to 12 objects
+        spread over the listing (each a range from its start, at least 4 KiB); 0 reads no data
+        and suggests roles from the Glue types alone. Parquet reads the footer and first row
+        group(s) of as many of those objects as fit 2 MiB (the first may read one larger row
+        group page by page). ``schema.source.sample_objects`` lists what was read.
     sample_rows
         At most this many rows go to the role suggester.
     progress
@@ -319,8 +369,12 @@ def infer_schema_from_glue(
         "estimated_rows": sample.estimated_rows,
         "listed_objects": listing.data_objects if listing else None,
         "listed_bytes": listing.data_bytes if listing else None,
-        "listing_truncated": listing.truncated if listing else None,
+        "listing_truncated": (not listing.complete) if listing else None,
+        "list_requests": listing.calls if listing else 0,
         "sample_uri": sample.uri,
+        "sample_objects": sample.objects,
+        "sample_partitions": sample.partitions,
+        "partitions_total": sample.partitions_total,
         "sample_rows": len(sample.frame),
         "bytes_fetched": sample.bytes_fetched,
         "requests": sample.requests,
@@ -338,6 +392,15 @@ def infer_schema_from_glue(
     )
     findings = [*table_findings(info, glue_types), *sample.findings, *kms]
     stage(f"suggesting roles from {len(sample.frame):,} sampled rows")
+    scope = SampleScope(
+        rows=len(sample.frame),
+        total_rows=info.record_count or info.estimated_rows,
+        random=False,
+        objects_read=sample.objects,
+        objects_total=info.listed_objects if listing and listing.complete else None,
+        partitions_read=sample.partitions,
+        partitions_total=sample.partitions_total,
+    )
     return suggest_schema(
         sample.frame,
         glue_types,
@@ -346,4 +409,5 @@ def infer_schema_from_glue(
         source=info,
         extra_findings=findings,
         glue_names=True,
+        scope=scope,
     )

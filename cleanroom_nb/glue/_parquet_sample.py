@@ -1,4 +1,4 @@
-"""A bounded Parquet sample: the footer and the first row group(s) of ONE file.
+"""A bounded Parquet sample: the footer and the first row group(s) of one file.
 
 Read by pyarrow's ``ParquetFile(..., pre_buffer=False)`` over
 :class:`~cleanroom_nb.glue._s3_file.S3RangedFile`. After the footer, the byte range of the row
@@ -159,6 +159,7 @@ def read_parquet_sample(
     *,
     sample_rows: int = DEFAULT_SAMPLE_ROWS,
     prefetch_bytes: int = PARQUET_PREFETCH_BYTES,
+    fit_only: bool = False,
 ) -> ParquetSample:
     """Footer + the first ``sample_rows`` rows of the first row group(s) of one Parquet object.
 
@@ -169,6 +170,9 @@ def read_parquet_sample(
     columns the file has. A first row group larger than that is read page by page (with
     ``buffer_size`` set pyarrow stops after the pages that ``sample_rows`` rows need), so the
     bytes fetched stay within the footer plus one row group.
+
+    With ``fit_only`` no row is read unless the row groups fit ``prefetch_bytes`` (minus the
+    footer's bytes): the objects after the first of a spread sample stay within its budget.
 
     Examples
     --------
@@ -197,11 +201,14 @@ def read_parquet_sample(
             f.prefetch(*prefetch)
         batches: list[pa.RecordBatch] = []
         rows = 0
-        for batch in pf.iter_batches(batch_size=sample_rows, row_groups=groups, use_threads=False):
-            batches.append(batch)
-            rows += batch.num_rows
-            if rows >= sample_rows:
-                break
+        if prefetch is not None or not fit_only:
+            for batch in pf.iter_batches(
+                batch_size=sample_rows, row_groups=groups, use_threads=False
+            ):
+                batches.append(batch)
+                rows += batch.num_rows
+                if rows >= sample_rows:
+                    break
         table = (
             pa.Table.from_batches(batches).slice(0, sample_rows)
             if batches

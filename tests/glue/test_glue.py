@@ -82,14 +82,16 @@ def test_parquet_several_files_partitioned(s3: boto3.Session, frame: pd.DataFram
     assert not schema.column("customer_id").is_partition_key
     assert schema.glue_names
     _roles_ok(schema)
-    # The sample: one file's first row group, through ranged reads.
-    assert info.sample_uri in files
-    assert 0 < info.sample_rows <= 1_000
+    # The sample: the first row group of files spread over every partition, ranged reads.
+    assert info.sample_uri in files and info.sample_uri == info.sample_objects[0]
+    assert set(info.sample_objects) <= set(files) and len(info.sample_objects) == len(files)
+    assert info.partitions_total == 3 and len(info.sample_partitions) == 3
+    assert 0 < info.sample_rows <= len(df)
     sizes = {
         o["Key"]: o["Size"]
         for o in s3.client("s3").list_objects_v2(Bucket=BUCKET, Prefix="pq/")["Contents"]
     }
-    assert 0 < info.bytes_fetched <= sizes[info.sample_uri.split("/", 3)[3]]
+    assert 0 < info.bytes_fetched <= sum(sizes.values())
     assert info.requests >= 1  # the footer's 64 KiB (a small file: all of it) and column chunks
     # Rows estimated from the sampled file's rows per byte and the listed bytes.
     assert info.listed_objects == len(files) and not info.listing_truncated
