@@ -20,13 +20,14 @@ PACKAGE = ROOT / "cleanroom_nb"
 ALLOWED: dict[str, set[str]] = {
     "": {""},
     "aws": {"", "aws"},
-    "infer": {"", "aws", "infer"},
-    "glue": {"", "aws", "infer", "glue"},
-    "readiness": {"", "aws", "infer", "glue", "readiness"},
-    "request": {"", "aws", "infer", "glue", "readiness", "request"},
-    "submit": {"", "aws", "infer", "glue", "readiness", "request", "submit"},
-    "audience": {"", "aws", "infer", "glue", "readiness", "request", "submit", "audience"},
-    "form": {"", "aws", "infer", "glue", "readiness", "request", "submit", "audience", "form"},
+    "fixes": {"", "aws", "fixes"},
+    "infer": {"", "aws", "fixes", "infer"},
+    "glue": {"", "aws", "fixes", "infer", "glue"},
+    "readiness": {"", "aws", "fixes", "infer", "glue", "readiness"},
+    "request": {"", "aws", "fixes", "infer", "glue", "readiness", "request"},
+    "submit": {"", "aws", "fixes", "infer", "glue", "readiness", "request", "submit"},
+    "audience": {"", "aws", "fixes", "infer", "glue", "readiness", "request", "submit", "audience"},
+    "form": {"", "aws", "fixes", "infer", "glue", "readiness", "request", "submit", "audience", "form"},
     "local": {"", "aws", "local"},
 }
 # The entry points that may reach every stage (and the emulation).

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from cleanroom_nb.fixes import Fix, hash_identifier, provide_time_formats, to_epoch_seconds
+from cleanroom_nb.infer import _timeformat
 from cleanroom_nb.infer._apply import apply_fix, apply_fixes, preview_fix
-from cleanroom_nb.infer._fix import hash_identifier, to_epoch_seconds
-from cleanroom_nb.infer._fixes import Fix
 from cleanroom_nb.infer._frame import infer_schema
 from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSchema
+
+provide_time_formats(_timeformat)  # the text-time fix kind reads the one time-format table
 
 __all__ = [
     "ColumnProfile",

@@ -249,6 +249,16 @@ class TrainingSchema:
 
         return plan_fixes(self)
 
+    def after_fixes(self) -> TrainingSchema:
+        """The schema of ``crn.apply_fixes(df, self)``'s result, from this schema itself.
+
+        Fixed columns get their new Glue type and a reason describing the new storage; the
+        roles (with your ``with_role`` edits) are kept and nothing is inferred again.
+        """
+        from cleanroom_nb.infer._fixes import after_fixes
+
+        return after_fixes(self)
+
     @property
     def ok(self) -> bool:
         """True when no finding is an error."""
