@@ -71,6 +71,12 @@ class EpochUnit(FixKind):
             if base in _INT_TYPES or base in _FLOAT_TYPES
             else f"try(CAST(trim({quoted}) AS DOUBLE))"
         )
+        if base in _INT_TYPES:
+            if div == 1:
+                return f"CAST({quoted} AS BIGINT)"
+            # Floor division, exact for every bigint: Trino's integer / truncates toward zero
+            # (-1500 / 1000 = -1) where epoch seconds need the floor (-2), as pandas gives.
+            return f"CAST(({quoted} - (({quoted} % {div}) + {div}) % {div}) / {div} AS BIGINT)"
         expr = f"floor({value} / {div})" if div > 1 else f"floor({value})"
         return f"CAST({expr} AS BIGINT)"
 
