@@ -52,6 +52,29 @@ def _arrow(values: pd.Series):  # type: ignore[no-untyped-def]
     return pa.array(s, type=pa.large_string(), from_pandas=True)
 
 
+def _nfc(arr):  # type: ignore[no-untyped-def]
+    """Unicode NFC of an Arrow string array; ASCII values (already NFC) are left as they are.
+
+    Python's ``unicodedata`` does it: pyarrow's ``utf8_normalize(form="NFC")`` gave NFD in
+    pyarrow 25 (``"\u00e9"`` became ``"e\u0301"``), so it is not used.
+    """
+    import unicodedata
+
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    ascii_ = pc.fill_null(pc.string_is_ascii(arr), True)
+    if pc.all(ascii_).as_py():
+        return arr
+    values = arr.to_pylist()
+    flags = ascii_.to_pylist()
+    done = [
+        v if ok or v is None else unicodedata.normalize("NFC", v)
+        for v, ok in zip(values, flags, strict=True)
+    ]
+    return pa.array(done, type=arr.type)
+
+
 def normalise(values: pd.Series, kind: Kind = "email") -> pd.Series:
     """``values`` normalised by the rule above (``kind="id"``: trim + NFC, case kept).
 
@@ -69,7 +92,7 @@ def normalise(values: pd.Series, kind: Kind = "email") -> pd.Series:
     if kind == "phone":
         out = pc.replace_substring_regex(arr, pattern="[^0-9]", replacement="")
     else:
-        out = pc.utf8_normalize(pc.utf8_trim(arr, characters=TRIM_CHARACTERS), form="NFC")
+        out = _nfc(pc.utf8_trim(arr, characters=TRIM_CHARACTERS))
         if kind == "email":
             out = pc.utf8_lower(pc.replace_substring(out, pattern=_DOTTED_I, replacement="i"))
     text = out.to_pandas().to_numpy(dtype=object)
