@@ -27,7 +27,18 @@ ALLOWED: dict[str, set[str]] = {
     "request": {"", "aws", "fixes", "infer", "glue", "readiness", "request"},
     "submit": {"", "aws", "fixes", "infer", "glue", "readiness", "request", "submit"},
     "audience": {"", "aws", "fixes", "infer", "glue", "readiness", "request", "submit", "audience"},
-    "form": {"", "aws", "fixes", "infer", "glue", "readiness", "request", "submit", "audience", "form"},
+    "form": {
+        "",
+        "aws",
+        "fixes",
+        "infer",
+        "glue",
+        "readiness",
+        "request",
+        "submit",
+        "audience",
+        "form",
+    },
     "local": {"", "aws", "local"},
 }
 # The entry points that may reach every stage (and the emulation).

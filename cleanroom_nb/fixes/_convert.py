@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from cleanroom_nb._errors import CleanroomNbError
-from cleanroom_nb.fixes._normalise import normalise, sha256_hex, trimmed
+from cleanroom_nb.fixes._normalise import Kind, normalise, sha256_hex, trimmed
 from cleanroom_nb.fixes._timeformats import time_formats
 
 UNIT_FACTORS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
@@ -279,5 +279,8 @@ def hash_identifier(
         if is_phone.any():
             norm[is_phone] = normalise(values[is_phone], "phone")
     else:
-        norm = normalise(values, "phone" if kind in ("phone", "digits") else kind)
+        normal: Kind = (
+            "phone" if kind in ("phone", "digits") else "email" if kind == "email" else "id"
+        )
+        norm = normalise(values, normal)
     return pd.Series(sha256_hex(norm).tolist(), index=values.index, name=values.name, dtype="str")

@@ -63,7 +63,7 @@ class Fix:
     definition: str = ""
     """The registered fix kind that made it (``"text_time"``, ``"hash_email"``, ...): the one
     definition its pandas code, SQL, implementation and preview come from."""
-    after: str = ''
+    after: str = ""
     """The column's storage after the fix, in words (the new schema's reason)."""
 
     def _repr_html_(self) -> str:

@@ -26,9 +26,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-TRIM_CHARACTERS = "".join(
-    chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()
-) + "\u200b\ufeff"
+TRIM_CHARACTERS = (
+    "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()) + "\u200b\ufeff"
+)
 """The characters trimmed at both ends of an identifier (``str.isspace()`` + U+200B + U+FEFF)."""
 
 _DOTTED_I = "\u0130"

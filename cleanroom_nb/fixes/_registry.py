@@ -60,6 +60,8 @@ class FixKind:
     kind: ClassVar[str]
     """``Fix.kind``: the public kind (``"to_epoch_seconds"``, ``"to_int_id"``, ...)."""
     new_glue_type: ClassVar[str] = "bigint"
+    priority: ClassVar[int] = 50
+    """The plan tries kinds by ascending priority and takes the first fix one gives."""
 
     def plan(self, c: Column, quoted: str) -> Fix | None:
         """The fix ``c`` needs from this kind, or None (``quoted``: its SQL identifier)."""
@@ -120,7 +122,7 @@ class FixKind:
 
 
 KINDS: dict[str, FixKind] = {}
-"""Registered kinds by name, in the order the plan tries them."""
+"""Registered kinds by name, in the order the plan tries them (ascending ``priority``)."""
 
 K = TypeVar("K", bound=type[FixKind])
 
@@ -128,6 +130,9 @@ K = TypeVar("K", bound=type[FixKind])
 def register(cls: K) -> K:
     """Class decorator: register one instance of a kind under ``cls.name``."""
     KINDS[cls.name] = cls()
+    ordered = sorted(KINDS.values(), key=lambda k: k.priority)
+    KINDS.clear()
+    KINDS.update((k.name, k) for k in ordered)
     return cls
 
 

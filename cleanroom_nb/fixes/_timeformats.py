@@ -44,4 +44,4 @@ def time_formats() -> TimeFormats:
     """
     if not _PROVIDED:  # pragma: no cover - import cleanroom_nb always provides it
         raise RuntimeError("no time formats provided; import cleanroom_nb first")
-    return _PROVIDED[0]  # type: ignore[no-any-return]
+    return _PROVIDED[0]

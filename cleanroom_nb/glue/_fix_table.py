@@ -24,11 +24,11 @@ import boto3
 
 from cleanroom_nb import _errors, _roles
 from cleanroom_nb.aws import _client
+from cleanroom_nb.fixes import Fix
 from cleanroom_nb.glue import _s3_file
 from cleanroom_nb.glue._athena import check_workgroup, run_query
 from cleanroom_nb.glue._athena import quote_identifier as _q
 from cleanroom_nb.glue._scan_estimate import estimate_or_reason
-from cleanroom_nb.fixes import Fix
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_]{1,255}")

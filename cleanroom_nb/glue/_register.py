@@ -21,8 +21,8 @@ from cleanroom_nb import _errors, _roles
 from cleanroom_nb._findings import Finding
 from cleanroom_nb._progress import reports_progress, stage
 from cleanroom_nb.aws import _client
-from cleanroom_nb.glue import _s3_file
 from cleanroom_nb.fixes import Fix, to_epoch_seconds, whole_ids
+from cleanroom_nb.glue import _s3_file
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema, glue_column_name
 
 _SMALL_INTS = ("int8", "int16", "uint8", "uint16", "Int8", "Int16", "UInt8", "UInt16")

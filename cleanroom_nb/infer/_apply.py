@@ -49,7 +49,6 @@ def apply_fix(df: Any, fix: Fix) -> pd.Series:
     return convert(frame[fix.column], fix)
 
 
-
 def preview_fix(df: Any, fix: Fix, n: int = 5) -> pd.DataFrame:
     """The first ``n`` non-null values of the column, before and after ``fix``.
 

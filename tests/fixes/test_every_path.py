@@ -93,7 +93,6 @@ def _reference_seconds(text: str) -> int:
     return math.floor(dt.datetime.fromisoformat(text.strip("".join(_TRIM))).timestamp())
 
 
-
 # --------------------------------------------------------------------------- the rows
 @st.composite
 def email_rows(draw: Any) -> dict[str, Any]:
@@ -132,7 +131,7 @@ def _profile(**kw: Any) -> ColumnProfile:
 def _shown(df: pd.DataFrame, fix: crn.Fix) -> pd.Series:
     """The code the schema shows, executed as written."""
     scope = {"crn": crn, "df": df.copy()}
-    exec(fix.pandas, scope)  # noqa: S102 - the point: the shown code runs as it is
+    exec(fix.pandas, scope)
     return scope["df"][fix.column]
 
 
@@ -146,9 +145,7 @@ def _plain(values: Any) -> list[Any]:
     return out
 
 
-def _athena_rows(
-    session: boto3.Session, df: pd.DataFrame, schema: TrainingSchema
-) -> pd.DataFrame:
+def _athena_rows(session: boto3.Session, df: pd.DataFrame, schema: TrainingSchema) -> pd.DataFrame:
     """``fix_glue_table`` on a table holding ``df``: the new table's rows, by ``row``."""
     n = next(_TABLES)
     wr.s3.to_parquet(

@@ -15,10 +15,9 @@ import pyarrow as pa
 import pytest
 import sqlglot
 
-
 import cleanroom_nb as crn
-from cleanroom_nb.local.athena._unicode import translate_normalize
 from cleanroom_nb.infer._schema import glue_column_name
+from cleanroom_nb.local.athena._unicode import translate_normalize
 
 N = 600
 

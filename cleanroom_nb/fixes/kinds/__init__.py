@@ -1,13 +1,13 @@
-"""One module per fix kind; importing this package registers them, in the plan's order."""
+"""One module per fix kind; importing this package registers them (plan order: ``priority``)."""
 
 from __future__ import annotations
 
-from cleanroom_nb.fixes.kinds import (  # noqa: F401  (registration order = plan order)
-    text_time,
+from cleanroom_nb.fixes.kinds import (  # noqa: F401  (importing registers)
     datetimes,
     epoch_unit,
+    float_id,
     hash_email,
     hash_phone,
-    float_id,
+    text_time,
     type_cast,
 )

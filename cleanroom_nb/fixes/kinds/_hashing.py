@@ -8,7 +8,13 @@ from typing import Any
 import pandas as pd
 
 from cleanroom_nb import _roles
-from cleanroom_nb.fixes._normalise import Kind, normalise, sha256_hex, sql_normalised, sql_sha256_hex
+from cleanroom_nb.fixes._normalise import (
+    Kind,
+    normalise,
+    sha256_hex,
+    sql_normalised,
+    sql_sha256_hex,
+)
 from cleanroom_nb.fixes._registry import Column, FixKind
 
 EMAIL, PHONE = "email", "phone"

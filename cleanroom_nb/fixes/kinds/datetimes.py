@@ -18,6 +18,7 @@ class Datetime(FixKind):
 
     name = "datetime"
     kind = "to_epoch_seconds"
+    priority = 20
 
     def plan(self, c: Column, quoted: str) -> Any:
         base = _roles.base_glue_type(c.glue_type)

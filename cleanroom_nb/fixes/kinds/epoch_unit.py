@@ -22,6 +22,7 @@ class EpochUnit(FixKind):
 
     name = "epoch_unit"
     kind = "to_epoch_seconds"
+    priority = 30
 
     def plan(self, c: Column, quoted: str) -> Any:
         p = c.profile

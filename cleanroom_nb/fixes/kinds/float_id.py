@@ -38,6 +38,7 @@ class FloatId(FixKind):
 
     name = "float_id"
     kind = "to_int_id"
+    priority = 50
 
     def plan(self, c: Column, quoted: str) -> Any:
         p = c.profile

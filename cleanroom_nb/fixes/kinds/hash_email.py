@@ -14,6 +14,7 @@ class HashEmail(HashKind):
 
     name = "hash_email"
     kind = "hash_email"
+    priority = 40
     normal = "email"
     label = "e-mails"
 

@@ -14,6 +14,7 @@ class HashPhone(HashKind):
 
     name = "hash_phone"
     kind = "hash_phone"
+    priority = 41
     normal = "phone"
     label = "phone numbers"
 

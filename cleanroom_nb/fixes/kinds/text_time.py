@@ -24,6 +24,7 @@ class TextTime(FixKind):
 
     name = "text_time"
     kind = "to_epoch_seconds"
+    priority = 10
 
     def plan(self, c: Column, quoted: str) -> Any:
         p = c.profile

@@ -10,7 +10,7 @@ import pandas as pd
 from cleanroom_nb import _roles
 from cleanroom_nb.fixes._registry import Column, FixKind, register
 
-_DTYPES = {"bigint": "Int64", "int": "Int32", "double": "float64"}
+_DTYPES: dict[str, Any] = {"bigint": "Int64", "int": "Int32", "double": "float64"}
 _SQL_TYPES = {"bigint": "BIGINT", "int": "INTEGER", "double": "DOUBLE"}
 
 
@@ -20,13 +20,20 @@ class TypeCast(FixKind):
 
     name = "type_cast"
     kind = "cast"
+    priority = 60
 
     def plan(self, c: Column, quoted: str) -> Any:
         base = _roles.base_glue_type(c.glue_type)
         if c.role in (_roles.USER_ID, _roles.ITEM_ID):
             to = "bigint" if base in ("tinyint", "smallint") else None
         elif c.role in (_roles.CATEGORICAL_FEATURE, _roles.NUMERICAL_FEATURE):
-            to = "int" if base in ("tinyint", "smallint") else "double" if base == "decimal" else None
+            to = (
+                "int"
+                if base in ("tinyint", "smallint")
+                else "double"
+                if base == "decimal"
+                else None
+            )
         else:
             to = None
         if to is None:
@@ -42,7 +49,8 @@ class TypeCast(FixKind):
         )
 
     def convert(self, s: pd.Series, params: Mapping[str, Any]) -> pd.Series:
-        return s.astype(_DTYPES[str(params["to"])])
+        dtype: Any = _DTYPES[str(params["to"])]
+        return s.astype(dtype)
 
     def sql(self, quoted: str, params: Mapping[str, Any]) -> str:
         return f"CAST({quoted} AS {_SQL_TYPES[str(params['to'])]})"
