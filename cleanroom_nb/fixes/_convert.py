@@ -255,8 +255,8 @@ def hash_identifier(
     'ff8d9819fc0e12bf'
     >>> hash_identifier(pd.Series(["alice@example.com"])).iloc[0][:16]
     'ff8d9819fc0e12bf'
-    >>> hash_identifier(pd.Series(["+1 (415) 555-0101", " "]), kind="phone").tolist()[1] is None
-    True
+    >>> hash_identifier(pd.Series(["+1 (415) 555-0101", " "]), kind="phone").isna().tolist()
+    [False, True]
     """
     if kind not in ("auto", "email", "phone", "digits", "id"):
         raise ConversionError(
