@@ -37,6 +37,7 @@ from cleanroom_nb._errors import (
     WaitTimeoutError,
 )
 from cleanroom_nb._findings import Finding, Findings
+from cleanroom_nb.fixes import ConversionError
 from cleanroom_nb._roles import (
     ACCEPTED_GLUE_TYPES,
     CATEGORICAL_FEATURE,
@@ -136,6 +137,7 @@ __all__ = [
     "ColumnProfile",
     "ColumnSchema",
     "ConfiguredAudienceModelExistsError",
+    "ConversionError",
     "CredentialsError",
     "EndpointUnreachableError",
     "Finding",
