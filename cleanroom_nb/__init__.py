@@ -37,7 +37,6 @@ from cleanroom_nb._errors import (
     WaitTimeoutError,
 )
 from cleanroom_nb._findings import Finding, Findings
-from cleanroom_nb.fixes import ConversionError
 from cleanroom_nb._roles import (
     ACCEPTED_GLUE_TYPES,
     CATEGORICAL_FEATURE,
@@ -70,6 +69,7 @@ from cleanroom_nb.aws import (
     permissions_policy,
     trust_policy,
 )
+from cleanroom_nb.fixes import ConversionError
 from cleanroom_nb.form import FormState
 from cleanroom_nb.glue import (
     GlueTableInfo,

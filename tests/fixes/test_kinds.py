@@ -16,7 +16,7 @@ import sqlglot
 
 import cleanroom_nb as crn
 from cleanroom_nb.fixes import KINDS, FixKind, kind_of, normalise, sql_normalised
-from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSchema
+from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema
 from cleanroom_nb.local.athena._errors import QueryError
 from cleanroom_nb.local.athena._unicode import translate_normalize
 
@@ -64,7 +64,7 @@ def test_datetime_kind_tz_aware_and_naive_agree_with_its_sql() -> None:
     assert crn.fixes.convert(aware, fix).tolist()[:2] == want[:2]
     assert _duck(fix.sql, pd.DataFrame({"t": naive})) == want
     scope = {"crn": crn, "df": pd.DataFrame({"t": aware})}
-    exec(fix.pandas, scope)  # noqa: S102 - the shown code runs as written
+    exec(fix.pandas, scope)  # the shown code runs as written
     assert scope["df"]["t"].tolist()[:2] == want[:2]
 
 
