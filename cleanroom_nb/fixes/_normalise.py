@@ -38,18 +38,21 @@ Kind = Literal["email", "phone", "id"]
 
 
 def _arrow(values: pd.Series):  # type: ignore[no-untyped-def]
+    """The values as an Arrow string array; nulls (None, NaN, NA) null, other values as text."""
     import pyarrow as pa
 
     s = values
     if isinstance(s.dtype, pd.CategoricalDtype):
         s = s.astype(s.dtype.categories.dtype)
-    if not (pd.api.types.is_string_dtype(s.dtype) or s.dtype == object):
-        s = s.astype("str").where(s.notna())
-    else:
-        s = s.where(s.notna())
-        if s.dtype == object:
-            s = s.map(lambda v: v if v is None or isinstance(v, str) else str(v))
-    return pa.array(s, type=pa.large_string(), from_pandas=True)
+    isna = np.asarray(s.isna(), dtype=bool)
+    if isinstance(s.dtype, pd.StringDtype):
+        return pa.array(s, type=pa.large_string(), from_pandas=True)
+    objects = s.to_numpy(dtype=object)
+    text = [
+        None if missing else v if isinstance(v, str) else str(v)
+        for v, missing in zip(objects.tolist(), isna.tolist(), strict=True)
+    ]
+    return pa.array(text, type=pa.large_string())
 
 
 def _nfc(arr):  # type: ignore[no-untyped-def]
