@@ -40,6 +40,12 @@ SELECT
 FROM frame
 WHERE email IS NOT NULL AND item_id IS NOT NULL
 """
+DUCKDB_PLAIN_SQL = DUCKDB_SQL.replace(
+    f"nullif(lower(nfc_normalize(\n        regexp_replace(email, '^{_TRIM}+|{_TRIM}+$', '', 'g'))), '')",
+    "lower(trim(email))",
+)
+"""A faster DuckDB query that gives the same answers on THIS frame only (its e-mails are padded
+with spaces, nothing else): printed for comparison, since it does less than the rule."""
 
 
 def build_frame(rows: int, seed: int = 0) -> pd.DataFrame:
@@ -95,6 +101,9 @@ def main() -> None:
 
     t_ours, ours = best_of(lambda: crn.apply_fixes(df, schema))
     t_duck, theirs = best_of(lambda: con.execute(DUCKDB_SQL).df())
+    assert DUCKDB_PLAIN_SQL != DUCKDB_SQL
+    t_plain, plain = best_of(lambda: con.execute(DUCKDB_PLAIN_SQL).df())
+    assert (plain["email"].to_numpy() == theirs["email"].to_numpy()).all()
 
     assert len(ours) == len(theirs), (len(ours), len(theirs))
     for column in ("email", "item_id", "invoice_date", "quantity"):
@@ -105,7 +114,9 @@ def main() -> None:
     print(f"duckdb:      {t_duck:.3f} s")
     ratio = t_ours / t_duck
     verdict = "OK" if ratio <= TARGET else "MISS"
+    print(f"duckdb, plain trim/lower (less than the rule): {t_plain:.3f} s")
     print(f"ratio apply_fixes / duckdb: {ratio:.2f} (target <= {TARGET}) {verdict}")
+    print(f"ratio apply_fixes / duckdb plain trim/lower: {t_ours / t_plain:.2f} (for information)")
 
 
 if __name__ == "__main__":

@@ -48,6 +48,10 @@ def _arrow(values: pd.Series):  # type: ignore[no-untyped-def]
     if isinstance(s.dtype, pd.StringDtype):
         return pa.array(s, type=pa.large_string(), from_pandas=True)
     objects = s.to_numpy(dtype=object)
+    try:  # text and nulls only (the usual case): Arrow converts it in C
+        return pa.array(objects, type=pa.large_string(), from_pandas=True)
+    except (pa.ArrowException, TypeError, ValueError):
+        pass
     text = [
         None if missing else v if isinstance(v, str) else str(v)
         for v, missing in zip(objects.tolist(), isna.tolist(), strict=True)
