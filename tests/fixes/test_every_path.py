@@ -1,8 +1,9 @@
 """Every path of a fix gives the same values, on hostile inputs (issue 17, item 3).
 
 For random rows holding tabs, CR/LF, NBSP, U+200B, U+FEFF, mixed case, leading zeros, times
-whose UTC offset changes (Europe/Paris across the DST change: ``+01:00`` then ``+02:00``) and
-epoch milliseconds before 1970, four paths must agree, value for value:
+whose UTC offset changes (Europe/Paris and America/New_York across their DST changes:
+``+01:00`` then ``+02:00``, ``-05:00`` then ``-04:00``), times just before 1970, and epoch
+milliseconds before 1970, four paths must agree, value for value:
 
 1. ``crn.apply_fixes(df, schema)``;
 2. the code the schema shows (``fix.pandas``), executed as written;
@@ -97,10 +98,22 @@ def _reference_seconds(text: str) -> int:
 @st.composite
 def email_rows(draw: Any) -> dict[str, Any]:
     mail = draw(PAD) + draw(LOCAL) + "@" + draw(DOMAIN) + draw(PAD)
-    # Minutes around 2024-03-31 02:00 Paris (the clocks go from +01:00 to +02:00).
+    # Minutes around a DST change (Paris: +01:00 to +02:00 on 2024-03-31; New York: -05:00 to
+    # -04:00 on 2024-03-10), and around 1970 (before and after the epoch, -05:00 in New York).
+    zone, start = draw(
+        st.sampled_from(
+            [
+                ("Europe/Paris", "2024-03-31 01:00:00"),
+                ("America/New_York", "2024-03-10 07:00:00"),
+                ("America/New_York", "1970-01-01 00:00:00"),
+            ]
+        )
+    )
     minute = draw(st.integers(-600, 600))
-    stamp = pd.Timestamp("2024-03-31 01:00:00", tz="UTC") + pd.Timedelta(minutes=minute)
-    local = stamp.tz_convert("Europe/Paris")
+    stamp = pd.Timestamp(start, tz="UTC") + pd.Timedelta(
+        minutes=minute, seconds=draw(st.integers(0, 59))
+    )
+    local = stamp.tz_convert(zone)
     return {
         "email": draw(st.one_of(st.none(), st.just(mail))) if draw(st.booleans()) else mail,
         "item_id": draw(st.one_of(st.none(), st.integers(0, 10**6).map(float))),
