@@ -144,13 +144,27 @@ def kind_of(fix: Fix) -> FixKind:
     SchemaError
         When ``fix`` names no registered kind.
     """
-    kind = KINDS.get(fix.definition)
+    kind = KINDS.get(fix.definition or _by_public_kind(fix))
     if kind is None:
         raise SchemaError(
             f"unknown fix kind {fix.definition or fix.kind!r} for column {fix.column!r}; "
             f"use a fix from schema.fixes (kinds: {', '.join(KINDS)})"
         )
     return kind
+
+
+def _by_public_kind(fix: Fix) -> str:
+    """The kind of a Fix made by hand without ``definition`` (from its public kind and params)."""
+    if fix.kind == "to_epoch_seconds":
+        if fix.params.get("format"):
+            return "text_time"
+        return "epoch_unit" if fix.params.get("unit") else "datetime"
+    return {
+        "to_int_id": "float_id",
+        "hash_email": "hash_email",
+        "hash_phone": "hash_phone",
+        "cast": "type_cast",
+    }.get(fix.kind, "")
 
 
 def plan_column(c: Column, quoted: str) -> Fix | None:

@@ -74,6 +74,13 @@ def test_unknown_kind_is_a_schema_error_naming_the_column() -> None:
         kind_of(bad)
 
 
+def test_a_fix_made_by_hand_finds_its_kind() -> None:
+    by_hand = crn.Fix("c", "to_epoch_seconds", "", "", "", "", "", "bigint", {"unit": "ms"})
+    assert kind_of(by_hand).name == "epoch_unit"
+    out = crn.apply_fix(pd.DataFrame({"c": [-1500, 1_700_000_000_999]}), by_hand)
+    assert out.tolist() == [-2, 1_700_000_000]
+
+
 def test_conversion_error_is_a_cleanroom_error() -> None:
     assert issubclass(crn.ConversionError, crn.CleanroomNbError)
     with pytest.raises(crn.CleanroomNbError):
