@@ -69,6 +69,7 @@ from cleanroom_nb.aws import (
     permissions_policy,
     trust_policy,
 )
+from cleanroom_nb.fixes import ConversionError
 from cleanroom_nb.form import FormState
 from cleanroom_nb.glue import (
     GlueTableInfo,
@@ -136,6 +137,7 @@ __all__ = [
     "ColumnProfile",
     "ColumnSchema",
     "ConfiguredAudienceModelExistsError",
+    "ConversionError",
     "CredentialsError",
     "EndpointUnreachableError",
     "Finding",

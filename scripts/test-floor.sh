@@ -31,6 +31,7 @@ export CLEANROOM_NB_FLOOR=1
 # kernel and test the widgets' views, not AWS or data: the main run covers them.
 .venv-floor/bin/python -m pytest -q -p no:cacheprovider -m "not browser and not notebook" \
   tests/submit tests/audience tests/aws tests/request tests/glue tests/readiness tests/infer \
+  tests/fixes \
   tests/local --deselect tests/local/test_demo.py "$@"
 echo "floor venv: python -m cleanroom_nb demo --headless"
 # The demo goes from a DataFrame to a training dataset, an ACTIVE audience model and a configured

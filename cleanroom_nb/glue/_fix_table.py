@@ -24,11 +24,11 @@ import boto3
 
 from cleanroom_nb import _errors, _roles
 from cleanroom_nb.aws import _client
+from cleanroom_nb.fixes import Fix
 from cleanroom_nb.glue import _s3_file
 from cleanroom_nb.glue._athena import check_workgroup, run_query
 from cleanroom_nb.glue._athena import quote_identifier as _q
 from cleanroom_nb.glue._scan_estimate import estimate_or_reason
-from cleanroom_nb.infer._fixes import Fix
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 
 _TABLE_NAME = re.compile(r"[A-Za-z0-9_]{1,255}")
@@ -277,13 +277,13 @@ def _carried(old: TrainingSchema, new: TrainingSchema, outputs: list[_Output]) -
         if o is None:  # pragma: no cover - the CTAS writes exactly the outputs
             cols.append(c)
             continue
-        done = f"fixed in Athena ({o.fix.what}); " if o.fix is not None else ""
+        reason = f"written by Athena as {o.fix.after}" if o.fix is not None else o.column.reason
         cols.append(
             replace(
                 c,
                 role=o.column.role,
                 confidence=o.column.confidence,
-                reason=done + o.column.reason,
+                reason=reason,
                 suggested_role=o.column.suggested_role,
                 edited=o.column.edited,
             )

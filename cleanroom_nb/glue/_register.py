@@ -21,8 +21,8 @@ from cleanroom_nb import _errors, _roles
 from cleanroom_nb._findings import Finding
 from cleanroom_nb._progress import reports_progress, stage
 from cleanroom_nb.aws import _client
+from cleanroom_nb.fixes import Fix, to_epoch_seconds, whole_ids
 from cleanroom_nb.glue import _s3_file
-from cleanroom_nb.infer._fixes import Fix
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema, glue_column_name
 
 _SMALL_INTS = ("int8", "int16", "uint8", "uint16", "Int8", "Int16", "UInt8", "UInt16")
@@ -58,8 +58,10 @@ def _integral_floats(s: pd.Series) -> bool:
 def cast_for_role(s: pd.Series, role: str | None, *, time_unit: str | None = None) -> pd.Series:
     """``s`` converted so that the Glue type awswrangler gives it is one ``role`` accepts.
 
-    - TIMESTAMP: int64 Unix epoch seconds (:func:`cleanroom_nb.to_epoch_seconds`).
-    - USER_ID / ITEM_ID: integers become int64, whole floats Int64, anything else string.
+    - TIMESTAMP: int64 Unix epoch seconds (:func:`cleanroom_nb.to_epoch_seconds`, as the
+      epoch_unit and datetime fix kinds convert).
+    - USER_ID / ITEM_ID: integers become int64, whole floats Int64 (the float_id fix kind's
+      conversion), anything else string.
     - features and left-out columns: int8/int16 become int32 (Glue: int), unsigned 32/64-bit
       ints int64, float16 float32, categories their values, decimals float64.
 
@@ -72,8 +74,6 @@ def cast_for_role(s: pd.Series, role: str | None, *, time_unit: str | None = Non
     >>> cast_for_role(pd.Series([3.0, None]), "ITEM_ID").tolist()
     [3, <NA>]
     """
-    from cleanroom_nb.infer._fix import to_epoch_seconds
-
     dtype = s.dtype
     if isinstance(dtype, pd.CategoricalDtype) and role != _roles.TIMESTAMP:
         s = s.astype(dtype.categories.dtype)
@@ -89,7 +89,7 @@ def cast_for_role(s: pd.Series, role: str | None, *, time_unit: str | None = Non
                 return _as_string(s)
             return _nullable_int(s, 64)
         if pd.api.types.is_float_dtype(dtype) and _integral_floats(s):
-            return s.astype("Float64").round().astype("Int64")
+            return whole_ids(s)  # the float_id fix kind's conversion
         if isinstance(dtype, pd.StringDtype):
             return s
         return _as_string(s)
@@ -206,25 +206,15 @@ def _apply_plan(
 ) -> tuple[pd.DataFrame, TrainingSchema, list[Finding]]:
     """``df`` with the schema's fix plan applied, the schema to write it by, and the findings.
 
-    Fixed TIMESTAMP columns hold epoch seconds afterwards, so their profile says so (the
-    conversion of :func:`prepare_frame` must not divide them again).
+    The schema to write by is ``schema.after_fixes()``: fixed TIMESTAMP columns hold epoch
+    seconds, so the conversion of :func:`prepare_frame` does not divide them again.
     """
     if not schema.fixes:
         return df, schema, []
     from cleanroom_nb.infer._apply import FINDINGS_ATTR, apply_fixes
 
     fixed = apply_fixes(df, schema)
-    done = {f.column for f in schema.fixes}
-    cols = [
-        replace(c, profile=replace(c.profile, time_unit="s"))
-        if c.name in done and c.role == _roles.TIMESTAMP and c.profile is not None
-        else c
-        for c in schema.columns
-    ]
-    as_written = TrainingSchema.from_columns(
-        cols, missing=schema.missing, source=schema.source, glue_names=schema.glue_names
-    )
-    return fixed, as_written, list(fixed.attrs.get(FINDINGS_ATTR, []))
+    return fixed, schema.after_fixes(), list(fixed.attrs.get(FINDINGS_ATTR, []))
 
 
 def _write(
@@ -410,7 +400,7 @@ def _carried(
                 name=gname,
                 glue_type=glue_types.get(gname, w.glue_type),
                 profile=w.profile,
-                reason=_written_note(c, fixes.get(c.name)) + c.reason,
+                reason=_written_reason(c, fixes.get(c.name)),
             )
         )
     for gname, w in by_glue.items():
@@ -426,10 +416,15 @@ def _carried(
     return cols
 
 
-def _written_note(c: ColumnSchema, fix: Fix | None) -> str:
-    """What writing did to ``c``'s values, as the start of its reason ('' when nothing)."""
+def _written_reason(c: ColumnSchema, fix: Fix | None) -> str:
+    """``c``'s reason in the written table: a fixed column's says what it is stored as now."""
     if fix is not None:
-        return f"{fix.what} before writing; "
+        return f"written as {fix.after}"
+    return _written_note(c) + c.reason
+
+
+def _written_note(c: ColumnSchema) -> str:
+    """What writing did to ``c``'s values, as the start of its reason ('' when nothing)."""
     if c.role != _roles.TIMESTAMP:
         return ""
     if c.profile is not None and c.profile.time_unit not in (None, "s"):

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from cleanroom_nb.fixes import Fix, hash_identifier, to_epoch_seconds
 from cleanroom_nb.infer._apply import apply_fix, apply_fixes, preview_fix
-from cleanroom_nb.infer._fix import hash_identifier, to_epoch_seconds
-from cleanroom_nb.infer._fixes import Fix
 from cleanroom_nb.infer._frame import infer_schema
 from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSchema
 

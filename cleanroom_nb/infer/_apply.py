@@ -1,15 +1,12 @@
 """Run the fix plan in-process: :func:`apply_fix`, :func:`preview_fix`, :func:`apply_fixes`.
 
-Every conversion works on the column's distinct values (``pandas.factorize``) and maps the
-results back, so repeated ids and times are parsed or hashed once. The semantics equal the
-Athena SQL of each :class:`~cleanroom_nb.infer._fixes.Fix`: times floor to epoch seconds (naive
-text = UTC), values that do not convert become null, and rows with a null USER_ID, ITEM_ID or
-TIMESTAMP are dropped.
+Each conversion is the one of its fix kind (:mod:`cleanroom_nb.fixes`), which also gives the
+shown code and the Athena SQL; conversions work on distinct values where it pays. Values that
+do not convert become null, and rows with a null USER_ID, ITEM_ID or TIMESTAMP are dropped.
 """
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 import numpy as np
@@ -18,10 +15,9 @@ import pandas as pd
 from cleanroom_nb import _roles
 from cleanroom_nb._errors import SchemaError
 from cleanroom_nb._findings import Finding, Findings
-from cleanroom_nb.infer._fixes import UNIT_DIVISORS, Fix
+from cleanroom_nb.fixes import Fix, convert, kind_of
 from cleanroom_nb.infer._frames import as_pandas
 from cleanroom_nb.infer._schema import TrainingSchema
-from cleanroom_nb.infer._timeformat import parse_times
 
 FINDINGS_ATTR = "cleanroom_nb_findings"
 """``DataFrame.attrs`` key under which :func:`apply_fixes` leaves its findings."""
@@ -50,22 +46,7 @@ def apply_fix(df: Any, fix: Fix) -> pd.Series:
             f"the fix is for column {fix.column!r}, which the frame does not have; infer the "
             "schema of this frame (crn.infer_schema(df)) and use its fixes"
         )
-    s = frame[fix.column]
-    if isinstance(s.dtype, pd.CategoricalDtype):
-        s = s.astype(s.dtype.categories.dtype)
-    if fix.kind == "to_epoch_seconds":
-        out = _times(s, fix)
-    elif fix.kind == "to_int_id":
-        out = _int_ids(s)
-    elif fix.kind in ("hash_email", "hash_phone"):
-        out = _hashes(s, email=fix.kind == "hash_email")
-    elif fix.kind == "cast":
-        dtype = {"bigint": "Int64", "int": "Int32", "double": "float64"}[str(fix.params["to"])]
-        out = s.astype(dtype)
-    else:
-        raise SchemaError(f"unknown fix kind {fix.kind!r} for column {fix.column!r}")
-    out.name = fix.column
-    return out
+    return convert(frame[fix.column], fix)
 
 
 def preview_fix(df: Any, fix: Fix, n: int = 5) -> pd.DataFrame:
@@ -85,11 +66,12 @@ def preview_fix(df: Any, fix: Fix, n: int = 5) -> pd.DataFrame:
     1  12/2/2010 8:26  1291278360
     """
     frame = as_pandas(df)
-    head = frame.loc[frame[fix.column].notna(), [fix.column]].head(n)
-    after = apply_fix(head, fix)
-    return pd.DataFrame(
-        {"before": head[fix.column].to_numpy(), "after": after.to_numpy()},
-    )
+    if fix.column not in frame.columns:
+        apply_fix(frame, fix)  # raises the error that names the column
+    s = frame[fix.column]
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        s = s.astype(s.dtype.categories.dtype)
+    return kind_of(fix).preview(s, fix, n)
 
 
 def apply_fixes(df: Any, schema: TrainingSchema) -> pd.DataFrame:
@@ -116,7 +98,7 @@ def apply_fixes(df: Any, schema: TrainingSchema) -> pd.DataFrame:
     >>> fixed = crn.apply_fixes(df, schema)
     >>> len(fixed), str(fixed["CustomerID"].dtype), str(fixed["InvoiceDate"].dtype)
     (400, 'int64', 'int64')
-    >>> crn.infer_schema(fixed).ok
+    >>> schema.after_fixes().ok     # the schema of the fixed frame: no second inference
     True
     """
     frame = as_pandas(df)
@@ -147,67 +129,3 @@ def apply_fixes(df: Any, schema: TrainingSchema) -> pd.DataFrame:
             out[fix.column] = col.astype(str(col.dtype).lower())
     out.attrs[FINDINGS_ATTR] = Findings(findings)
     return out
-
-
-# --------------------------------------------------------------------------- conversions
-def _on_uniques(s: pd.Series, convert: Any, dtype: str) -> pd.Series:
-    """``convert`` on the distinct non-null values, mapped back (nulls stay null)."""
-    codes, uniques = pd.factorize(s, use_na_sentinel=True)
-    done = convert(pd.Series(uniques))
-    values: Any = pd.array(done, dtype=dtype)
-    taken = values.take(codes, allow_fill=True)
-    return pd.Series(taken, index=s.index, name=s.name)
-
-
-def _times(s: pd.Series, fix: Fix) -> pd.Series:
-    from cleanroom_nb.infer._fix import to_epoch_seconds
-
-    fmt = fix.params.get("format")
-    if fmt:
-        return _on_uniques(s, lambda u: parse_times(u, str(fmt)), "Int64")
-    unit = fix.params.get("unit")
-    if unit and not pd.api.types.is_numeric_dtype(s.dtype):
-        nums = pd.to_numeric(s.astype("str").str.strip().where(s.notna()), errors="coerce")
-        s = nums
-    if unit and pd.api.types.is_numeric_dtype(s.dtype):
-        return _epoch_floor(s, int(UNIT_DIVISORS[str(unit)]))
-    return to_epoch_seconds(s).astype("Int64")
-
-
-def _epoch_floor(s: pd.Series, div: int) -> pd.Series:
-    if pd.api.types.is_integer_dtype(s.dtype):
-        isna = np.asarray(s.isna(), dtype=bool)
-        arr = np.asarray(s.to_numpy(dtype="int64", na_value=0), dtype="int64")
-        out = pd.array(np.floor_divide(arr, div), dtype="Int64")
-        out[isna] = pd.NA
-        return pd.Series(out, index=s.index, name=s.name)
-    arr = np.asarray(s.to_numpy(dtype="float64", na_value=np.nan), dtype="float64")
-    floored = np.floor(arr / div) if div > 1 else np.floor(arr)
-    ok = np.isfinite(floored)
-    out = pd.array(np.where(ok, floored, 0).astype("int64"), dtype="Int64")
-    out[~ok] = pd.NA
-    return pd.Series(out, index=s.index, name=s.name)
-
-
-def _int_ids(s: pd.Series) -> pd.Series:
-    nums = pd.to_numeric(s, errors="coerce")
-    arr = np.asarray(nums.to_numpy(dtype="float64", na_value=np.nan), dtype="float64")
-    ok = np.isfinite(arr)
-    # Athena's CAST(double AS BIGINT) rounds half away from zero.
-    rounded = np.where(ok, np.sign(arr) * np.floor(np.abs(arr) + 0.5), 0).astype("int64")
-    out = pd.array(rounded, dtype="Int64")
-    out[~ok] = pd.NA
-    return pd.Series(out, index=s.index, name=s.name)
-
-
-def _hashes(s: pd.Series, *, email: bool) -> pd.Series:
-    def convert(u: pd.Series) -> list[str]:
-        text = u.astype("str")
-        norm = (
-            text.str.strip(" ").str.lower()
-            if email
-            else text.str.replace(r"[^0-9]", "", regex=True)
-        )
-        return [hashlib.sha256(v.encode("utf-8")).hexdigest() for v in norm.tolist()]
-
-    return _on_uniques(s, convert, "str")

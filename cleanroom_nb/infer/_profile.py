@@ -39,7 +39,7 @@ from cleanroom_nb.infer._patterns import (
     UUID,
 )
 from cleanroom_nb.infer._schema import ColumnProfile
-from cleanroom_nb.infer._timeformat import TimeFormat, detect_time_format
+from cleanroom_nb.fixes._timeformat import TimeFormat, detect_time_format
 
 PATTERN_ROWS = 2000
 """Non-null values per column that the (slower) pattern checks look at."""

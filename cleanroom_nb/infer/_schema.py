@@ -11,7 +11,7 @@ from cleanroom_nb import _roles
 from cleanroom_nb._errors import SchemaError
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.infer._findings_schema import _type_fix, check_schema  # noqa: F401
-from cleanroom_nb.infer._timeformat import TimeFormat
+from cleanroom_nb.fixes._timeformat import TimeFormat
 
 if TYPE_CHECKING:
     from cleanroom_nb.infer._fixes import Fix
@@ -248,6 +248,16 @@ class TrainingSchema:
         from cleanroom_nb.infer._fixes import plan_fixes
 
         return plan_fixes(self)
+
+    def after_fixes(self) -> TrainingSchema:
+        """The schema of ``crn.apply_fixes(df, self)``'s result, from this schema itself.
+
+        Fixed columns get their new Glue type and a reason describing the new storage; the
+        roles (with your ``with_role`` edits) are kept and nothing is inferred again.
+        """
+        from cleanroom_nb.infer._fixes import after_fixes
+
+        return after_fixes(self)
 
     @property
     def ok(self) -> bool:

@@ -99,6 +99,6 @@ def _pii_findings(
             "raw_pii",
             f"USER_ID column {user.name!r} holds raw {what}; Clean Rooms ML should get a "
             "pseudonymous id. Replace it with cleanroom_nb.hash_identifier(df["
-            f"{user.name!r}]) (SHA-256 of the trimmed, lowercased value) before writing",
+            f"{user.name!r}]) (SHA-256 of the value normalised as the README says) before writing",
         )
     ]

@@ -20,10 +20,10 @@ import numpy as np
 import pandas as pd
 
 from cleanroom_nb import _roles
+from cleanroom_nb import fixes as _fix
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.glue._athena import fmt_bytes
 from cleanroom_nb.glue._scan_estimate import ScanEstimate, athena_price, fmt_dollars
-from cleanroom_nb.infer import _fix
 from cleanroom_nb.infer._schema import TrainingSchema
 from cleanroom_nb.readiness._bins import Histograms
 from cleanroom_nb.readiness._window import TimeWindow

@@ -168,6 +168,15 @@ def test_fix_glue_table_equals_apply_fixes(athena: boto3.Session, style: str) ->
     # The returned schema is the new table's, with the old roles and nothing left to fix.
     assert fixed.to_api() == schema.to_api()
     assert fixed.fixes == () and fixed.ok, fixed.findings
+    # Reasons describe the new table's storage, not the old one's ("stored as double: fix ...").
+    fmt = schema.column("event_time").profile.time_format.format
+    assert fixed.column("event_time").reason == (
+        f"written by Athena as bigint epoch seconds, converted from text {fmt!r}"
+    )
+    assert fixed.column("item_id").reason == (
+        "written by Athena as bigint ids, converted from double whole numbers"
+    )
+    assert "SHA-256" in fixed.column("email").reason
     assert fixed.source.table == "events_fixed" and fixed.source.data_format == "parquet"
     assert fixed.source.compression == "snappy"
     types = wr.catalog.get_table_types("shop", "events_fixed", boto3_session=athena)

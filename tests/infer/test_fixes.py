@@ -17,6 +17,7 @@ import sqlglot
 
 import cleanroom_nb as crn
 from cleanroom_nb.infer._schema import glue_column_name
+from cleanroom_nb.local.athena._unicode import translate_normalize
 
 N = 600
 
@@ -64,7 +65,10 @@ def _emails() -> pd.DataFrame:
 def _duckdb_values(df: pd.DataFrame, fix: crn.Fix) -> list[object]:
     """Run ``fix.sql`` (Trino) on DuckDB over ``df`` with Glue's column names."""
     glued = df.rename(columns={c: glue_column_name(c) for c in df.columns})
-    sql = sqlglot.transpile(f"SELECT {fix.sql} AS v FROM t", read="trino", write="duckdb")[0]
+    sql_text = f"SELECT {fix.sql} AS v FROM t"
+    tree = sqlglot.parse_one(sql_text, read="trino")
+    translate_normalize(sql_text, tree)  # as the local Athena does (normalize -> nfc_normalize)
+    sql = tree.sql(dialect="duckdb")
     con = duckdb.connect()
     con.execute("SET TimeZone = 'UTC'")
     con.register("t", glued)
@@ -137,7 +141,7 @@ def test_hashes_are_sha256_of_normalised_values() -> None:
     (hash_phone,) = [f for f in phone.fixes if f.column == "phone"]
     out = crn.apply_fix(df, hash_phone)
     assert out.tolist() == [_sha("".join(ch for ch in v if ch.isdigit())) for v in df["phone"]]
-    assert hash_phone.pandas == "df['phone'] = crn.hash_identifier(df['phone'], kind='digits')"
+    assert hash_phone.pandas == "df['phone'] = crn.hash_identifier(df['phone'], kind='phone')"
     assert crn.hash_identifier(df["phone"], kind="digits").tolist() == out.tolist()
 
 

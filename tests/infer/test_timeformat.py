@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import cleanroom_nb as crn
-from cleanroom_nb.infer._timeformat import (
+from cleanroom_nb.fixes._timeformat import (
     ISO8601,
     detect_time_format,
     parse_times,

@@ -24,7 +24,7 @@ import pandas as pd
 import pytest
 from athena_tables import parquet_table
 
-from cleanroom_nb.infer._timeformat import (
+from cleanroom_nb.fixes._timeformat import (
     FORMATS,
     ISO8601,
     TimeFormat,

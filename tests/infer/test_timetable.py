@@ -26,7 +26,7 @@ from cleanroom_nb._timetable import (
     to_joda,
     to_mysql,
 )
-from cleanroom_nb.infer._timeformat import FORMATS, ISO8601
+from cleanroom_nb.fixes._timeformat import FORMATS, ISO8601
 from cleanroom_nb.local.athena._trino import joda_to_strftime
 
 # Parsing reads 1 or 2 digits for both spellings: pandas' %m reads "1" as sqlglot's %-m does.

@@ -37,6 +37,7 @@ from cleanroom_nb.local.athena._trino import (
     position,
     round_float_casts,
 )
+from cleanroom_nb.local.athena._unicode import translate_normalize
 
 logging.getLogger("sqlglot").setLevel(logging.ERROR)
 
@@ -262,6 +263,7 @@ def _select_plan(
     database_exists: Callable[[str], bool],
 ) -> Plan:
     check_functions(sql, tree)
+    translate_normalize(sql, tree)
     _name_result_columns(tree)
     complex_columns: set[tuple[str, str, str]] = set()
     schema = _resolve_tables(sql, tree, default_db, lookup, database_exists, complex_columns)

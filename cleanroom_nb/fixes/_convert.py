@@ -1,19 +1,21 @@
-"""Helpers that fix the data before it goes to Clean Rooms ML.
+"""The public conversions every fix kind is built from.
 
 * :func:`to_epoch_seconds`: any time column to int64 Unix epoch seconds.
-* :func:`hash_identifier`: raw e-mails/phone numbers/ids to SHA-256 hex (normalised first).
+* :func:`hash_identifier`: raw e-mails/phone numbers/ids to SHA-256 hex, normalised by the one
+  rule of :mod:`cleanroom_nb.fixes._normalise`.
+* :data:`UNIT_FACTORS`: the one table of epoch units.
 """
 
 from __future__ import annotations
 
-import hashlib
-import re
 from typing import Literal
 
 import numpy as np
 import pandas as pd
 
 from cleanroom_nb._errors import CleanroomNbError
+from cleanroom_nb.fixes._normalise import Kind, normalise, sha256_hex, trimmed
+from cleanroom_nb.fixes._timeformat import parse_times
 
 UNIT_FACTORS = {"s": 1, "ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
 """How many of each epoch unit make one second."""
@@ -115,11 +117,14 @@ def to_epoch_seconds(
 
 
 def _formatted_to_seconds(values: pd.Series, fmt: str, errors: str) -> pd.Series:
-    from cleanroom_nb.infer._timeformat import parse_times
-
     if not isinstance(values, pd.Series):
         values = pd.Series(values)
-    out = parse_times(values, fmt)
+    text = values
+    if isinstance(text.dtype, pd.CategoricalDtype):
+        text = text.astype(text.dtype.categories.dtype)
+    if not pd.api.types.is_numeric_dtype(text.dtype):
+        text = trimmed(text)  # the README's trim, as the text_time fix and its SQL do
+    out = parse_times(text, fmt)
     failed = np.asarray(out.isna() & values.notna(), dtype=bool)
     if failed.any() and errors == "raise":
         examples = ", ".join(repr(v) for v in values[failed].astype("str").head(3))
@@ -227,27 +232,31 @@ def _objects_to_seconds(
     return _datetimes_to_seconds(parsed)
 
 
-_PHONE_KEEP = re.compile(r"[^\d+]")
+_PHONE_LIKE = r"\+?[\d\s().-]{7,25}"
 
 
 def hash_identifier(
     values: pd.Series, *, kind: Literal["auto", "email", "phone", "digits", "id"] = "auto"
 ) -> pd.Series:
-    """SHA-256 hex of normalised identifiers; nulls stay null.
+    """SHA-256 hex of normalised identifiers; nulls (and values empty once normalised) are null.
 
-    Normalisation: e-mails are trimmed and lowercased; phone numbers keep only digits and a
-    leading ``+`` (``"+1 (415) 555-0101"`` → ``"+14155550101"``); ``kind="digits"`` keeps the
-    digits only (``"14155550101"``, as the fix plan and its Athena SQL do); other ids are
-    trimmed.
-    With ``kind="auto"`` each value is treated by what it looks like.
+    The normalisation is the one written in the README: trim every ``str.isspace()`` character
+    plus U+200B and U+FEFF at both ends, Unicode NFC, lower case per code point; phone numbers
+    (``kind="phone"``, or its alias ``"digits"``) keep the digits 0-9 only, so
+    ``"+1 (415) 555-0101"`` hashes ``"14155550101"``. ``kind="id"`` trims and applies NFC but
+    keeps the case. With ``kind="auto"`` each value is treated by what it looks like (``@``:
+    e-mail; digits with separators: phone; else id). ``apply_fixes``, the code ``schema.fixes``
+    shows and the Athena SQL of ``fix_glue_table`` give the same digests.
 
     Examples
     --------
     >>> import pandas as pd
-    >>> hash_identifier(pd.Series(["  Alice@Example.COM "])).iloc[0][:16]
+    >>> hash_identifier(pd.Series(["\\u00a0 Alice@Example.COM\\t"])).iloc[0][:16]
     'ff8d9819fc0e12bf'
     >>> hash_identifier(pd.Series(["alice@example.com"])).iloc[0][:16]
     'ff8d9819fc0e12bf'
+    >>> hash_identifier(pd.Series(["+1 (415) 555-0101", " "]), kind="phone").isna().tolist()
+    [False, True]
     """
     if kind not in ("auto", "email", "phone", "digits", "id"):
         raise ConversionError(
@@ -255,26 +264,23 @@ def hash_identifier(
         )
     if not isinstance(values, pd.Series):
         values = pd.Series(values)
-    isna = np.asarray(values.isna(), dtype=bool)
-    text = values.astype("str").str.strip()
-    if kind == "email":
-        norm = text.str.lower()
-    elif kind == "phone":
-        norm = text.str.replace(_PHONE_KEEP, "", regex=True)
-    elif kind == "digits":
-        norm = values.astype("str").str.replace(r"[^0-9]", "", regex=True)
-    elif kind == "id":
-        norm = text
+    if kind == "auto":
+        ids = normalise(values, "id")
+        text = ids.astype("str")
+        is_mail = text.str.contains("@", regex=False).to_numpy(dtype=bool) & ids.notna().to_numpy()
+        is_phone = (
+            text.str.fullmatch(_PHONE_LIKE).to_numpy(dtype=bool, na_value=False)
+            & text.str.contains(r"[\s().+-]").to_numpy(dtype=bool, na_value=False)
+            & ~is_mail
+        )
+        norm = ids.copy()
+        if is_mail.any():
+            norm[is_mail] = normalise(values[is_mail], "email")
+        if is_phone.any():
+            norm[is_phone] = normalise(values[is_phone], "phone")
     else:
-        is_mail = text.str.contains("@", regex=False).to_numpy(dtype=bool, na_value=False)
-        is_phone = text.str.fullmatch(r"\+?[\d\s().-]{7,25}").to_numpy(
-            dtype=bool, na_value=False
-        ) & text.str.contains(r"[\s().+-]").to_numpy(dtype=bool, na_value=False)
-        norm = text.copy()
-        norm[is_mail] = text[is_mail].str.lower()
-        norm[is_phone] = text[is_phone].str.replace(_PHONE_KEEP, "", regex=True)
-    hashed = [
-        None if missing else hashlib.sha256(v.encode("utf-8")).hexdigest()
-        for v, missing in zip(norm.tolist(), isna.tolist(), strict=True)
-    ]
-    return pd.Series(hashed, index=values.index, name=values.name, dtype="str")
+        normal: Kind = (
+            "phone" if kind in ("phone", "digits") else "email" if kind == "email" else "id"
+        )
+        norm = normalise(values, normal)
+    return pd.Series(sha256_hex(norm).tolist(), index=values.index, name=values.name, dtype="str")

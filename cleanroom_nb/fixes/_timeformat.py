@@ -26,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from cleanroom_nb._timetable import to_joda, to_mysql
+from cleanroom_nb.fixes._normalise import TRIM_CHARACTERS, sql_trimmed
 
 MIN_PARSED = 0.99
 """Share of the non-null sample a format must parse."""
@@ -130,12 +131,10 @@ def _regex(fmt: str) -> re.Pattern[str]:
     return re.compile("".join(_REGEX.get(p, re.escape(p)) for p in parts if p))
 
 
-WHITESPACE = (
-    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005"
-    "\u2006\u2007\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
-)
-"""What every path trims around a time: the characters Python's ``str.isspace`` calls white
-space (tabs, CR/LF, NBSP, ...). Trino's ``trim`` keeps NBSP, so the SQL trims with a regex."""
+WHITESPACE = TRIM_CHARACTERS
+"""What every path trims around a time: the identifier normalisation's characters (Python's
+``str.isspace`` plus U+200B and U+FEFF; README). Trino's ``trim`` keeps NBSP, so the SQL trims
+with a regex (:func:`~cleanroom_nb.fixes._normalise.sql_trimmed`)."""
 
 
 @dataclass(frozen=True)
@@ -396,30 +395,9 @@ def _arrow_seconds(text: pd.Series, fmt: str) -> tuple[np.ndarray, np.ndarray] |
     return secs, isna
 
 
-def _unicode_class(chars: str) -> str:
-    """Characters as a regex class body of Trino ``U&`` escapes, runs as ranges."""
-    codes = sorted({ord(c) for c in chars})
-    runs: list[list[int]] = []
-    for c in codes:
-        if runs and c == runs[-1][1] + 1:
-            runs[-1][1] = c
-        else:
-            runs.append([c, c])
-    return "".join(f"\\{a:04X}" + (f"-\\{b:04X}" if b > a else "") for a, b in runs)
-
-
-_SQL_SPACE = _unicode_class(WHITESPACE)
-""":data:`WHITESPACE` as a regex class in a Trino Unicode literal (``U&'\\00A0'``): the regex
-engines (joni in Trino, RE2 in DuckDB) then see the characters themselves, not escapes."""
-
-
 def sql_strip(column_sql: str) -> str:
-    """Athena SQL for ``column_sql`` without :data:`WHITESPACE` around it.
-
-    Trino's ``trim`` removes Java's white space, which leaves NBSP (U+00A0), U+2007, U+202F
-    and U+0085 in place; pandas' ``str.strip`` removes them, so the SQL strips with a regex.
-    """
-    return f"regexp_replace({column_sql}, U&'^[{_SQL_SPACE}]+|[{_SQL_SPACE}]+$', '')"
+    """Athena SQL for ``column_sql`` without :data:`WHITESPACE` around it (the one trim rule)."""
+    return sql_trimmed(column_sql)
 
 
 def _sql_text(column_sql: str, tf: TimeFormat) -> str:
