@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cleanroom_nb.fixes._timeformat import TimeFormat, detect_time_format
 from cleanroom_nb.infer._kinds import _as_arrow_strings, _kind_of_dtype, _py_family
 from cleanroom_nb.infer._patterns import (
     ALL_NULL,
@@ -39,7 +40,6 @@ from cleanroom_nb.infer._patterns import (
     UUID,
 )
 from cleanroom_nb.infer._schema import ColumnProfile
-from cleanroom_nb.fixes._timeformat import TimeFormat, detect_time_format
 
 PATTERN_ROWS = 2000
 """Non-null values per column that the (slower) pattern checks look at."""

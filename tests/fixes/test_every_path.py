@@ -34,8 +34,8 @@ from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import cleanroom_nb as crn
-from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSchema
 from cleanroom_nb.fixes._timeformat import detect_time_format
+from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSchema
 
 BUCKET = "every-path"
 _TABLES = itertools.count()
