@@ -78,8 +78,8 @@ def reserved_tag_prefix(key: str, *, verb: str = "add") -> Finding:
         f"tags.{key}",
         FindingCode.RESERVED_TAG_PREFIX,
         f"tag key {key!r} starts with {key[:4]!r}; the prefix 'aws:' (in any case) is reserved "
-        f"for AWS: you cannot {verb} it (API reference, TagResource). Use another key for your "
-        "own tags",
+        f"for AWS: you cannot {verb} it (API reference, TagResource). Rename the key: use "
+        "another one for your own tags",
     )
 
 
@@ -220,4 +220,15 @@ def role_partition(
         FindingCode.ROLE_PARTITION,
         f"the role ARN is in partition {role_partition!r}, but region {region} is in "
         f"partition {partition!r}; write the ARN as arn:{partition}:iam::{account}:role/{name}",
+    )
+
+
+@rule(FindingCode.CODEGEN)
+def codegen(path: str, why: str) -> Finding:
+    """A request value that generated Python code could not carry (not plain JSON data)."""
+    return Finding(
+        "error",
+        path,
+        FindingCode.CODEGEN,
+        f"{path} {why}; the generated code would not be valid. Fix the request",
     )

@@ -308,20 +308,23 @@ def glue_name_clash(first: str, name: str, api_name: str, *, used: bool, path: s
 
 
 # -------------------------------------------------------------------------------- time
-_UNIT_DIVISORS = {"ms": 1_000, "us": 1_000_000, "ns": 1_000_000_000}
-
-
 @rule(FindingCode.TIMESTAMP_UNIT)
 def timestamp_unit(
-    name: str, unit: str, *, path: str, level: Level = "warning", max_value: str | None = None
+    name: str,
+    unit: str,
+    *,
+    path: str,
+    level: Level = "warning",
+    max_value: str | None = None,
+    divisor: int | None = None,
 ) -> Finding:
     """Epoch milli-, micro- or nanoseconds where Clean Rooms ML reads epoch seconds.
 
-    A warning on the schema (its fix plan converts it); an error on the data (readiness).
+    A warning on the schema (its fix plan converts it); an error on the data (readiness), which
+    also gives the largest value and the SQL (``divisor``: units per second).
     """
     seen = f" (max {max_value})" if max_value is not None else ""
-    div = _UNIT_DIVISORS.get(unit)
-    sql = f" (or in SQL: CAST({name} / {div} AS BIGINT))" if div else ""
+    sql = f" (or in SQL: CAST({name} / {divisor} AS BIGINT))" if divisor else ""
     return Finding(
         level,
         path,
