@@ -5,16 +5,16 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any, Literal
 
 Level = Literal["error", "warning"]
 
 
-class FindingCode(str, Enum):
+class FindingCode(StrEnum):
     """Every code a finding of cleanroom_nb can have (pandera's ``SchemaErrorReason`` is the model).
 
-    A code is a ``str``: ``finding.code == "missing_role"`` keeps working, and it prints as its
+    A code is a ``str`` (a ``StrEnum``, i.e. ``class FindingCode(str, Enum)``): ``finding.code == "missing_role"`` keeps working, and it prints as its
     value. Each code has exactly one builder in :mod:`cleanroom_nb._rulebook`, which writes its
     message and its fix advice; ``tests/test_rulebook.py`` lists them.
 
@@ -23,12 +23,6 @@ class FindingCode(str, Enum):
     >>> FindingCode.MISSING_ROLE == "missing_role", f"{FindingCode.MISSING_ROLE}"
     (True, 'missing_role')
     """
-
-    def __str__(self) -> str:
-        return str(self.value)
-
-    def __format__(self, spec: str) -> str:
-        return format(str(self.value), spec)
 
     # -- the request against the service model (botocore), per constraint ------------------
     REQUIRED = "required"

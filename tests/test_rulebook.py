@@ -175,7 +175,7 @@ def test_every_code_has_exactly_one_builder() -> None:
 
 
 def test_a_code_can_have_one_builder_only() -> None:
-    with pytest.raises(RuntimeError, match="missing_role.*built by missing_role"):
+    with pytest.raises(RuntimeError, match=r"missing_role.*built by missing_role"):
         _rulebook.rule(FindingCode.MISSING_ROLE)(lambda: None)
 
 

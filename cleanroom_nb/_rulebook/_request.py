@@ -106,7 +106,9 @@ def other_table(read_from: str, named: str, *, path: str) -> Finding:
 def aws_unchecked(message: str, *, path: str, blocking: bool = False, note: str = "") -> Finding:
     """An AWS call a check needs failed: an error when the request cannot be sent either
     (no credentials, no endpoint), else a warning that the rule was not checked."""
-    return Finding("error" if blocking else "warning", path, FindingCode.AWS_UNCHECKED, message + note)
+    return Finding(
+        "error" if blocking else "warning", path, FindingCode.AWS_UNCHECKED, message + note
+    )
 
 
 # -------------------------------------------------------------------------------- Glue table

@@ -160,7 +160,9 @@ def glue_type(
 
 
 @rule(FindingCode.GLUE_TYPE_SYNONYM)
-def glue_type_synonym(name: str, glue_type: str, role: str, listed: str, *, path: str, where: str) -> Finding:
+def glue_type_synonym(
+    name: str, glue_type: str, role: str, listed: str, *, path: str, where: str
+) -> Finding:
     """The Glue type is read as an accepted one but is not among the documented names."""
     return Finding(
         "warning",
@@ -246,7 +248,9 @@ FIX_BUILDERS = {
 builders: see :func:`fix_needed`."""
 
 
-def fix_needed(name: str, glue_type_: str, role: str, code: str, why: str, how: str, *, path: str) -> Finding:
+def fix_needed(
+    name: str, glue_type_: str, role: str, code: str, why: str, how: str, *, path: str
+) -> Finding:
     """The error of a column whose planned fix (``code``) must run before Clean Rooms ML can
     use it; built by that code's builder."""
     builder = FIX_BUILDERS[FindingCode(code)]

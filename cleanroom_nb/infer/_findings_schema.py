@@ -83,7 +83,11 @@ def _name_clash_findings(schema: TrainingSchema) -> list[Finding]:
             first = seen[api_name.lower()]
             out.append(
                 _rulebook.glue_name_clash(
-                    first, c.name, api_name, used=c.role is not None, path=_rulebook.column_path(c.name)
+                    first,
+                    c.name,
+                    api_name,
+                    used=c.role is not None,
+                    path=_rulebook.column_path(c.name),
                 )
             )
         else:

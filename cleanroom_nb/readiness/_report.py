@@ -399,9 +399,7 @@ def _timestamp_findings(report: ReadinessReport) -> list[Finding]:
         out.append(_rulebook.timestamp_not_epoch(ts, report.ts_max, path=tpath))
     if unit_min and unit_max and unit_min != unit_max and "datetime" not in (unit_min, unit_max):
         low, high = _fmt_ts(report.ts_min), _fmt_ts(report.ts_max)
-        out.append(
-            _rulebook.mixed_timestamp_units(ts, low, unit_min, high, unit_max, path=tpath)
-        )
+        out.append(_rulebook.mixed_timestamp_units(ts, low, unit_min, high, unit_max, path=tpath))
     if report.ts_unit == "s" and report.ts_min is not None and report.ts_max is not None:
         lo, hi = float(report.ts_min), float(report.ts_max)
         now = time.time()

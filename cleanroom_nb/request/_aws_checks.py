@@ -19,13 +19,13 @@ from typing import Any
 
 import boto3
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._errors import (
     CleanroomNbError,
     CredentialsError,
     EndpointUnreachableError,
     NotFoundError,
 )
-from cleanroom_nb import _rulebook
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws import _client
 from cleanroom_nb.aws._encryption import kms_findings
@@ -95,9 +95,7 @@ def glue_findings(
             out.append(_rulebook.column_misnamed(c.name, right, f"{db}.{table}", path=path))
             continue
         close = difflib.get_close_matches(c.name.lower(), list(types), n=3)
-        out.append(
-            _rulebook.unknown_column(c.name, f"{db}.{table}", close, list(types), path=path)
-        )
+        out.append(_rulebook.unknown_column(c.name, f"{db}.{table}", close, list(types), path=path))
     # Types per role come from the table, under the request's (possibly mis-cased) names.
     resolved = {}
     for c in columns:

@@ -14,8 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from cleanroom_nb._errors import RequestInvalidError
 from cleanroom_nb import _rulebook
+from cleanroom_nb._errors import RequestInvalidError
 from cleanroom_nb.aws import _client
 
 _ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{16}(?![A-Z0-9])")

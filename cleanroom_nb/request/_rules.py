@@ -18,6 +18,7 @@ from cleanroom_nb._rulebook import MAX_TAGS
 from cleanroom_nb.aws._service_role import pass_role_note, role_resource
 from cleanroom_nb.infer._schema import TrainingSchema
 from cleanroom_nb.request._model_checks import GLUE_PATH, SCHEMA_PATH, value_at
+
 RESERVED_TAG_PREFIX = "aws:"
 """Tag keys with this prefix (in any case) belong to AWS: nobody may add, change or remove them,
 and they do not count toward the 50 tags per resource (API reference, TagResource ``tags``)."""

@@ -23,8 +23,8 @@ from typing import Any
 
 import boto3
 
-from cleanroom_nb._errors import AccessDeniedError, AwsError, CleanroomNbError, RequestInvalidError
 from cleanroom_nb import _rulebook
+from cleanroom_nb._errors import AccessDeniedError, AwsError, CleanroomNbError, RequestInvalidError
 from cleanroom_nb._findings import Finding, format_findings
 from cleanroom_nb.aws import _client, _service_model
 from cleanroom_nb.request._rules import MAX_TAGS, is_reserved_tag, user_tags
