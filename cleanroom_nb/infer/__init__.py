@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cleanroom_nb.infer._apply import apply_fix, apply_fixes, preview_fix
-from cleanroom_nb.infer._fix import hash_identifier, to_epoch_seconds
+from cleanroom_nb.infer._fix import ConversionError, hash_identifier, to_epoch_seconds
 from cleanroom_nb.infer._fixes import Fix
 from cleanroom_nb.infer._frame import infer_schema
 from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSchema
@@ -11,6 +11,7 @@ from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSche
 __all__ = [
     "ColumnProfile",
     "ColumnSchema",
+    "ConversionError",
     "Fix",
     "TrainingSchema",
     "apply_fix",
