@@ -22,7 +22,12 @@ class FindingCode(StrEnum):
     --------
     >>> FindingCode.MISSING_ROLE == "missing_role", f"{FindingCode.MISSING_ROLE}"
     (True, 'missing_role')
+    >>> [FindingCode.MISSING_ROLE]  # shown as its value, as the codes were before the enum
+    ['missing_role']
     """
+
+    def __repr__(self) -> str:
+        return repr(self.value)
 
     # -- the request against the service model (botocore), per constraint ------------------
     REQUIRED = "required"

@@ -253,12 +253,16 @@ def fix_needed(
 ) -> Finding:
     """The error of a column whose planned fix (``code``) must run before Clean Rooms ML can
     use it; built by that code's builder."""
-    builder = FIX_BUILDERS[FindingCode(code)]
-    if builder is glue_type:
+    kind = FindingCode(code)
+    if kind not in FIX_BUILDERS:
+        raise KeyError(f"{code!r} is not the code of a fix Clean Rooms ML needs: {FIX_BUILDERS}")
+    if kind is FindingCode.GLUE_TYPE:
         return glue_type(name, glue_type_, role, path=path, why=why, how=how)
-    if builder is raw_pii:
+    if kind is FindingCode.RAW_PII:
         return raw_pii(name, role, (), path=path, why=why, how=how)
-    return builder(name, role, why=why, how=how, path=path)  # type: ignore[no-any-return]
+    if kind is FindingCode.FLOAT_ID:
+        return float_id(name, role, why=why, how=how, path=path)
+    return timestamp_text(name, role, why=why, how=how, path=path)
 
 
 # -------------------------------------------------------------------------------- names

@@ -119,7 +119,7 @@ def _data_findings(c: ColumnSchema, path: str, *, small_int_known: bool = False)
             out.append(_rulebook.timestamp_unit(c.name, p.time_unit, path=path))
         elif p is not None and "relative times" in c.reason and c.edited is False:
             low, high = p.min_value, p.max_value
-            out.append(_rulebook.timestamp_relative(c.name, low, high, path=path))  # type: ignore[arg-type]
+            out.append(_rulebook.timestamp_relative(c.name, low, high, path=path))
         elif t == "timestamp":
             out.append(_rulebook.timestamp_datetime(c.name, path=path))
     if p is not None and c.role in (_roles.USER_ID, _roles.ITEM_ID):

@@ -404,8 +404,8 @@ def _timestamp_findings(report: ReadinessReport) -> list[Finding]:
         lo, hi = float(report.ts_min), float(report.ts_max)
         now = time.time()
         if lo < EPOCH_2000 or hi > now + 86_400:
-            low, high = pd.Timestamp(lo, unit="s"), pd.Timestamp(hi, unit="s")
-            out.append(_rulebook.timestamp_range(ts, low, high, path=tpath))
+            first, last = pd.Timestamp(lo, unit="s"), pd.Timestamp(hi, unit="s")
+            out.append(_rulebook.timestamp_range(ts, first, last, path=tpath))
     return out
 
 
