@@ -27,13 +27,8 @@ RULEBOOK = PACKAGE / "_rulebook"
 
 NOT_PORTED: dict[str, set[str]] = {
     # audience and aws checks (no owner in this change; ported next)
-    "audience/_configured.py": {
-        "audience_model_status",
-        "audience_model_training",
-        "aws_unchecked",
-        "not_found",
-    },
-    "audience/_kms.py": {"aws_unchecked", "kms_not_found", "kms_region", "kms_state"},
+    "audience/_configured.py": {"audience_model_status", "audience_model_training", "not_found"},
+    "audience/_kms.py": {"kms_not_found", "kms_region", "kms_state"},
     "audience/_model.py": {"time"},
     "audience/_window.py": {
         "time",
@@ -43,28 +38,20 @@ NOT_PORTED: dict[str, set[str]] = {
         "window_order",
         "window_outside_data",
     },
-    "aws/_encryption.py": {"aws_unchecked", "kms_encrypted", "kms_key_unresolved"},
+    "aws/_encryption.py": {"kms_encrypted", "kms_key_unresolved"},
     "aws/_output_role_check.py": {
-        "aws_unchecked",
         "bucket_not_found",
         "bucket_region",
         "kms_key_arn",
         "kms_key_unresolved",
         "missing_permission",
-        "pattern",
-        "role_account",
-        "role_name",
         "role_not_found",
         "s3_uri",
     },
     "aws/_role_check.py": {
-        "aws_unchecked",
         "condition_mismatch",
         "missing_permission",
-        "pattern",
-        "role_account",
         "role_arn_mismatch",
-        "role_name",
         "role_not_found",
         "s3_location",
     },

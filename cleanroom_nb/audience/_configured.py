@@ -17,6 +17,7 @@ from typing import Any, Literal
 import boto3
 import botocore.exceptions
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._errors import (
     AwsError,
     CleanroomNbError,
@@ -91,7 +92,7 @@ def _audience_model_findings(arn: str, session: boto3.Session) -> list[Finding]:
             return [
                 Finding("error", path, "not_found", f"{exc} (cleanroom_nb.list_audience_models)")
             ]
-        return [Finding("warning", path, "aws_unchecked", f"could not check it: {exc}")]
+        return [_rulebook.aws_unchecked(f"could not check it: {exc}", path=path)]
     status = str(model.get("status"))
     if status == "ACTIVE":
         return []

@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._errors import AccessDeniedError, CleanroomNbError, NotFoundError
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.aws import _client
@@ -51,7 +52,7 @@ def _could_not(what: str, err: CleanroomNbError, path: str) -> Finding:
     message = f"could not check {what}: {err}"
     if isinstance(err, AccessDeniedError):
         message += f" (the check needs {', '.join(CHECK_ROLE_PERMISSIONS)})"
-    return Finding("warning", path, "aws_unchecked", message)
+    return _rulebook.aws_unchecked(message, path=path)
 
 
 def output_location_findings(
@@ -167,12 +168,13 @@ def check_output_role(
     match = ROLE_ARN.fullmatch(role_arn or "")
     if match is None:
         findings.append(
-            Finding(
-                "error",
+            _rulebook.model_violation(
                 ROLE_PATH,
                 "pattern",
-                f"{role_arn!r} is not an IAM role ARN; write it as "
-                "arn:aws:iam::<12-digit account>:role/<name>",
+                (
+                    f"{role_arn!r} is not an IAM role ARN; write it as "
+                    "arn:aws:iam::<12-digit account>:role/<name>"
+                ),
             )
         )
         return findings
@@ -181,23 +183,16 @@ def check_output_role(
     try:
         account = _client.caller_account(what="asking STS who the caller is", boto3_session=session)
     except CleanroomNbError as exc:
-        return Findings([Finding("error", ROLE_PATH, "aws_unchecked", str(exc))])
+        return Findings([_rulebook.aws_unchecked(str(exc), path=ROLE_PATH, blocking=True)])
     if role_account != account:
-        return Findings(
-            [
-                Finding(
-                    "error",
-                    ROLE_PATH,
-                    "role_account",
-                    f"the role is in account {role_account}, but you call from account "
-                    f"{account}; iam:PassRole passes only roles of your account. Create one "
-                    "there with cleanroom_nb.create_output_role(...)",
-                )
-            ]
+        how = (
+            "iam:PassRole passes only roles of your account: create one there with "
+            "cleanroom_nb.create_output_role(...)"
         )
+        return Findings([_rulebook.role_account(role_account, account, path=ROLE_PATH, how=how)])
     note = pass_role_note(role_arn)
     if note:
-        findings.append(Finding("warning", ROLE_PATH, "role_name", note))
+        findings.append(_rulebook.role_name(note, path=ROLE_PATH))
     iam = _client.client("iam", session)
     try:
         role = iam.get_role(RoleName=role_name)["Role"]

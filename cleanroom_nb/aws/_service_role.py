@@ -280,7 +280,7 @@ def check_key_arn(kms_key_arn: str) -> str:
     >>> check_key_arn("alias/data")
     Traceback (most recent call last):
     ...
-    ValueError: 'alias/data' is not a KMS key ARN; an IAM policy names keys by ARN (arn:aws:kms:<region>:<account>:key/<key id>). Resolve an alias or key id with boto3.client('kms').describe_key(KeyId='alias/data')['KeyMetadata']['Arn']
+    cleanroom_nb._errors.InvalidArgumentError: 'alias/data' is not a KMS key ARN; an IAM policy names keys by ARN (arn:aws:kms:<region>:<account>:key/<key id>). Resolve an alias or key id with boto3.client('kms').describe_key(KeyId='alias/data')['KeyMetadata']['Arn']
     """
     if KMS_KEY_ARN.fullmatch(kms_key_arn or "") is None:
         raise InvalidArgumentError(
