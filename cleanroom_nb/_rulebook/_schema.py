@@ -28,16 +28,16 @@ def type_fix_advice(glue_type: str, role: str | None = None) -> str:
 
     Examples
     --------
-    >>> type_fix_advice("smallint")[:32]
-    'cast it to int32 or int64 (panda'
+    >>> type_fix_advice("smallint")[:40]
+    'cast it to int or bigint (pandas int8/in'
     >>> type_fix_advice("double", "USER_ID")
     'cast it to int64 or string'
     """
     t = _roles.base_glue_type(glue_type)
     if t in ("tinyint", "smallint"):
         return (
-            "cast it to int32 or int64 (pandas int8/int16 columns become tinyint/smallint: "
-            "cast them before writing, or ALTER TABLE ... CHANGE COLUMN)"
+            "cast it to int or bigint (pandas int8/int16 columns become tinyint/smallint: "
+            "cast them to int32/int64 before writing, or ALTER TABLE ... CHANGE COLUMN)"
         )
     if role == _roles.TIMESTAMP and t in ("string", "date", "double", "float"):
         return "convert it to int64 Unix epoch seconds with cleanroom_nb.to_epoch_seconds"

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING
 
 from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding
+from cleanroom_nb._rulebook import type_fix_advice
 from cleanroom_nb.aws import _service_model
 
 if TYPE_CHECKING:
@@ -29,24 +30,7 @@ def unusable_type_fix(glue_type: str) -> str:
     >>> unusable_type_fix("smallint")[:40]
     'cast it to int or bigint (pandas int8/in'
     """
-    t = _roles.base_glue_type(glue_type)
-    if t in ("tinyint", "smallint"):
-        return (
-            "cast it to int or bigint (pandas int8/int16 columns become tinyint/smallint: "
-            "cast them to int32/int64 before writing, or ALTER TABLE ... CHANGE COLUMN)"
-        )
-    if t == "date":
-        return (
-            "store it as bigint Unix epoch seconds for a TIMESTAMP "
-            "(cleanroom_nb.to_epoch_seconds), or as a string for a categorical feature"
-        )
-    if t == "decimal":
-        return "cast it to double (float64) for a numerical feature, or to bigint"
-    if t in ("struct", "map"):
-        return "flatten it into scalar columns (string, int, bigint, double)"
-    if t == "binary":
-        return "encode it as a string (e.g. hex) for an identifier or categorical feature"
-    return "cast it to one of string, int, bigint, float, double, boolean or timestamp"
+    return type_fix_advice(glue_type)  # the rule book writes the advice once
 
 
 def table_findings(info: GlueTableInfo, glue_types: Mapping[str, str]) -> list[Finding]:
