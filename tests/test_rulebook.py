@@ -38,23 +38,9 @@ NOT_PORTED: dict[str, set[str]] = {
         "window_order",
         "window_outside_data",
     },
-    "aws/_encryption.py": {"kms_encrypted", "kms_key_unresolved"},
-    "aws/_output_role_check.py": {
-        "bucket_not_found",
-        "bucket_region",
-        "kms_key_arn",
-        "kms_key_unresolved",
-        "missing_permission",
-        "role_not_found",
-        "s3_uri",
-    },
-    "aws/_role_check.py": {
-        "condition_mismatch",
-        "missing_permission",
-        "role_arn_mismatch",
-        "role_not_found",
-        "s3_location",
-    },
+    "aws/_encryption.py": {"kms_encrypted"},
+    "aws/_output_role_check.py": {"bucket_not_found", "kms_key_arn", "s3_uri"},
+    "aws/_role_check.py": {"condition_mismatch", "role_arn_mismatch", "s3_location"},
     "aws/_trust.py": {
         "<code>",
         "missing_trust",
@@ -71,7 +57,6 @@ NOT_PORTED: dict[str, set[str]] = {
     "form/_validation.py": {"build_request", "no_source", "not_registered"},
     # Glue table checks, and files other branches edit at the same time
     "glue/_findings.py": {
-        "bucket_region",
         "csv_header_not_skipped",
         "empty_location",
         "invalid_column_name",

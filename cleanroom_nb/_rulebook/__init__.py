@@ -8,6 +8,12 @@ Infer, request, readiness, submit and the form call these builders; none of them
 from __future__ import annotations
 
 from cleanroom_nb._findings import FindingCode
+from cleanroom_nb._rulebook._aws import (
+    bucket_region,
+    kms_key_unresolved,
+    missing_permission,
+    role_not_found,
+)
 from cleanroom_nb._rulebook._data import (
     min_rows,
     min_users_with_2_interactions,
@@ -69,6 +75,7 @@ __all__ = [
     "SERVICE_MODEL_CODES",
     "FindingCode",
     "aws_unchecked",
+    "bucket_region",
     "catalog_account",
     "codegen",
     "column_misnamed",
@@ -85,8 +92,10 @@ __all__ = [
     "glue_table_not_found",
     "glue_type",
     "glue_type_synonym",
+    "kms_key_unresolved",
     "min_rows",
     "min_users_with_2_interactions",
+    "missing_permission",
     "missing_role",
     "mixed_timestamp_units",
     "model_violation",
@@ -97,6 +106,7 @@ __all__ = [
     "reserved_tag_prefix",
     "role_account",
     "role_name",
+    "role_not_found",
     "role_partition",
     "rule",
     "sentence",

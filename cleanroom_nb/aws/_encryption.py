@@ -253,7 +253,7 @@ def kms_findings(
     bucket_key = {True: "True", False: "False", None: "None"}[use.bucket_key]
     out = []
     if use.key_arn is None:
-        out.append(Finding("warning", path, "kms_key_unresolved", use.note))
+        out.append(_rulebook.kms_key_unresolved(use.note, path=path))
     key = use.key_arn or use.named or "the key"
     out.append(
         Finding(

@@ -90,16 +90,11 @@ def output_location_findings(
     where = answer.get("LocationConstraint") or "us-east-1"
     where = "eu-west-1" if where == "EU" else where
     if region and where != region:
-        return [
-            Finding(
-                "error",
-                S3_PATH,
-                "bucket_region",
-                f"bucket {bucket} is in {where}, but the Clean Rooms ML resources are in "
-                f'{region}; the user guide says the output bucket "must be located in the same '
-                'region as your other resources". Use a bucket in ' + region,
-            )
-        ]
+        how = (
+            'the user guide says the output bucket "must be located in the same region as your '
+            f'other resources". Use a bucket in {region}'
+        )
+        return [_rulebook.bucket_region(f"bucket {bucket}", where, region, how, path=S3_PATH)]
     return []
 
 
@@ -125,7 +120,7 @@ def output_kms_key(
             return None, []
         return None, [_could_not("whether the output location uses a KMS key", err, S3_PATH)]
     if use is not None and use.key_arn is None:
-        return use, [Finding("warning", S3_PATH, "kms_key_unresolved", use.note)]
+        return use, [_rulebook.kms_key_unresolved(use.note, path=S3_PATH)]
     return use, []
 
 
@@ -199,14 +194,9 @@ def check_output_role(
     except Exception as exc:
         err = _client.translate(exc, what=f"reading IAM role {role_name}")
         if getattr(err, "code", None) == "NoSuchEntity":
+            create = "cleanroom_nb.create_output_role(...)"
             findings.append(
-                Finding(
-                    "error",
-                    ROLE_PATH,
-                    "role_not_found",
-                    f"there is no IAM role {role_name!r} in account {account}; create it with "
-                    "cleanroom_nb.create_output_role(...) or fix the ARN",
-                )
+                _rulebook.role_not_found(role_name, account, path=ROLE_PATH, create=create)
             )
         else:
             findings.append(_could_not("the output role", err, ROLE_PATH))
@@ -337,12 +327,8 @@ def _permission_findings(
     for action, group in missing.items():
         resources = ", ".join(dict.fromkeys(n.resource for n in group))
         fix = fix_kms if action.startswith("kms:") else fix_s3
+        path = f"permissions.{action}"
         out.append(
-            Finding(
-                "error",
-                f"permissions.{action}",
-                "missing_permission",
-                f"the output role's policies do not allow {action} on {resources}; add it ({fix})",
-            )
+            _rulebook.missing_permission(action, resources, fix, path=path, whose="output role")
         )
     return out

@@ -319,15 +319,8 @@ def _role_findings(
     except Exception as exc:
         err = _client.translate(exc, what=f"reading IAM role {role_name}")
         if getattr(err, "code", None) == "NoSuchEntity":
-            return [
-                Finding(
-                    "error",
-                    "roleArn",
-                    "role_not_found",
-                    f"there is no IAM role {role_name!r} in account {account}; create it with "
-                    "cleanroom_nb.create_role(...) or fix the ARN",
-                )
-            ]
+            create = "cleanroom_nb.create_role(...)"
+            return [_rulebook.role_not_found(role_name, account, path="roleArn", create=create)]
         return [_unchecked(exc, "iam:GetRole", resource, "roleArn", "the role")]
     out: list[Finding] = []
     if role.get("Arn") and role["Arn"] != role_arn:
@@ -391,17 +384,11 @@ def _permission_findings(
             missing.setdefault((need.action, need.level), []).append(need)
     for (action, level), group in missing.items():
         resources = ", ".join(dict.fromkeys(n.resource for n in group))
-        out.append(
-            Finding(
-                level,
-                f"permissions.{action}",
-                "missing_permission",
-                f"the role's policies do not allow {action} on {resources}; add it "
-                "(cleanroom_nb.permissions_policy(...) gives a least-privilege policy"
-                + (", with kms_key_arn= for the key" if action.startswith("kms:") else "")
-                + ")",
-            )
+        fix = "cleanroom_nb.permissions_policy(...) gives a least-privilege policy" + (
+            ", with kms_key_arn= for the key" if action.startswith("kms:") else ""
         )
+        path = f"permissions.{action}"
+        out.append(_rulebook.missing_permission(action, resources, fix, path=path, level=level))
     return out
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from cleanroom_nb import _roles
+from cleanroom_nb import _roles, _rulebook
 from cleanroom_nb._findings import Finding
 from cleanroom_nb._rulebook import type_fix_advice
 from cleanroom_nb.aws import _service_model
@@ -104,14 +104,14 @@ def _storage_findings(info: GlueTableInfo) -> list[Finding]:
         )
     if info.bucket_region and info.session_region and info.bucket_region != info.session_region:
         out.append(
-            Finding(
-                "error",
-                "table.region",
-                "bucket_region",
-                f"the data's bucket is in {info.bucket_region} but the session is in "
-                f"{info.session_region}; Clean Rooms ML needs the bucket in the same region as its "
-                "resources. Copy the data to a bucket in that region (and re-point the table), or "
-                f"work in {info.bucket_region}.",
+            _rulebook.bucket_region(
+                "the data's bucket",
+                str(info.bucket_region),
+                str(info.session_region),
+                "Clean Rooms ML needs the bucket in the same region as its resources. Copy the "
+                "data to a bucket in that region (and re-point the table), or work in "
+                f"{info.bucket_region}.",
+                path="table.region",
             )
         )
     return out
