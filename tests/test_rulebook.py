@@ -55,16 +55,7 @@ NOT_PORTED: dict[str, set[str]] = {
     "form/_fields.py": {"role_account", "tag_key_duplicate", "tag_key_empty"},
     "form/_sections/columns.py": {"duplicate_role", "missing_role"},
     "form/_validation.py": {"build_request", "no_source", "not_registered"},
-    # Glue table checks, and files other branches edit at the same time
-    "glue/_findings.py": {
-        "csv_header_not_skipped",
-        "empty_location",
-        "invalid_column_name",
-        "not_s3",
-        "unsupported_format",
-        "unusable_glue_type",
-        "zstd_parquet",
-    },
+    # files other branches edit at the same time
     "glue/_infer.py": {"no_data", "sample_unreadable"},
     "infer/_apply.py": {"dropped_rows"},
     "infer/_frame.py": {"inference_failed"},

@@ -22,6 +22,15 @@ from cleanroom_nb._rulebook._data import (
     timestamp_not_epoch,
     timestamp_range,
 )
+from cleanroom_nb._rulebook._glue import (
+    csv_header_not_skipped,
+    empty_location,
+    invalid_column_name,
+    not_s3,
+    unsupported_format,
+    unusable_glue_type,
+    zstd_parquet,
+)
 from cleanroom_nb._rulebook._registry import BUILDERS, rule
 from cleanroom_nb._rulebook._request import (
     MAX_TAGS,
@@ -82,8 +91,10 @@ __all__ = [
     "column_name_length",
     "column_name_pattern",
     "column_path",
+    "csv_header_not_skipped",
     "duplicate_column",
     "duplicate_role",
+    "empty_location",
     "fix_needed",
     "float_id",
     "glue_database_not_found",
@@ -92,6 +103,7 @@ __all__ = [
     "glue_table_not_found",
     "glue_type",
     "glue_type_synonym",
+    "invalid_column_name",
     "kms_key_unresolved",
     "min_rows",
     "min_users_with_2_interactions",
@@ -99,6 +111,7 @@ __all__ = [
     "missing_role",
     "mixed_timestamp_units",
     "model_violation",
+    "not_s3",
     "null_role",
     "other_table",
     "raw_pii",
@@ -121,5 +134,8 @@ __all__ = [
     "too_many_tags",
     "type_fix_advice",
     "unknown_column",
+    "unsupported_format",
     "unsupported_region",
+    "unusable_glue_type",
+    "zstd_parquet",
 ]
