@@ -32,6 +32,19 @@ class SchemaError(CleanroomNbError, ValueError):
     """A schema edit is not possible (unknown column, unknown role, ...)."""
 
 
+class InvalidArgumentError(CleanroomNbError, ValueError):
+    """An argument has a value the function does not take (``mode=``, ``if_exists=``, a time
+    or a window, an S3 URI, a price); the message names the argument and what it takes."""
+
+
+class DataFileError(CleanroomNbError, ValueError):
+    """A data file in S3 cannot be read as the format it claims (not Parquet, bad compression)."""
+
+
+class UnsupportedPatternError(CleanroomNbError, ValueError):
+    """A service-model pattern uses Java regex syntax that Python's ``re`` cannot express."""
+
+
 class FindingsError(CleanroomNbError):
     """A check found errors; ``.findings`` holds every finding, errors and warnings alike."""
 

@@ -1,4 +1,4 @@
-"""Shared fixtures: fake credentials, moto's server over HTTP for S3/Glue/IAM/STS/Athena."""
+"""Shared fixtures: fake credentials; moto, the emulator and Glue tables from cleanroom_nb.testing."""
 
 from __future__ import annotations
 
@@ -10,8 +10,7 @@ from typing import Any
 import boto3
 import pytest
 
-REGION = "us-east-1"
-ACCOUNT_ID = "123456789012"  # moto's default account
+REGION = "us-east-1"  # cleanroom_nb.testing.REGION (set here before anything is imported)
 
 # No test may reach real AWS: fake credentials and a region before anything makes a client.
 os.environ["AWS_ACCESS_KEY_ID"] = "testing"
@@ -32,40 +31,10 @@ logging.getLogger("werkzeug").setLevel(logging.ERROR)
 collect_ignore_glob = ["conftest.py", "*/conftest.py"]
 
 
-@pytest.fixture(scope="session")
-def moto_server() -> Iterator[str]:
-    """moto's threaded server on 127.0.0.1; yields its base URL. One per test session."""
-    from moto.server import ThreadedMotoServer
-
-    server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
-    server.start()
-    host, port = server.get_host_and_port()
-    url = f"http://{host}:{port}"
-    try:
-        yield url
-    finally:
-        server.stop()
-
-
-@pytest.fixture
-def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
-    """Point every AWS client (boto3, awswrangler, pyarrow) at a freshly reset moto server.
-
-    Yields the endpoint URL. Tests that need Clean Rooms ML use the ``cleanrooms`` fixture.
-    """
-    import requests
-
-    requests.post(f"{moto_server}/moto-api/reset", timeout=10)
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_server)
-    yield moto_server
-
-
-@pytest.fixture
-def boto3_session(aws: str) -> boto3.Session:
-    """A boto3 session with fake credentials in the test region, talking to moto."""
-    return boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
-    )
+# The shared fixtures are the ones users get (cleanroom_nb.testing, a pytest plugin): moto's
+# server (``moto_server``, ``aws``, ``boto3_session``), the Clean Rooms ML emulator
+# (``cleanrooms_emulator``, ``cleanrooms``) and the ``glue_table`` factory.
+pytest_plugins = ["cleanroom_nb.testing"]
 
 
 @pytest.fixture
@@ -77,40 +46,6 @@ def glue(boto3_session: boto3.Session) -> boto3.Session:
     make_glue_table(boto3_session)
     make_roles(boto3_session)
     return boto3_session
-
-
-# --- Clean Rooms ML (H4): the local emulator over HTTP ---------------------------------------
-
-
-@pytest.fixture(scope="session")
-def cleanrooms_emulator() -> Iterator[object]:
-    """The Clean Rooms ML emulator on 127.0.0.1, started once per test session."""
-    from cleanroom_nb.local.cleanroomsml import CleanRoomsMLEmulator
-
-    with CleanRoomsMLEmulator(account_id=ACCOUNT_ID, region=REGION) as emu:
-        yield emu
-
-
-@pytest.fixture
-def cleanrooms(
-    aws: str, cleanrooms_emulator: Any, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[Any]:
-    """A freshly reset Clean Rooms ML emulator, with moto (``aws``) for everything else.
-
-    ``AWS_ENDPOINT_URL_CLEANROOMSML`` points at the emulator for the test; ``AWS_ENDPOINT_URL``
-    at moto. Yields the :class:`cleanroom_nb.CleanRoomsMLEmulator` (``.url``, ``.datasets``,
-    ``.calls``, ``.throttle(n)``, ``.inject_error(...)``, ``.deny_pass_role(arn)``).
-    """
-
-    def fresh() -> None:
-        cleanrooms_emulator.reset()
-        cleanrooms_emulator.default_page_size = 100
-        cleanrooms_emulator.account_id = ACCOUNT_ID
-
-    fresh()
-    monkeypatch.setenv("AWS_ENDPOINT_URL_CLEANROOMSML", cleanrooms_emulator.url)
-    yield cleanrooms_emulator
-    fresh()
 
 
 # --- Athena: the local Athena (SQL on DuckDB over moto's Glue and S3) -----------------------

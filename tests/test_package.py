@@ -47,7 +47,8 @@ ENTRY_POINTS = {"__init__.py", "__main__.py", "testing.py"}
 
 def _stage(path: Path) -> str:
     rel = path.relative_to(PACKAGE)
-    return rel.parts[0] if len(rel.parts) > 1 else ""
+    # a private package at the root (cleanroom_nb/_rulebook) is shared vocabulary, like _findings
+    return rel.parts[0] if len(rel.parts) > 1 and not rel.parts[0].startswith("_") else ""
 
 
 def _imported_stages(path: Path) -> set[tuple[str, int]]:
@@ -184,3 +185,75 @@ def test_wheel_installs_and_runs_without_the_source_tree(tmp_path: Path) -> None
         cwd=tmp_path,
     ).stdout
     assert "demo" in helped and "local" in helped
+
+
+# Raises of other exception classes that are fine: Python protocols (``__getattr__``, a file
+# object's ``seek``, abstract methods) and signals caught inside the module that raises them.
+# Each is (file, class).
+OTHER_RAISES_ALLOWED = {
+    ("__init__.py", "AttributeError"),  # module __getattr__
+    ("form/__init__.py", "AttributeError"),  # module __getattr__
+    ("form/_view.py", "AttributeError"),  # __getattr__
+    ("glue/_s3_file.py", "ValueError"),  # io.RawIOBase.seek's own contract
+    ("_progress.py", "NotImplementedError"),  # abstract methods
+    ("readiness/_pandas.py", "ValueError"),  # "long strings"/"hash collision": caught there
+    ("aws/_role_check.py", "Unchecked"),  # caught in _role_check and _output_role_check
+    ("_rulebook/_registry.py", "RuntimeError"),  # a second builder of a code: at import
+    ("_rulebook/_schema.py", "KeyError"),  # fix_needed of a code that is no fix: a bug of ours
+}
+# Files other branches rewrite right now; their ValueErrors become InvalidArgumentError there.
+NOT_YET = {
+    ("glue/_fix_table.py", "ValueError"),
+    ("glue/_register.py", "ValueError"),
+    ("glue/_register.py", "KeyError"),
+    ("glue/_text_sample.py", "ValueError"),
+}
+
+
+def _raised_classes(path: Path) -> list[tuple[str, int]]:
+    """(dotted name, line) of each ``raise Name(...)`` / ``raise mod.Name(...)`` in ``path``."""
+    out = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Raise) and isinstance(node.exc, ast.Call):
+            func = node.exc.func
+            if isinstance(func, ast.Name | ast.Attribute):
+                out.append((ast.unparse(func), node.lineno))
+    return out
+
+
+def test_every_error_the_library_raises_is_a_cleanroom_nb_error() -> None:
+    """Issue 17 item 9: ``except crn.CleanroomNbError`` catches whatever the library raises
+    (the emulation under cleanroom_nb/local speaks AWS's errors and is not the library)."""
+    import builtins
+    import importlib
+
+    import cleanroom_nb as crn
+
+    wrong = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        rel = path.relative_to(PACKAGE)
+        if rel.parts[0] == "local" or rel.name == "__main__.py":
+            continue
+        module_name = ".".join(("cleanroom_nb", *rel.with_suffix("").parts))
+        module = importlib.import_module(module_name.removesuffix(".__init__"))
+        for dotted, line in _raised_classes(path):
+            obj: object = module.__dict__.get(dotted.split(".")[0], getattr(builtins, dotted, None))
+            for part in dotted.split(".")[1:]:
+                obj = getattr(obj, part, None)
+            if not (isinstance(obj, type) and issubclass(obj, BaseException)):
+                continue  # a function that returns an error (e.g. _client.translate)
+            key = (rel.as_posix(), obj.__name__)
+            if issubclass(obj, crn.CleanroomNbError) or key in OTHER_RAISES_ALLOWED | NOT_YET:
+                continue
+            wrong.append(f"{rel.as_posix()}:{line} raises {obj.__name__}")
+    assert not wrong, wrong
+
+
+def test_conversion_and_pattern_errors_are_cleanroom_nb_errors() -> None:
+    import cleanroom_nb as crn
+    from cleanroom_nb.aws._java_regex import UnsupportedPatternError
+    from cleanroom_nb.infer._fix import ConversionError
+
+    for cls in (ConversionError, UnsupportedPatternError, crn.CleanroomNbError):
+        assert issubclass(cls, crn.CleanroomNbError)
+    assert issubclass(UnsupportedPatternError, ValueError)  # `except ValueError` still works

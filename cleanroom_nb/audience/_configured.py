@@ -17,10 +17,12 @@ from typing import Any, Literal
 import boto3
 import botocore.exceptions
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._errors import (
     AwsError,
     CleanroomNbError,
     ConfiguredAudienceModelExistsError,
+    InvalidArgumentError,
     RequestInvalidError,
 )
 from cleanroom_nb._findings import Finding, Findings, format_findings
@@ -90,7 +92,7 @@ def _audience_model_findings(arn: str, session: boto3.Session) -> list[Finding]:
             return [
                 Finding("error", path, "not_found", f"{exc} (cleanroom_nb.list_audience_models)")
             ]
-        return [Finding("warning", path, "aws_unchecked", f"could not check it: {exc}")]
+        return [_rulebook.aws_unchecked(f"could not check it: {exc}", path=path)]
     status = str(model.get("status"))
     if status == "ACTIVE":
         return []
@@ -208,7 +210,7 @@ def create_configured_audience_model(
     ...     role_arn=output_role_arn)  # doctest: +SKIP
     """
     if if_exists not in ("error", "reuse"):
-        raise ValueError(f"if_exists must be 'error' or 'reuse', not {if_exists!r}")
+        raise InvalidArgumentError(f"if_exists must be 'error' or 'reuse', not {if_exists!r}")
     session = _client.session(boto3_session)
     request = _request(
         {
@@ -393,7 +395,7 @@ def update_configured_audience_model(
         }
     )
     if len(request) == 1:
-        raise ValueError(
+        raise InvalidArgumentError(
             "nothing to update: give at least one of audience_model_arn, output_s3_uri, "
             "role_arn, shared_audience_metrics, min_matching_seed_size, audience_size_config, "
             "description"

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import boto3
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._errors import NotFoundError
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws import _client
@@ -59,11 +60,8 @@ def kms_key_findings(
                 )
             ]
         return [
-            Finding(
-                "warning",
-                PATH,
-                "aws_unchecked",
-                f"could not check the KMS key: {err} (needs kms:DescribeKey)",
+            _rulebook.aws_unchecked(
+                f"could not check the KMS key: {err} (needs kms:DescribeKey)", path=PATH
             )
         ]
     state = str(meta.get("KeyState", ""))

@@ -27,6 +27,7 @@ from cleanroom_nb._errors import (
     AudienceModelInUseError,
     AudienceModelInvalidError,
     CleanroomNbError,
+    InvalidArgumentError,
 )
 from cleanroom_nb._findings import Finding, Findings, format_findings
 from cleanroom_nb.audience._describe import (
@@ -132,7 +133,7 @@ def create_audience_model(
     ...                             training_data_start_time="2024-01-01", wait=True)  # doctest: +SKIP
     """
     if if_exists not in ("error", "reuse"):
-        raise ValueError(f"if_exists must be 'error' or 'reuse', not {if_exists!r}")
+        raise InvalidArgumentError(f"if_exists must be 'error' or 'reuse', not {if_exists!r}")
     session = _client.session(boto3_session)
     request: dict[str, Any] = {"name": name, "trainingDatasetArn": training_dataset_arn}
     for key, value in (("kmsKeyArn", kms_key_arn), ("description", description)):

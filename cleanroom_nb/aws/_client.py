@@ -17,6 +17,7 @@ import botocore.exceptions
 import botocore.session
 
 from cleanroom_nb import _errors
+from cleanroom_nb._errors import InvalidArgumentError
 
 _RETRY_CONFIG = botocore.config.Config(retries={"mode": "standard", "max_attempts": 5})
 
@@ -253,4 +254,4 @@ def split_s3_uri(uri: str) -> tuple[str, str]:
             rest = uri[len(scheme) :]
             bucket, _, prefix = rest.partition("/")
             return bucket, prefix
-    raise ValueError(f"not an S3 URI: {uri!r}; expected s3://bucket/prefix/")
+    raise InvalidArgumentError(f"not an S3 URI: {uri!r}; expected s3://bucket/prefix/")

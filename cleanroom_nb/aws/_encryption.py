@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 
 import boto3
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._errors import NotFoundError
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws import _client
@@ -232,12 +233,12 @@ def kms_findings(
         if isinstance(err, NotFoundError):
             return [], None
         return [
-            Finding(
-                "warning",
-                path,
-                "aws_unchecked",
-                f"could not check whether the data is encrypted with a KMS key: {err} (needs "
-                "s3:GetEncryptionConfiguration, s3:ListBucket and s3:GetObject)",
+            _rulebook.aws_unchecked(
+                (
+                    f"could not check whether the data is encrypted with a KMS key: {err} (needs "
+                    "s3:GetEncryptionConfiguration, s3:ListBucket and s3:GetObject)"
+                ),
+                path=path,
             )
         ], None
     if use is None:
@@ -252,7 +253,7 @@ def kms_findings(
     bucket_key = {True: "True", False: "False", None: "None"}[use.bucket_key]
     out = []
     if use.key_arn is None:
-        out.append(Finding("warning", path, "kms_key_unresolved", use.note))
+        out.append(_rulebook.kms_key_unresolved(use.note, path=path))
     key = use.key_arn or use.named or "the key"
     out.append(
         Finding(

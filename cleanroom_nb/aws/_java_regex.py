@@ -8,10 +8,7 @@ from __future__ import annotations
 
 import re
 
-
-class UnsupportedPatternError(ValueError):
-    """A service-model pattern uses Java regex syntax that Python's ``re`` cannot express."""
-
+from cleanroom_nb._errors import UnsupportedPatternError
 
 _HEX = "0123456789abcdefABCDEF"
 _JAVA_LINE_TERMINATORS = "\\n\\r\\u0085\\u2028\\u2029"

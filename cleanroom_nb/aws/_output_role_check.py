@@ -16,6 +16,7 @@ from typing import Any
 
 import boto3
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._errors import AccessDeniedError, CleanroomNbError, NotFoundError
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.aws import _client
@@ -51,7 +52,7 @@ def _could_not(what: str, err: CleanroomNbError, path: str) -> Finding:
     message = f"could not check {what}: {err}"
     if isinstance(err, AccessDeniedError):
         message += f" (the check needs {', '.join(CHECK_ROLE_PERMISSIONS)})"
-    return Finding("warning", path, "aws_unchecked", message)
+    return _rulebook.aws_unchecked(message, path=path)
 
 
 def output_location_findings(
@@ -89,16 +90,11 @@ def output_location_findings(
     where = answer.get("LocationConstraint") or "us-east-1"
     where = "eu-west-1" if where == "EU" else where
     if region and where != region:
-        return [
-            Finding(
-                "error",
-                S3_PATH,
-                "bucket_region",
-                f"bucket {bucket} is in {where}, but the Clean Rooms ML resources are in "
-                f'{region}; the user guide says the output bucket "must be located in the same '
-                'region as your other resources". Use a bucket in ' + region,
-            )
-        ]
+        how = (
+            'the user guide says the output bucket "must be located in the same region as your '
+            f'other resources". Use a bucket in {region}'
+        )
+        return [_rulebook.bucket_region(f"bucket {bucket}", where, region, how, path=S3_PATH)]
     return []
 
 
@@ -124,7 +120,7 @@ def output_kms_key(
             return None, []
         return None, [_could_not("whether the output location uses a KMS key", err, S3_PATH)]
     if use is not None and use.key_arn is None:
-        return use, [Finding("warning", S3_PATH, "kms_key_unresolved", use.note)]
+        return use, [_rulebook.kms_key_unresolved(use.note, path=S3_PATH)]
     return use, []
 
 
@@ -167,12 +163,13 @@ def check_output_role(
     match = ROLE_ARN.fullmatch(role_arn or "")
     if match is None:
         findings.append(
-            Finding(
-                "error",
+            _rulebook.model_violation(
                 ROLE_PATH,
                 "pattern",
-                f"{role_arn!r} is not an IAM role ARN; write it as "
-                "arn:aws:iam::<12-digit account>:role/<name>",
+                (
+                    f"{role_arn!r} is not an IAM role ARN; write it as "
+                    "arn:aws:iam::<12-digit account>:role/<name>"
+                ),
             )
         )
         return findings
@@ -181,37 +178,25 @@ def check_output_role(
     try:
         account = _client.caller_account(what="asking STS who the caller is", boto3_session=session)
     except CleanroomNbError as exc:
-        return Findings([Finding("error", ROLE_PATH, "aws_unchecked", str(exc))])
+        return Findings([_rulebook.aws_unchecked(str(exc), path=ROLE_PATH, blocking=True)])
     if role_account != account:
-        return Findings(
-            [
-                Finding(
-                    "error",
-                    ROLE_PATH,
-                    "role_account",
-                    f"the role is in account {role_account}, but you call from account "
-                    f"{account}; iam:PassRole passes only roles of your account. Create one "
-                    "there with cleanroom_nb.create_output_role(...)",
-                )
-            ]
+        how = (
+            "iam:PassRole passes only roles of your account: create one there with "
+            "cleanroom_nb.create_output_role(...)"
         )
+        return Findings([_rulebook.role_account(role_account, account, path=ROLE_PATH, how=how)])
     note = pass_role_note(role_arn)
     if note:
-        findings.append(Finding("warning", ROLE_PATH, "role_name", note))
+        findings.append(_rulebook.role_name(note, path=ROLE_PATH))
     iam = _client.client("iam", session)
     try:
         role = iam.get_role(RoleName=role_name)["Role"]
     except Exception as exc:
         err = _client.translate(exc, what=f"reading IAM role {role_name}")
         if getattr(err, "code", None) == "NoSuchEntity":
+            create = "cleanroom_nb.create_output_role(...)"
             findings.append(
-                Finding(
-                    "error",
-                    ROLE_PATH,
-                    "role_not_found",
-                    f"there is no IAM role {role_name!r} in account {account}; create it with "
-                    "cleanroom_nb.create_output_role(...) or fix the ARN",
-                )
+                _rulebook.role_not_found(role_name, account, path=ROLE_PATH, create=create)
             )
         else:
             findings.append(_could_not("the output role", err, ROLE_PATH))
@@ -342,12 +327,8 @@ def _permission_findings(
     for action, group in missing.items():
         resources = ", ".join(dict.fromkeys(n.resource for n in group))
         fix = fix_kms if action.startswith("kms:") else fix_s3
+        path = f"permissions.{action}"
         out.append(
-            Finding(
-                "error",
-                f"permissions.{action}",
-                "missing_permission",
-                f"the output role's policies do not allow {action} on {resources}; add it ({fix})",
-            )
+            _rulebook.missing_permission(action, resources, fix, path=path, whose="output role")
         )
     return out

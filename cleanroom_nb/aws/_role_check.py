@@ -27,6 +27,7 @@ from typing import Any, Literal, TypeVar
 
 import boto3
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._errors import AccessDeniedError, CleanroomNbError
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.aws import _client
@@ -90,7 +91,7 @@ def _unchecked(exc: BaseException, action: str, resource: str, path: str, what: 
             f"could not check {what}: the caller may not {action} on {resource} ({err.code}). "
             f"check_role needs {', '.join(CHECK_ROLE_PERMISSIONS)}. {MANAGED_READS_NOTE}"
         )
-    return Finding("warning", path, "aws_unchecked", message)
+    return _rulebook.aws_unchecked(message, path=path)
 
 
 def _read(action: str, resource: str, fn: Callable[..., T], **kwargs: Any) -> T:
@@ -258,12 +259,13 @@ def check_role(
     match = ROLE_ARN.fullmatch(role_arn or "")
     if match is None:
         findings.append(
-            Finding(
-                "error",
+            _rulebook.model_violation(
                 "roleArn",
                 "pattern",
-                f"{role_arn!r} is not an IAM role ARN; write it as "
-                "arn:aws:iam::<12-digit account>:role/<name>",
+                (
+                    f"{role_arn!r} is not an IAM role ARN; write it as "
+                    "arn:aws:iam::<12-digit account>:role/<name>"
+                ),
             )
         )
         return findings
@@ -273,23 +275,14 @@ def check_role(
     try:
         account = _client.caller_account(what="asking STS who the caller is", boto3_session=session)
     except CleanroomNbError as exc:
-        findings.append(Finding("error", "roleArn", "aws_unchecked", str(exc)))
+        findings.append(_rulebook.aws_unchecked(str(exc), path="roleArn", blocking=True))
         return findings
     if role_account != account:
-        findings.append(
-            Finding(
-                "error",
-                "roleArn",
-                "role_account",
-                f"the role is in account {role_account}, but you call from account {account}; "
-                "Clean Rooms ML only uses roles of the caller's account. Create one there with "
-                "cleanroom_nb.create_role(...)",
-            )
-        )
+        findings.append(_rulebook.role_account(role_account, account))
         return findings  # another account's role cannot be read with these credentials
     note = pass_role_note(role_arn)
     if note:
-        findings.append(Finding("warning", "roleArn", "role_name", note))
+        findings.append(_rulebook.role_name(note, path="roleArn"))
     try:
         findings.extend(
             _role_findings(
@@ -326,15 +319,8 @@ def _role_findings(
     except Exception as exc:
         err = _client.translate(exc, what=f"reading IAM role {role_name}")
         if getattr(err, "code", None) == "NoSuchEntity":
-            return [
-                Finding(
-                    "error",
-                    "roleArn",
-                    "role_not_found",
-                    f"there is no IAM role {role_name!r} in account {account}; create it with "
-                    "cleanroom_nb.create_role(...) or fix the ARN",
-                )
-            ]
+            create = "cleanroom_nb.create_role(...)"
+            return [_rulebook.role_not_found(role_name, account, path="roleArn", create=create)]
         return [_unchecked(exc, "iam:GetRole", resource, "roleArn", "the role")]
     out: list[Finding] = []
     if role.get("Arn") and role["Arn"] != role_arn:
@@ -398,17 +384,11 @@ def _permission_findings(
             missing.setdefault((need.action, need.level), []).append(need)
     for (action, level), group in missing.items():
         resources = ", ".join(dict.fromkeys(n.resource for n in group))
-        out.append(
-            Finding(
-                level,
-                f"permissions.{action}",
-                "missing_permission",
-                f"the role's policies do not allow {action} on {resources}; add it "
-                "(cleanroom_nb.permissions_policy(...) gives a least-privilege policy"
-                + (", with kms_key_arn= for the key" if action.startswith("kms:") else "")
-                + ")",
-            )
+        fix = "cleanroom_nb.permissions_policy(...) gives a least-privilege policy" + (
+            ", with kms_key_arn= for the key" if action.startswith("kms:") else ""
         )
+        path = f"permissions.{action}"
+        out.append(_rulebook.missing_permission(action, resources, fix, path=path, level=level))
     return out
 
 
@@ -444,13 +424,13 @@ def unknown_condition_finding(need: Need, decision: ev.Decision) -> Finding:
     """Whether ``need`` is allowed depends on conditions this check cannot evaluate."""
     pairs = decision.unknown or decision.unmet
     conditions = "; ".join(str(r) for _, results in pairs for r in results if r.result is None)
-    return Finding(
-        "warning",
-        f"permissions.{need.action}",
-        "aws_unchecked",
-        f"could not tell whether the role may {need.action} on {need.resource}: it depends on "
-        f"conditions this check cannot evaluate ({conditions or 'a Deny with conditions'}); "
-        "check them yourself",
+    return _rulebook.aws_unchecked(
+        (
+            f"could not tell whether the role may {need.action} on {need.resource}: it depends on "
+            f"conditions this check cannot evaluate ({conditions or 'a Deny with conditions'}); "
+            "check them yourself"
+        ),
+        path=f"permissions.{need.action}",
     )
 
 
@@ -466,12 +446,12 @@ def _table_location(
     except Exception as exc:
         err = _client.translate(exc, what=f"reading the location of Glue table {database}.{table}")
         out.append(
-            Finding(
-                "warning",
-                "s3_location",
-                "aws_unchecked",
-                f"could not check the S3 permissions: {err} (needs glue:GetTable; or pass "
-                "s3_location=)",
+            _rulebook.aws_unchecked(
+                (
+                    f"could not check the S3 permissions: {err} (needs glue:GetTable; or pass "
+                    "s3_location=)"
+                ),
+                path="s3_location",
             )
         )
         return None

@@ -16,7 +16,7 @@ import boto3
 import botocore.exceptions
 import botocore.session
 
-from cleanroom_nb._errors import AccessDeniedError, AwsError, CleanroomNbError
+from cleanroom_nb._errors import AccessDeniedError, AwsError, CleanroomNbError, InvalidArgumentError
 from cleanroom_nb.aws import _client, _service_model
 from cleanroom_nb.aws._service_role import (
     PERMISSIONS_POLICY_NAME,
@@ -69,11 +69,11 @@ def service_role_name(name: str, if_exists: str) -> str:
     ('cleanrooms-ml-reader', 'cleanrooms-ml-x')
     """
     if if_exists not in ("error", "update"):
-        raise ValueError(f"if_exists must be 'error' or 'update', not {if_exists!r}")
+        raise InvalidArgumentError(f"if_exists must be 'error' or 'update', not {if_exists!r}")
     role_name = name if name.startswith(ROLE_NAME_PREFIX) else ROLE_NAME_PREFIX + name
     if not valid_role_name(role_name):
         limits = role_name_limits()
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{role_name!r} is not a valid IAM role name: use at most {limits.get('max', 64)} "
             "ASCII letters, digits and +=,.@_- (including the cleanrooms-ml- prefix)"
         )

@@ -28,6 +28,7 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
+from cleanroom_nb._errors import InvalidArgumentError
 from cleanroom_nb.aws import _client
 
 SERVICE_PRINCIPAL = "cleanrooms-ml.amazonaws.com"
@@ -195,7 +196,9 @@ def parse_s3_location(s3_location: str) -> tuple[str, str]:
     scheme, _, rest = s3_location.partition("://")
     bucket, prefix = _client.split_s3_uri("s3://" + rest) if scheme.lower() == "s3" else ("", "")
     if not bucket:
-        raise ValueError(f"{s3_location!r} is not an S3 location; write it as s3://bucket/prefix/")
+        raise InvalidArgumentError(
+            f"{s3_location!r} is not an S3 location; write it as s3://bucket/prefix/"
+        )
     return bucket, prefix.lstrip("/")
 
 
@@ -277,10 +280,10 @@ def check_key_arn(kms_key_arn: str) -> str:
     >>> check_key_arn("alias/data")
     Traceback (most recent call last):
     ...
-    ValueError: 'alias/data' is not a KMS key ARN; an IAM policy names keys by ARN (arn:aws:kms:<region>:<account>:key/<key id>). Resolve an alias or key id with boto3.client('kms').describe_key(KeyId='alias/data')['KeyMetadata']['Arn']
+    cleanroom_nb._errors.InvalidArgumentError: 'alias/data' is not a KMS key ARN; an IAM policy names keys by ARN (arn:aws:kms:<region>:<account>:key/<key id>). Resolve an alias or key id with boto3.client('kms').describe_key(KeyId='alias/data')['KeyMetadata']['Arn']
     """
     if KMS_KEY_ARN.fullmatch(kms_key_arn or "") is None:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{kms_key_arn!r} is not a KMS key ARN; an IAM policy names keys by ARN "
             "(arn:aws:kms:<region>:<account>:key/<key id>). Resolve an alias or key id with "
             f"boto3.client('kms').describe_key(KeyId={kms_key_arn!r})['KeyMetadata']['Arn']"

@@ -10,8 +10,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from cleanroom_nb import _roles
+from cleanroom_nb import _roles, _rulebook
 from cleanroom_nb._findings import Finding
+from cleanroom_nb._rulebook import type_fix_advice
 from cleanroom_nb.aws import _service_model
 
 if TYPE_CHECKING:
@@ -29,24 +30,7 @@ def unusable_type_fix(glue_type: str) -> str:
     >>> unusable_type_fix("smallint")[:40]
     'cast it to int or bigint (pandas int8/in'
     """
-    t = _roles.base_glue_type(glue_type)
-    if t in ("tinyint", "smallint"):
-        return (
-            "cast it to int or bigint (pandas int8/int16 columns become tinyint/smallint: "
-            "cast them to int32/int64 before writing, or ALTER TABLE ... CHANGE COLUMN)"
-        )
-    if t == "date":
-        return (
-            "store it as bigint Unix epoch seconds for a TIMESTAMP "
-            "(cleanroom_nb.to_epoch_seconds), or as a string for a categorical feature"
-        )
-    if t == "decimal":
-        return "cast it to double (float64) for a numerical feature, or to bigint"
-    if t in ("struct", "map"):
-        return "flatten it into scalar columns (string, int, bigint, double)"
-    if t == "binary":
-        return "encode it as a string (e.g. hex) for an identifier or categorical feature"
-    return "cast it to one of string, int, bigint, float, double, boolean or timestamp"
+    return type_fix_advice(glue_type)  # the rule book writes the advice once
 
 
 def table_findings(info: GlueTableInfo, glue_types: Mapping[str, str]) -> list[Finding]:
@@ -68,66 +52,30 @@ def _storage_findings(info: GlueTableInfo) -> list[Finding]:
     """Location, format, compression and bucket region."""
     out: list[Finding] = []
     if not info.location:
-        out.append(
-            Finding(
-                "error",
-                "table.location",
-                "empty_location",
-                f"Glue table {info.uri} has no S3 location (a view or a federated table?). Clean "
-                "Rooms ML reads the table's files from S3: point the table at an s3:// prefix "
-                "holding Parquet, CSV or JSON, or create one with CTAS / register_dataframe.",
-            )
-        )
+        out.append(_rulebook.empty_location(info.uri))
     elif not info.location.startswith(("s3://", "s3a://", "s3n://")):
-        out.append(
-            Finding(
-                "error",
-                "table.location",
-                "not_s3",
-                f"the location {info.location!r} of {info.uri} is not an S3 URI; Clean Rooms ML "
-                "reads the data from S3 (s3://bucket/prefix/).",
-            )
-        )
+        out.append(_rulebook.not_s3(info.location, info.uri))
     if info.data_format not in SUPPORTED_FORMATS:
         what = (
             info.data_format
             if info.data_format != "unknown"
             else (f"not recognised (classification={info.classification!r}, SerDe={info.serde!r})")
         )
-        out.append(
-            Finding(
-                "error",
-                "table.format",
-                "unsupported_format",
-                f"the table's data format is {what}; Clean Rooms ML reads Parquet, CSV or JSON. "
-                "Rewrite it, e.g. in Athena: CREATE TABLE new_t WITH (format = 'PARQUET', "
-                "write_compression = 'SNAPPY') AS SELECT * FROM t.",
-            )
-        )
+        out.append(_rulebook.unsupported_format(what))
     if info.data_format == "parquet" and (info.compression or "").lower() == "zstd":
         cols = sorted(c for c, codec in info.codecs.items() if codec == "ZSTD")
         where = f" (footer of {info.sample_uri}: {', '.join(cols[:10])})" if cols else ""
-        out.append(
-            Finding(
-                "error",
-                "table.compression",
-                "zstd_parquet",
-                f"the Parquet data is ZSTD-compressed{where}, which Clean Rooms ML does not read. "
-                "Rewrite it with snappy: wr.s3.to_parquet(..., compression='snappy') or "
-                "cleanroom_nb.register_dataframe, or in Athena: CREATE TABLE new_t WITH (format = "
-                "'PARQUET', write_compression = 'SNAPPY') AS SELECT * FROM t.",
-            )
-        )
+        out.append(_rulebook.zstd_parquet(where))
     if info.bucket_region and info.session_region and info.bucket_region != info.session_region:
         out.append(
-            Finding(
-                "error",
-                "table.region",
-                "bucket_region",
-                f"the data's bucket is in {info.bucket_region} but the session is in "
-                f"{info.session_region}; Clean Rooms ML needs the bucket in the same region as its "
-                "resources. Copy the data to a bucket in that region (and re-point the table), or "
-                f"work in {info.bucket_region}.",
+            _rulebook.bucket_region(
+                "the data's bucket",
+                str(info.bucket_region),
+                str(info.session_region),
+                "Clean Rooms ML needs the bucket in the same region as its resources. Copy the "
+                "data to a bucket in that region (and re-point the table), or work in "
+                f"{info.bucket_region}.",
+                path="table.region",
             )
         )
     return out
@@ -140,27 +88,13 @@ def _column_findings(info: GlueTableInfo, glue_types: Mapping[str, str]) -> list
     for name, glue_type in glue_types.items():
         path = f"columns.{name}"
         if not _roles.roles_accepting(glue_type):
-            kind = "partition key " if name in partition else ""
             out.append(
-                Finding(
-                    "warning",
-                    path,
-                    "unusable_glue_type",
-                    f"{kind}column {name!r} has Glue type {glue_type}, which no Clean Rooms ML role "
-                    f"accepts, so it is left out; to use it, {unusable_type_fix(glue_type)}.",
+                _rulebook.unusable_glue_type(
+                    name, glue_type, partition_key=name in partition, path=path
                 )
             )
         if not _service_model.matches(_service_model.COLUMN_NAME_PATH, name):
-            out.append(
-                Finding(
-                    "warning",
-                    path,
-                    "invalid_column_name",
-                    f"column name {name!r} does not match the API's column-name pattern, so the "
-                    "column cannot be part of the request; rename it in the table to letters, digits "
-                    "and '_' (inner spaces or hyphens allowed).",
-                )
-            )
+            out.append(_rulebook.invalid_column_name(name, path=path))
     return out
 
 
@@ -171,14 +105,5 @@ def csv_header_findings(
     fields = [f.strip().strip('"').lower() for f in first.split(delim)]
     looks_like_header = len(fields) >= 2 and fields[: len(columns)] == [c.lower() for c in columns]
     if looks_like_header and skip == 0:
-        return [
-            Finding(
-                "warning",
-                "table.csv_header",
-                "csv_header_not_skipped",
-                f"the first line of the CSV data holds the column names, but the table does not skip "
-                f"it, so readers see it as a row. Set the table property skip.header.line.count=1 "
-                f"(ALTER TABLE {info.table} SET TBLPROPERTIES ('skip.header.line.count'='1')).",
-            )
-        ]
+        return [_rulebook.csv_header_not_skipped(info.table)]
     return []

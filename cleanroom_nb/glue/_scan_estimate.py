@@ -32,6 +32,7 @@ import botocore.exceptions
 import pyarrow as pa
 
 from cleanroom_nb import _errors
+from cleanroom_nb._errors import InvalidArgumentError
 from cleanroom_nb._progress import DEFAULT_DELAY, Progress
 from cleanroom_nb.aws import _client
 from cleanroom_nb.glue._athena import fmt_bytes
@@ -75,7 +76,9 @@ def athena_price(scanned_bytes: int, price_per_tb: float | None = None) -> tuple
     """
     price = PRICE_PER_TB if price_per_tb is None else float(price_per_tb)
     if price < 0 or math.isnan(price):
-        raise ValueError(f"price_per_tb must be a non-negative number of USD, not {price_per_tb!r}")
+        raise InvalidArgumentError(
+            f"price_per_tb must be a non-negative number of USD, not {price_per_tb!r}"
+        )
     billed = max(-(-int(scanned_bytes) // BYTES_PER_MB) * BYTES_PER_MB, MIN_BILLED_BYTES)
     return billed, billed / BYTES_PER_TB * price
 
@@ -291,7 +294,7 @@ def estimate_athena_scan(
         names = [columns] if isinstance(columns, str) else list(columns)
         unknown = [c for c in names if c.lower() not in by_lower]
         if unknown:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"{database}.{table} has no column {', '.join(map(repr, unknown))}; its columns: "
                 f"{', '.join(all_columns)}"
             )
@@ -308,7 +311,7 @@ def estimate_athena_scan(
                 glue = client_for("glue", session)
                 locations, total_parts = select_partitions(glue, database, table, keys, partitions)
             elif partitions:
-                raise ValueError(
+                raise InvalidArgumentError(
                     f"{database}.{table} has no partition keys, so partitions= cannot apply"
                 )
             else:

@@ -21,6 +21,7 @@ import botocore.exceptions
 import pyarrow as pa
 import pyarrow.parquet as pq
 
+from cleanroom_nb._errors import DataFileError
 from cleanroom_nb.aws import _client
 from cleanroom_nb.glue._s3_file import S3Object, S3RangedFile, is_data_key
 
@@ -40,13 +41,13 @@ def parquet_footer(s3: Any, obj: S3Object) -> pq.FileMetaData:
     """
     f = S3RangedFile(s3, obj.bucket, obj.key, size=obj.size)
     if obj.size < 12:
-        raise ValueError(f"{obj.uri} is too small to be a Parquet file ({obj.size} bytes)")
+        raise DataFileError(f"{obj.uri} is too small to be a Parquet file ({obj.size} bytes)")
     tail = f.read_range(obj.size - 8, 8)
     if tail[4:] != b"PAR1":
-        raise ValueError(f"{obj.uri} is not a Parquet file (it does not end with PAR1)")
+        raise DataFileError(f"{obj.uri} is not a Parquet file (it does not end with PAR1)")
     length = struct.unpack("<I", tail[:4])[0]
     if length + 12 > obj.size:
-        raise ValueError(f"{obj.uri} has a footer longer than the file ({length} bytes)")
+        raise DataFileError(f"{obj.uri} has a footer longer than the file ({length} bytes)")
     footer = f.read_range(obj.size - 8 - length, length)
     # pyarrow parses the footer from a file that holds only it: magic, footer, length, magic.
     return pq.read_metadata(pa.BufferReader(b"PAR1" + footer + tail))
@@ -136,7 +137,7 @@ def select_partitions(
         lower = {k.lower(): i for i, k in enumerate(keys)}
         for k, v in partitions.items():
             if str(k).lower() not in lower:
-                raise ValueError(
+                raise DataFileError(
                     f"partitions= names {k!r}, which is not a partition key of {database}.{table} "
                     f"(its keys: {', '.join(keys)})"
                 )

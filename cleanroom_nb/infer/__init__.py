@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from cleanroom_nb.fixes import Fix, hash_identifier, to_epoch_seconds
+from cleanroom_nb.fixes import ConversionError, Fix, hash_identifier, to_epoch_seconds
 from cleanroom_nb.infer._apply import apply_fix, apply_fixes, preview_fix
 from cleanroom_nb.infer._frame import infer_schema
 from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSchema
@@ -10,6 +10,8 @@ from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSche
 __all__ = [
     "ColumnProfile",
     "ColumnSchema",
+    "ConversionError",
+    "ConversionError",
     "Fix",
     "TrainingSchema",
     "apply_fix",

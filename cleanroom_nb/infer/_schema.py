@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from cleanroom_nb import _roles
@@ -238,12 +239,12 @@ class TrainingSchema:
         """Column name to role (None = left out)."""
         return {c.name: c.role for c in self.columns}
 
-    @property
+    @cached_property
     def fixes(self) -> tuple[Fix, ...]:
         """The fix plan: one :class:`Fix` per column of ``to_api()`` whose storage must change.
 
-        Run it with :func:`cleanroom_nb.apply_fixes` (in-process) or
-        ``cleanroom_nb.fix_glue_table`` (Athena).
+        Planned once per schema (the checks use the same plan). Run it with
+        :func:`cleanroom_nb.apply_fixes` (in-process) or ``cleanroom_nb.fix_glue_table`` (Athena).
         """
         from cleanroom_nb.infer._fixes import plan_fixes
 

@@ -25,6 +25,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, NullLocator
 
 from cleanroom_nb import _roles
+from cleanroom_nb._errors import InvalidArgumentError
 from cleanroom_nb.readiness._bins import (
     DAY_DIVISORS,
     EPOCH_THRESHOLDS,
@@ -69,22 +70,22 @@ def to_day(value: Any, *, what: str = "window") -> float:
     (19724.0, 19724.0, 19724.0)
     """
     if isinstance(value, bool):
-        raise ValueError(f"{what} needs times, not {value!r}")
+        raise InvalidArgumentError(f"{what} needs times, not {value!r}")
     if isinstance(value, int | float | np.integer | np.floating):
         v = float(value)
         if math.isnan(v):
-            raise ValueError(f"{what} needs times, not NaN")
+            raise InvalidArgumentError(f"{what} needs times, not NaN")
         band = sum(abs(v) >= t for t in EPOCH_THRESHOLDS)  # the unit its magnitude implies
         return v / DAY_DIVISORS[band]
     try:
         ts = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{what}: {value!r} is not a time; give datetimes, dates, ISO text such as "
             "'2024-01-31' or epoch seconds"
         ) from exc
     if ts is pd.NaT:
-        raise ValueError(f"{what} needs times, not NaT")
+        raise InvalidArgumentError(f"{what} needs times, not NaT")
     if ts.tzinfo is not None:
         ts = ts.tz_convert("UTC").tz_localize(None)
     return (ts - pd.Timestamp("1970-01-01")) / pd.Timedelta(days=1)
@@ -181,7 +182,9 @@ def _days_panel(ax: Any, report: ReadinessReport, h: Histograms, window: Window 
     if window is not None:
         start, end = (to_day(window[0]), to_day(window[1]))
         if not start < end:
-            raise ValueError(f"window must be (start, end) with start before end, not {window!r}")
+            raise InvalidArgumentError(
+                f"window must be (start, end) with start before end, not {window!r}"
+            )
         inside_mask = (days + width > start) & (days < end)
         for bar, inside in zip(bars, inside_mask, strict=True):
             bar.set_color(GREEN if inside else BLUE)
@@ -252,7 +255,7 @@ def _items_panel(ax: Any, report: ReadinessReport, h: Histograms) -> None:
 def readiness_figure(report: ReadinessReport, *, window: Window | None = None) -> ReadinessFigure:
     """The three readiness charts of ``report`` side by side (see the module docs)."""
     if window is not None and (not isinstance(window, tuple | list) or len(window) != 2):
-        raise ValueError(f"window must be a (start, end) pair, not {window!r}")
+        raise InvalidArgumentError(f"window must be a (start, end) pair, not {window!r}")
     h = report.histograms or Histograms()
     fig = ReadinessFigure(figsize=FIGSIZE)
     FigureCanvasAgg(fig)

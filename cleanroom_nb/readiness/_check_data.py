@@ -12,6 +12,7 @@ from typing import Any
 
 import pandas as pd
 
+from cleanroom_nb import _roles, _rulebook
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.infer import _patterns
 from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSchema
@@ -91,14 +92,5 @@ def _pii_findings(
     pii = [p for p in _patterns.PII_PATTERNS if profile.has(p)]
     if not pii:
         return []
-    what = " and ".join(_PII_WORDS.get(p, p) for p in pii)
-    return [
-        Finding(
-            "warning",
-            path,
-            "raw_pii",
-            f"USER_ID column {user.name!r} holds raw {what}; Clean Rooms ML should get a "
-            "pseudonymous id. Replace it with cleanroom_nb.hash_identifier(df["
-            f"{user.name!r}]) (SHA-256 of the value normalised as the README says) before writing",
-        )
-    ]
+    what = [_PII_WORDS.get(p, p) for p in pii]
+    return [_rulebook.raw_pii(user.name, _roles.USER_ID, what, path=path)]

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from cleanroom_nb import _roles
+from cleanroom_nb import _roles, _rulebook
 from cleanroom_nb import fixes as _fix
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.glue._athena import fmt_bytes
@@ -356,31 +356,19 @@ def rule_findings(report: ReadinessReport) -> Findings:
     if report.window is not None:
         where, more = f"the training window {report.window}", "a wider window, or more data"
     if report.rows < _roles.MIN_ROWS:
-        out.append(
-            Finding(
-                "error",
-                "data.rows",
-                "min_rows",
-                f"{where} has {report.rows:,} rows; Clean Rooms ML needs at least "
-                f"{_roles.MIN_ROWS:,}. Add {_roles.MIN_ROWS - report.rows:,} or more rows ({more}) "
-                "before "
-                + ("creating the training dataset." if report.window is None else "training."),
-            )
-        )
+        windowed = report.window is not None
+        out.append(_rulebook.min_rows(report.rows, where=where, more=more, windowed=windowed))
     user = report.user_column or "USER_ID"
     if report.users_with_2plus is not None and (
         report.users_with_2plus < _roles.MIN_USERS_WITH_TWO_INTERACTIONS
     ):
         out.append(
-            Finding(
-                "error",
-                "data.users",
-                "min_users_with_2_interactions",
-                f"{report.users_with_2plus:,} of {report.distinct_users or 0:,} distinct users "
-                f"({user!r}) have at least 2 interactions"
-                + ("" if report.window is None else f" in {where}")
-                + f"; Clean Rooms ML needs at least {_roles.MIN_USERS_WITH_TWO_INTERACTIONS:,}. "
-                f"Add data ({more}), or check that the USER_ID column is the right one.",
+            _rulebook.min_users_with_2_interactions(
+                report.users_with_2plus,
+                report.distinct_users or 0,
+                user,
+                where=None if report.window is None else where,
+                more=more,
             )
         )
     out.extend(_timestamp_findings(report))
@@ -396,59 +384,28 @@ def _timestamp_findings(report: ReadinessReport) -> list[Finding]:
     unit_min, unit_max = implied_unit(report.ts_min), implied_unit(report.ts_max)
     if report.ts_unit in ("ms", "us", "ns"):
         out.append(
-            Finding(
-                "error",
-                tpath,
-                "timestamp_unit",
-                f"{ts!r} holds Unix epoch {report.ts_unit} (max {_fmt_ts(report.ts_max)}), but Clean "
-                "Rooms ML reads epoch seconds; convert it with cleanroom_nb.to_epoch_seconds "
-                f"(or in SQL: CAST({ts} / {_fix.UNIT_FACTORS[report.ts_unit]} AS BIGINT)).",
+            _rulebook.timestamp_unit(
+                ts,
+                report.ts_unit,
+                path=tpath,
+                level="error",
+                max_value=_fmt_ts(report.ts_max),
+                divisor=_fix.UNIT_FACTORS[report.ts_unit],
             )
         )
     elif report.ts_unit == "datetime":
-        out.append(
-            Finding(
-                "warning",
-                tpath,
-                "timestamp_datetime",
-                f"{ts!r} holds datetimes; Clean Rooms ML reads Unix epoch seconds: store it as "
-                "int64 epoch seconds (cleanroom_nb.to_epoch_seconds, or to_unixtime() in Athena).",
-            )
-        )
+        out.append(_rulebook.timestamp_datetime(ts, path=tpath))
     elif report.ts_unit is None and report.timestamp_column and report.ts_max is not None:
-        out.append(
-            Finding(
-                "error",
-                tpath,
-                "timestamp_not_epoch",
-                f"{ts!r} does not hold Unix epoch seconds (max value {report.ts_max!r}); convert it "
-                "to int64 epoch seconds with cleanroom_nb.to_epoch_seconds.",
-            )
-        )
+        out.append(_rulebook.timestamp_not_epoch(ts, report.ts_max, path=tpath))
     if unit_min and unit_max and unit_min != unit_max and "datetime" not in (unit_min, unit_max):
-        out.append(
-            Finding(
-                "warning",
-                tpath,
-                "mixed_timestamp_units",
-                f"{ts!r} ranges from {_fmt_ts(report.ts_min)} ({unit_min}) to "
-                f"{_fmt_ts(report.ts_max)} ({unit_max}): the units look mixed, or some values are "
-                "wrong. Check the smallest values and convert everything to epoch seconds.",
-            )
-        )
+        low, high = _fmt_ts(report.ts_min), _fmt_ts(report.ts_max)
+        out.append(_rulebook.mixed_timestamp_units(ts, low, unit_min, high, unit_max, path=tpath))
     if report.ts_unit == "s" and report.ts_min is not None and report.ts_max is not None:
         lo, hi = float(report.ts_min), float(report.ts_max)
         now = time.time()
         if lo < EPOCH_2000 or hi > now + 86_400:
-            out.append(
-                Finding(
-                    "warning",
-                    tpath,
-                    "timestamp_range",
-                    f"{ts!r} spans {pd.Timestamp(lo, unit='s')} .. {pd.Timestamp(hi, unit='s')}; "
-                    "times before 2000 or in the future usually mean placeholder or wrong values.",
-                )
-            )
+            first, last = pd.Timestamp(lo, unit="s"), pd.Timestamp(hi, unit="s")
+            out.append(_rulebook.timestamp_range(ts, first, last, path=tpath))
     return out
 
 
@@ -465,15 +422,7 @@ def _null_findings(report: ReadinessReport) -> list[Finding]:
             if what == "TIMESTAMP" and report.rows_all is not None:
                 total = report.rows_all  # rows without a time are in no window: all the data's
             share = n / total if total else 0.0
-            out.append(
-                Finding(
-                    "warning",
-                    f"columns.{col}" if col else "data",
-                    f"null_{what.lower()}",
-                    f"{n:,} rows ({share:.1%}) have no {what} ({col!r}); Clean Rooms ML cannot use "
-                    "them. Drop or fill them before creating the training dataset.",
-                )
-            )
+            out.append(_rulebook.null_role(what, n, share, col))
     return out
 
 
@@ -485,13 +434,6 @@ def missing_role_findings(schema: TrainingSchema) -> list[Finding]:
         (_roles.TIMESTAMP, schema.timestamp),
     ):
         if col is None:
-            out.append(
-                Finding(
-                    "error",
-                    "schema",
-                    "missing_role",
-                    f"the schema has no single {role} column, so its figures cannot be computed; "
-                    f"give exactly one column the role {role} (schema.with_role(column, '{role}')).",
-                )
-            )
+            why = f"the schema has no single {role} column, so its figures cannot be computed"
+            out.append(_rulebook.missing_role(role, why=why))
     return out

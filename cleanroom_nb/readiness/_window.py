@@ -20,6 +20,7 @@ import numpy as np
 import pandas as pd
 
 from cleanroom_nb import _roles
+from cleanroom_nb._errors import InvalidArgumentError
 
 _NUMERIC_GLUE_TYPES = frozenset(
     {"bigint", "int", "integer", "smallint", "tinyint", "double", "float", "real", "long"}
@@ -47,13 +48,15 @@ def epoch_seconds(value: Any, *, what: str = "time") -> float:
     1704067200.0
     """
     if isinstance(value, bool):
-        raise ValueError(f"{what} must be a datetime, a date, an ISO 8601 string or epoch seconds")
+        raise InvalidArgumentError(
+            f"{what} must be a datetime, a date, an ISO 8601 string or epoch seconds"
+        )
     if isinstance(value, int | float | np.integer | np.floating):
         number = float(value)
         if math.isnan(number):
-            raise ValueError(f"{what} is NaN; give a datetime or epoch seconds")
+            raise InvalidArgumentError(f"{what} is NaN; give a datetime or epoch seconds")
         if abs(number) > EPOCH_MS_ABOVE:
-            raise ValueError(
+            raise InvalidArgumentError(
                 f"{what} {value!r} is too large for Unix epoch seconds (milliseconds?); divide "
                 "it by 1,000 or pass a datetime"
             )
@@ -63,12 +66,12 @@ def epoch_seconds(value: Any, *, what: str = "time") -> float:
     try:
         stamp = pd.Timestamp(value)
     except (TypeError, ValueError) as exc:
-        raise ValueError(
+        raise InvalidArgumentError(
             f"{what} {value!r} is not a time: give a datetime, a date, an ISO 8601 string such "
             "as '2024-01-31T00:00:00Z', or epoch seconds"
         ) from exc
     if stamp is pd.NaT:
-        raise ValueError(f"{what} is empty (NaT); give a datetime or epoch seconds")
+        raise InvalidArgumentError(f"{what} is empty (NaT); give a datetime or epoch seconds")
     if stamp.tzinfo is None:
         stamp = stamp.tz_localize("UTC")
     return float(stamp.value) / 1e9

@@ -19,6 +19,7 @@ from typing import Any
 
 import boto3
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._errors import (
     CleanroomNbError,
     CredentialsError,
@@ -48,12 +49,8 @@ def parse_role_arn(arn: Any) -> tuple[str, str, str] | None:
 def _aws_problem(exc: BaseException, what: str, path: str) -> Finding:
     err = _client.translate(exc, what=what)
     blocking = isinstance(err, CredentialsError | EndpointUnreachableError)
-    return Finding(
-        "error" if blocking else "warning",
-        path,
-        "aws_unchecked",
-        f"{err} ({'the request cannot be sent either' if blocking else 'not checked'})",
-    )
+    note = f" ({'the request cannot be sent either' if blocking else 'not checked'})"
+    return _rulebook.aws_unchecked(str(err), path=path, blocking=blocking, note=note)
 
 
 def glue_findings(
@@ -95,30 +92,10 @@ def glue_findings(
         candidates = by_lower.get(c.name.lower()) or by_lower.get(glue_column_name(c.name), [])
         if candidates:
             right = candidates[0]
-            out.append(
-                Finding(
-                    "error",
-                    path,
-                    "column_case" if right.lower() == c.name.lower() else "column_name",
-                    f"column {c.name!r} is called {right!r} in Glue table {db}.{table}; "
-                    f"use {right!r} (names must match Glue's exactly)",
-                )
-            )
+            out.append(_rulebook.column_misnamed(c.name, right, f"{db}.{table}", path=path))
             continue
         close = difflib.get_close_matches(c.name.lower(), list(types), n=3)
-        out.append(
-            Finding(
-                "error",
-                path,
-                "unknown_column",
-                f"Glue table {db}.{table} has no column {c.name!r}; "
-                + (
-                    f"did you mean {', '.join(repr(x) for x in close)}?"
-                    if close
-                    else f"its columns are {', '.join(list(types)[:20])}"
-                ),
-            )
-        )
+        out.append(_rulebook.unknown_column(c.name, f"{db}.{table}", close, list(types), path=path))
     # Types per role come from the table, under the request's (possibly mis-cased) names.
     resolved = {}
     for c in columns:
@@ -138,18 +115,8 @@ def _missing_table(db: str, table: str, catalog_id: str | None, session: boto3.S
         ]
         if db not in databases:
             close = difflib.get_close_matches(db, databases, n=3)
-            return Finding(
-                "error",
-                f"{GLUE_PATH}.databaseName",
-                "glue_database_not_found",
-                f"Glue database {db!r} does not exist"
-                + (f" in catalog {catalog_id}" if catalog_id else "")
-                + (
-                    f"; did you mean {', '.join(map(repr, close))}?"
-                    if close
-                    else "; create it (wr.catalog.create_database) or fix the name"
-                ),
-            )
+            path = f"{GLUE_PATH}.databaseName"
+            return _rulebook.glue_database_not_found(db, catalog_id, close, path=path)
         tables = [
             t["Name"]
             for t in wr.catalog.get_tables(
@@ -159,17 +126,7 @@ def _missing_table(db: str, table: str, catalog_id: str | None, session: boto3.S
     except Exception as exc:
         return _aws_problem(exc, f"listing Glue database {db}", GLUE_PATH)
     close = difflib.get_close_matches(table, tables, n=3)
-    return Finding(
-        "error",
-        f"{GLUE_PATH}.tableName",
-        "glue_table_not_found",
-        f"Glue database {db!r} has no table {table!r}"
-        + (
-            f"; did you mean {', '.join(map(repr, close))}?"
-            if close
-            else "; register the data first (cleanroom_nb.register_dataframe) or fix the name"
-        ),
-    )
+    return _rulebook.glue_table_not_found(db, table, close, path=f"{GLUE_PATH}.tableName")
 
 
 def role_arn_findings(request: Mapping[str, Any], session: boto3.Session) -> list[Finding]:
@@ -178,7 +135,7 @@ def role_arn_findings(request: Mapping[str, Any], session: boto3.Session) -> lis
     try:
         identity = _client.client("sts", session).get_caller_identity()
     except CleanroomNbError as exc:
-        return [Finding("error", "roleArn", "aws_unchecked", str(exc))]
+        return [_rulebook.aws_unchecked(str(exc), path="roleArn", blocking=True)]
     except Exception as exc:
         return [_aws_problem(exc, "asking STS who the caller is", "roleArn")]
     account = str(identity.get("Account", ""))
@@ -189,38 +146,15 @@ def role_arn_findings(request: Mapping[str, Any], session: boto3.Session) -> lis
     if parsed is not None:
         role_partition, role_account, _ = parsed
         if account and role_account != account:
-            out.append(
-                Finding(
-                    "error",
-                    "roleArn",
-                    "role_account",
-                    f"the role is in account {role_account}, but you are calling from account "
-                    f"{account}; Clean Rooms ML only assumes roles of the caller's account. "
-                    f"Create the role in {account} (cleanroom_nb.create_role) and use its ARN",
-                )
-            )
+            out.append(_rulebook.role_account(role_account, account))
         if partition and role_partition != partition:
             out.append(
-                Finding(
-                    "error",
-                    "roleArn",
-                    "role_partition",
-                    f"the role ARN is in partition {role_partition!r}, but region {region} is in "
-                    f"partition {partition!r}; write the ARN as "
-                    f"arn:{partition}:iam::{parsed[1]}:role/{parsed[2]}",
-                )
+                _rulebook.role_partition(role_partition, region, partition, parsed[1], parsed[2])
             )
     catalog_id = value_at(request, f"{GLUE_PATH}.catalogId")
     if isinstance(catalog_id, str) and account and catalog_id != account:
-        out.append(
-            Finding(
-                "warning",
-                f"{GLUE_PATH}.catalogId",
-                "catalog_account",
-                f"the Glue catalog {catalog_id} is not the caller's account {account}; the "
-                "table must be shared with this account (Lake Formation) for the role to read it",
-            )
-        )
+        path = f"{GLUE_PATH}.catalogId"
+        out.append(_rulebook.catalog_account(catalog_id, account, path=path))
     return out
 
 

@@ -14,8 +14,8 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._errors import RequestInvalidError
-from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws import _client
 
 _ACCESS_KEY_ID = re.compile(r"(?<![A-Z0-9])(AKIA|ASIA|AROA|AIDA)[A-Z0-9]{16}(?![A-Z0-9])")
@@ -184,8 +184,8 @@ def _plain(value: Any, path: str) -> Any:
 
 
 def _refuse(path: str, why: str) -> Any:
-    message = f"{path} {why}; the generated code would not be valid. Fix the request"
-    raise RequestInvalidError(message, [Finding("error", path, "codegen", message)])
+    finding = _rulebook.codegen(path, why)
+    raise RequestInvalidError(finding.message, [finding])
 
 
 def _refuse_credentials(value: Any, path: str) -> None:

@@ -11,6 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws import _service_model
 from cleanroom_nb.infer._schema import glue_column_name
@@ -55,7 +56,7 @@ def model_findings(
             code = "key_" + code
             message = ("tag " if v.path.startswith("tags.") else "") + message
         details = {k: d for w in by_path[v.path] for k, d in w.details.items()}
-        out.append(Finding("error", v.path, code, message, details))
+        out.append(_rulebook.model_violation(v.path, code, message, details))
     return out
 
 

@@ -12,16 +12,13 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cleanroom_nb import _roles
+from cleanroom_nb import _roles, _rulebook
 from cleanroom_nb._findings import Finding
+from cleanroom_nb._rulebook import MAX_TAGS
 from cleanroom_nb.aws._service_role import pass_role_note, role_resource
-from cleanroom_nb.infer._findings_schema import _type_fix
-from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
+from cleanroom_nb.infer._schema import TrainingSchema
 from cleanroom_nb.request._model_checks import GLUE_PATH, SCHEMA_PATH, value_at
 
-MAX_TAGS = 50
-"""Tags per resource (AWS tagging limit; the model's ``TagMap`` allows 200: 50 wins). Keys with
-the ``aws:`` prefix do not count."""
 RESERVED_TAG_PREFIX = "aws:"
 """Tag keys with this prefix (in any case) belong to AWS: nobody may add, change or remove them,
 and they do not count toward the 50 tags per resource (API reference, TagResource ``tags``)."""
@@ -104,52 +101,21 @@ def schema_rules(
     for role in _roles.REQUIRED_ROLES:
         cols = [c for c in columns if c.role == role]
         if not cols:
-            out.append(
-                Finding(
-                    "error",
-                    SCHEMA_PATH,
-                    "missing_role",
-                    f"no column has the role {role}; give exactly one column "
-                    f'"columnTypes": ["{role}"]',
-                )
-            )
+            how = f'"columnTypes": ["{role}"] in the request\'s schema'
+            out.append(_rulebook.missing_role(role, path=SCHEMA_PATH, how=how))
         elif len(cols) > 1:
-            names = ", ".join(repr(c.name) for c in cols)
-            out.append(
-                Finding(
-                    "error",
-                    SCHEMA_PATH,
-                    "duplicate_role",
-                    f"{role} is given to {len(cols)} columns ({names}); keep it on exactly one "
-                    "and give the others a feature role or leave them out",
-                )
-            )
+            out.append(_rulebook.duplicate_role(role, [c.name for c in cols], path=SCHEMA_PATH))
     features = [c for c in columns if c.role in _roles.FEATURE_ROLES]
     if len(features) > _roles.MAX_FEATURES:
-        out.append(
-            Finding(
-                "error",
-                SCHEMA_PATH,
-                "too_many_features",
-                f"{len(features)} feature columns; Clean Rooms ML takes at most "
-                f"{_roles.MAX_FEATURES}. Leave {len(features) - _roles.MAX_FEATURES} of them out "
-                "(remove their entries from the schema)",
-            )
-        )
+        out.append(_rulebook.too_many_features(len(features), path=SCHEMA_PATH))
     seen: dict[str, Column] = {}
     for c in columns:
         key = c.name.lower()
         if key in seen:
             first = seen[key]
-            same = first.name == c.name
             out.append(
-                Finding(
-                    "error",
-                    f"{c.path}.columnName",
-                    "duplicate_column",
-                    f"column {c.name!r} is listed again (first at schema[{first.index}]"
-                    + ("" if same else f" as {first.name!r}; Glue names ignore case")
-                    + "); list each column once",
+                _rulebook.duplicate_column(
+                    c.name, first.index, first.name, path=f"{c.path}.columnName"
                 )
             )
         else:
@@ -169,16 +135,8 @@ def schema_rules(
         if _roles.accepts(c.role, glue_type):
             out.extend(_synonym_finding(c, c.role, glue_type, where))
             continue
-        fix = _type_fix(ColumnSchema(c.name, glue_type, c.role, 1.0, ""))
-        out.append(
-            Finding(
-                "error",
-                f"{c.path}.columnTypes",
-                "glue_type",
-                f"column {c.name!r} has Glue type {glue_type} in {where}, which {c.role} does not "
-                f"accept (it takes {_roles.accepted_types_text(c.role)}). {fix}",
-            )
-        )
+        path = f"{c.path}.columnTypes"
+        out.append(_rulebook.glue_type(c.name, glue_type, c.role, path=path, where=where))
     return out
 
 
@@ -208,17 +166,8 @@ def _synonym_finding(c: Column, role: str, glue_type: str, where: str) -> list[F
     name = documented_type_name(glue_type)
     if name is None:
         return []
-    return [
-        Finding(
-            "warning",
-            f"{c.path}.columnTypes",
-            "glue_type_synonym",
-            f"column {c.name!r} has Glue type {glue_type} in {where}; the Clean Rooms ML "
-            f"documentation lists only {_roles.accepted_types_text(role)} for {role}, not "
-            f"{glue_type}. To stay within the documented types, change the column's type in the "
-            f"Glue table to {name} (cast it to {name}), which reads the same stored values",
-        )
-    ]
+    path = f"{c.path}.columnTypes"
+    return [_rulebook.glue_type_synonym(c.name, glue_type, role, name, path=path, where=where)]
 
 
 def tag_rules(request: Mapping[str, Any]) -> list[Finding]:
@@ -228,26 +177,10 @@ def tag_rules(request: Mapping[str, Any]) -> list[Finding]:
     out = []
     count = len(user_tags(tags))
     if count > MAX_TAGS:
-        out.append(
-            Finding(
-                "error",
-                "tags",
-                "too_many_tags",
-                f"tags has {count} entries; AWS allows at most {MAX_TAGS} tags per resource. "
-                f"Remove {count - MAX_TAGS}",
-            )
-        )
+        out.append(_rulebook.too_many_tags(count))
     for key in tags:
         if is_reserved_tag(key):
-            out.append(
-                Finding(
-                    "error",
-                    f"tags.{key}",
-                    "reserved_tag_prefix",
-                    f"tag key {key!r} starts with {key[:4]!r}; the prefix 'aws:' (in any case) "
-                    "is reserved for AWS. Rename the key",
-                )
-            )
+            out.append(_rulebook.reserved_tag_prefix(key))
     return out
 
 
@@ -257,7 +190,7 @@ def role_name_rules(request: Mapping[str, Any]) -> list[Finding]:
     if not isinstance(role_arn, str) or role_resource(role_arn) is None:
         return []
     note = pass_role_note(role_arn)
-    return [Finding("warning", "roleArn", "role_name", note)] if note else []
+    return [_rulebook.role_name(note)] if note else []
 
 
 def source_findings(request: Mapping[str, Any], *, skip_codes: set[str]) -> list[Finding]:
@@ -282,13 +215,6 @@ def source_findings(request: Mapping[str, Any], *, skip_codes: set[str]) -> list
         and isinstance(glue, Mapping)
         and (glue.get("databaseName"), glue.get("tableName")) != (db, table)
     ):
-        out.append(
-            Finding(
-                "warning",
-                GLUE_PATH,
-                "other_table",
-                f"the schema was read from Glue table {db}.{table}, but the request names "
-                f"{glue.get('databaseName')}.{glue.get('tableName')}; use the same table",
-            )
-        )
+        named = f"{glue.get('databaseName')}.{glue.get('tableName')}"
+        out.append(_rulebook.other_table(f"{db}.{table}", named, path=GLUE_PATH))
     return out

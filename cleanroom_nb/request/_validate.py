@@ -23,6 +23,7 @@ from typing import Any
 
 import boto3
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.aws import _client
 from cleanroom_nb.aws._regions import region_note
@@ -67,17 +68,7 @@ def validate_request(
     trainingData[0].inputConfig.schema missing_role
     """
     if not isinstance(request, Mapping):
-        return Findings(
-            [
-                Finding(
-                    "error",
-                    "request",
-                    "type",
-                    f"the request must be a dict of keyword arguments, not "
-                    f"{type(request).__name__}; build it with cleanroom_nb.build_request",
-                )
-            ]
-        )
+        return Findings([_rulebook.request_type(request)])
     findings: list[Finding] = []
     findings.extend(model_findings(request))
     findings.extend(region_findings(boto3_session))
@@ -121,7 +112,7 @@ def region_findings(boto3_session: boto3.Session | None) -> list[Finding]:
         return []
     region = _client.region(boto3_session)  # None: create_training_dataset says how to set one
     note = region_note(region)
-    return [Finding("warning", "region", "unsupported_region", note)] if note else []
+    return [_rulebook.unsupported_region(note)] if note else []
 
 
 def _drop_superseded(findings: list[Finding]) -> list[Finding]:

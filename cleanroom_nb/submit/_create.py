@@ -29,6 +29,7 @@ import botocore.exceptions
 from cleanroom_nb._errors import (
     AccessDeniedError,
     CleanroomNbError,
+    InvalidArgumentError,
     RequestInvalidError,
     ServiceValidationError,
     TrainingDatasetExistsError,
@@ -120,7 +121,7 @@ def create_training_dataset(
     ...     arn = create_training_dataset(request, wait=True)
     """
     if if_exists not in ("error", "reuse"):
-        raise ValueError(f"if_exists must be 'error' or 'reuse', not {if_exists!r}")
+        raise InvalidArgumentError(f"if_exists must be 'error' or 'reuse', not {if_exists!r}")
     # Local checks first: a malformed request is refused before any network call.
     _refuse_errors(validate_request(request), local=True)
     session = _client.session(boto3_session)

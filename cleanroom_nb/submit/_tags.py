@@ -23,6 +23,7 @@ from typing import Any
 
 import boto3
 
+from cleanroom_nb import _rulebook
 from cleanroom_nb._errors import AccessDeniedError, AwsError, CleanroomNbError, RequestInvalidError
 from cleanroom_nb._findings import Finding, format_findings
 from cleanroom_nb.aws import _client, _service_model
@@ -44,13 +45,7 @@ def _translate(exc: BaseException, action: str, arn: str) -> CleanroomNbError:
 
 
 def _reserved_finding(key: str, verb: str) -> Finding:
-    return Finding(
-        "error",
-        f"tags.{key}",
-        "reserved_tag_prefix",
-        f"tag key {key!r} starts with 'aws:', which is reserved for AWS: you cannot {verb} it "
-        "(API reference, TagResource). Leave it as it is, and use another key for your own tags",
-    )
+    return _rulebook.reserved_tag_prefix(key, verb=verb)
 
 
 DATASET_TAG_REMEDY = (
@@ -80,20 +75,12 @@ def tag_findings(
     ['reserved_tag_prefix', 'too_many_tags']
     """
     out = [
-        Finding("error", v.path, v.code, v.message)
+        _rulebook.model_violation(v.path, v.code, v.message)
         for v in _service_model.check_input({"resourceArn": arn, "tags": dict(tags)}, "TagResource")
     ]
     out.extend(_reserved_finding(k, "add or change") for k in tags if is_reserved_tag(k))
     if total > MAX_TAGS:
-        out.append(
-            Finding(
-                "error",
-                "tags",
-                "too_many_tags",
-                f"{resource} would have {total} tags of its own; AWS allows at most {MAX_TAGS} "
-                f"per resource ('aws:' tags do not count). {remedy}",
-            )
-        )
+        out.append(_rulebook.too_many_tags(total, subject=f"{resource} would have", remedy=remedy))
     return out
 
 

@@ -20,6 +20,7 @@ from hypothesis import strategies as st
 
 import cleanroom_nb as crn
 from cleanroom_nb import ColumnSchema, TrainingSchema
+from cleanroom_nb.testing import GlueTableFactory
 
 ROLE = "arn:aws:iam::123456789012:role/cleanrooms-ml-reader"
 S = "trainingData[0].inputConfig.schema"
@@ -576,16 +577,15 @@ GLUE_TYPES = {
 
 
 @pytest.fixture
-def glue_table(boto3_session: boto3.Session) -> boto3.Session:
-    wr.catalog.create_database("sales", boto3_session=boto3_session)
-    wr.catalog.create_parquet_table(
+def interactions_table(glue_table: GlueTableFactory) -> boto3.Session:
+    """sales.interactions, partitioned by day, through the ``glue_table`` factory (no data)."""
+    boto3_session = glue_table(
         database="sales",
         table="interactions",
         path="s3://bucket/interactions/",
         columns_types=GLUE_TYPES,
         partitions_types={"day": "string"},
-        boto3_session=boto3_session,
-    )
+    ).session
     # the service role as the user guide makes it: validate_request reads it through IAM
     crn.create_role(
         "reader",
@@ -597,16 +597,16 @@ def glue_table(boto3_session: boto3.Session) -> boto3.Session:
     return boto3_session
 
 
-def test_session_valid_request_has_no_finding(glue_table: boto3.Session) -> None:
-    assert crn.validate_request(base_request(), boto3_session=glue_table) == []
+def test_session_valid_request_has_no_finding(interactions_table: boto3.Session) -> None:
+    assert crn.validate_request(base_request(), boto3_session=interactions_table) == []
 
 
-def test_session_column_case_and_unknown_columns(glue_table: boto3.Session) -> None:
+def test_session_column_case_and_unknown_columns(interactions_table: boto3.Session) -> None:
     req = base_request()
     with_value(f"{S}[0].columnName", "User_Id")(req)
     with_value(f"{S}[3].columnName", "prices")(req)
     with_value(f"{S}[4].columnName", "Device Type")(req)
-    findings = crn.validate_request(req, boto3_session=glue_table)
+    findings = crn.validate_request(req, boto3_session=interactions_table)
     by_path = {f.path: f for f in findings}
     assert {(f.path, f.code) for f in findings} == {
         (f"{S}[0].columnName", "column_case"),
@@ -617,57 +617,57 @@ def test_session_column_case_and_unknown_columns(glue_table: boto3.Session) -> N
     assert "'price'" in by_path[f"{S}[3].columnName"].message
 
 
-def test_session_partition_key_is_a_column(glue_table: boto3.Session) -> None:
+def test_session_partition_key_is_a_column(interactions_table: boto3.Session) -> None:
     req = base_request()
     with_value(f"{S}[4].columnName", "day")(req)
-    assert crn.validate_request(req, boto3_session=glue_table) == []
+    assert crn.validate_request(req, boto3_session=interactions_table) == []
 
 
-def test_session_types_come_from_the_glue_table(glue_table: boto3.Session) -> None:
+def test_session_types_come_from_the_glue_table(interactions_table: boto3.Session) -> None:
     # the schema claims bigint, the table says double: the table wins
     req = built(training_schema(price="bigint"))
     req["trainingData"][0]["inputConfig"]["schema"][1]["columnName"] = "price"
     req["trainingData"][0]["inputConfig"]["schema"][3]["columnName"] = "item_id"
-    findings = crn.validate_request(req, boto3_session=glue_table)
+    findings = crn.validate_request(req, boto3_session=interactions_table)
     assert [(f.path, f.code) for f in findings] == [(f"{S}[1].columnTypes", "glue_type")]
     assert "in the Glue table" in findings[0].message
 
 
-def test_session_missing_table_and_database(glue_table: boto3.Session) -> None:
+def test_session_missing_table_and_database(interactions_table: boto3.Session) -> None:
     req = base_request()
     with_value(f"{G}.tableName", "interaction")(req)
-    f = crn.validate_request(req, boto3_session=glue_table)
+    f = crn.validate_request(req, boto3_session=interactions_table)
     assert [(x.path, x.code) for x in f] == [(f"{G}.tableName", "glue_table_not_found")]
     assert "'interactions'" in f[0].message
     with_value(f"{G}.databaseName", "sale")(req)
-    f = crn.validate_request(req, boto3_session=glue_table)
+    f = crn.validate_request(req, boto3_session=interactions_table)
     assert [(x.path, x.code) for x in f] == [(f"{G}.databaseName", "glue_database_not_found")]
     assert "'sales'" in f[0].message
 
 
-def test_session_role_account_and_partition(glue_table: boto3.Session) -> None:
+def test_session_role_account_and_partition(interactions_table: boto3.Session) -> None:
     req = base_request()
     with_value("roleArn", "arn:aws:iam::210987654321:role/cleanrooms-ml-reader")(req)
-    f = crn.validate_request(req, boto3_session=glue_table)
+    f = crn.validate_request(req, boto3_session=interactions_table)
     assert [(x.path, x.code) for x in f] == [("roleArn", "role_account")]
     assert "123456789012" in f[0].message
     with_value("roleArn", "arn:aws-cn:iam::123456789012:role/cleanrooms-ml-reader")(req)
-    f = crn.validate_request(req, boto3_session=glue_table)
+    f = crn.validate_request(req, boto3_session=interactions_table)
     assert [(x.path, x.code) for x in f] == [("roleArn", "role_partition")]
     assert "arn:aws:iam::123456789012:role/cleanrooms-ml-reader" in f[0].message
 
 
-def test_session_other_catalog_warns(glue_table: boto3.Session) -> None:
+def test_session_other_catalog_warns(interactions_table: boto3.Session) -> None:
     req = base_request()
     with_value(f"{G}.catalogId", "210987654321")(req)
-    f = crn.validate_request(req, boto3_session=glue_table)
+    f = crn.validate_request(req, boto3_session=interactions_table)
     assert ("warning", f"{G}.catalogId", "catalog_account") in {
         (x.level, x.path, x.code) for x in f
     }
 
 
 def test_session_without_credentials_gives_findings_not_exceptions(
-    glue_table: boto3.Session, monkeypatch: pytest.MonkeyPatch
+    interactions_table: boto3.Session, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     for var in (
         "AWS_ACCESS_KEY_ID",
@@ -805,7 +805,7 @@ def test_glue_schema_findings_are_not_repeated(boto3_session: boto3.Session) -> 
 
 
 def test_session_with_an_unknown_region_uses_the_callers_partition(
-    glue_table: boto3.Session,
+    interactions_table: boto3.Session,
 ) -> None:
     odd = boto3.Session(
         aws_access_key_id="testing", aws_secret_access_key="testing", region_name="local-1"

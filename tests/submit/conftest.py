@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import boto3
 import pytest
 
 import cleanroom_nb as crn
 from cleanroom_nb.local.cleanroomsml import CleanRoomsMLEmulator
 from cleanroom_nb.submit import _once
+from cleanroom_nb.testing import GlueTable, GlueTableFactory
 
 
 @pytest.fixture(autouse=True)
@@ -19,33 +19,16 @@ def backoff(monkeypatch: pytest.MonkeyPatch) -> list[float]:
 
 
 @pytest.fixture
-def glue_table(cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session) -> None:
-    glue = boto3_session.client("glue")
-    glue.create_database(DatabaseInput={"Name": "sales"})
-    glue.create_table(
-        DatabaseName="sales",
-        TableInput={
-            "Name": "events",
-            "StorageDescriptor": {
-                "Columns": [
-                    {"Name": "user_id", "Type": "string"},
-                    {"Name": "item_id", "Type": "bigint"},
-                    {"Name": "ts", "Type": "bigint"},
-                    {"Name": "price", "Type": "double"},
-                ],
-                "Location": "s3://bucket/events/",
-                "InputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetInputFormat",
-                "OutputFormat": "org.apache.hadoop.hive.ql.io.parquet.MapredParquetOutputFormat",
-                "SerdeInfo": {
-                    "SerializationLibrary": (
-                        "org.apache.hadoop.hive.ql.io.parquet.serde.ParquetHiveSerDe"
-                    )
-                },
-            },
-            "TableType": "EXTERNAL_TABLE",
-            "Parameters": {"classification": "parquet"},
-        },
+def events_table(cleanrooms: CleanRoomsMLEmulator, glue_table: GlueTableFactory) -> GlueTable:
+    """sales.events (catalogued through awswrangler by the ``glue_table`` factory) and its
+    service role."""
+    table = glue_table(
+        database="sales",
+        table="events",
+        path="s3://bucket/events/",
+        columns_types={"user_id": "string", "item_id": "bigint", "ts": "bigint", "price": "double"},
     )
+    boto3_session = table.session
     # the service role, as the user guide makes it (validate_request reads it through IAM)
     crn.create_role(
         "reader",
@@ -54,3 +37,4 @@ def glue_table(cleanrooms: CleanRoomsMLEmulator, boto3_session: boto3.Session) -
         s3_location="s3://bucket/events/",
         boto3_session=boto3_session,
     )
+    return table

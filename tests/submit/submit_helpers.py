@@ -1,4 +1,4 @@
-"""The request the submit tests send (its Glue table and role come from conftest.glue_table)."""
+"""The request the submit tests send (its Glue table and role come from conftest.events_table)."""
 
 from __future__ import annotations
 

@@ -23,7 +23,7 @@ import cleanroom_nb as crn
 from cleanroom_nb.local.cleanroomsml import CleanRoomsMLEmulator
 from cleanroom_nb.submit import _once
 
-pytestmark = pytest.mark.usefixtures("glue_table")
+pytestmark = pytest.mark.usefixtures("events_table")
 
 
 def _creates(emu: CleanRoomsMLEmulator) -> list[tuple[int, str | None]]:

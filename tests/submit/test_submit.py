@@ -21,7 +21,7 @@ from cleanroom_nb.local.cleanroomsml import EXPIRED_SESSION_TOKEN, CleanRoomsMLE
 from cleanroom_nb.submit import _compare as _submit
 from cleanroom_nb.submit import _once
 
-pytestmark = pytest.mark.usefixtures("glue_table")
+pytestmark = pytest.mark.usefixtures("events_table")
 
 
 def test_create_returns_arn_and_stores_the_request(

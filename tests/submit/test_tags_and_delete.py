@@ -21,7 +21,7 @@ from submit_helpers import CREATE, _request
 import cleanroom_nb as crn
 from cleanroom_nb.local.cleanroomsml import CleanRoomsMLEmulator
 
-pytestmark = pytest.mark.usefixtures("glue_table")
+pytestmark = pytest.mark.usefixtures("events_table")
 
 
 def test_reuse_with_other_tags_keeps_the_arn_and_updates_the_tags(
