@@ -72,7 +72,6 @@ from cleanroom_nb.aws import (
     permissions_policy,
     trust_policy,
 )
-from cleanroom_nb.fixes import ConversionError
 from cleanroom_nb.form import FormState
 from cleanroom_nb.glue import (
     GlueTableInfo,

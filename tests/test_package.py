@@ -252,7 +252,7 @@ def test_every_error_the_library_raises_is_a_cleanroom_nb_error() -> None:
 def test_conversion_and_pattern_errors_are_cleanroom_nb_errors() -> None:
     import cleanroom_nb as crn
     from cleanroom_nb.aws._java_regex import UnsupportedPatternError
-    from cleanroom_nb.infer._fix import ConversionError
+    from cleanroom_nb.fixes._convert import ConversionError
 
     for cls in (ConversionError, UnsupportedPatternError, crn.CleanroomNbError):
         assert issubclass(cls, crn.CleanroomNbError)

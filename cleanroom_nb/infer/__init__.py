@@ -11,7 +11,6 @@ __all__ = [
     "ColumnProfile",
     "ColumnSchema",
     "ConversionError",
-    "ConversionError",
     "Fix",
     "TrainingSchema",
     "apply_fix",
