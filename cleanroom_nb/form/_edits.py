@@ -37,6 +37,7 @@ class SchemaEdits(Part):
             form.record(exc, what=f"changing the role of {column!r}")
             form.notify("errors")
             return False
+        form.checks.refresh_estimates()
         form.validate()
         form.notify("schema", "findings", "readiness")
         return True

@@ -165,7 +165,9 @@ class Fixes(Part):
         session = _client.session(form.boto3_session)
         ok = False
         try:
-            with AthenaProgress(form, session, f"Writing {form.database}.{target} with Athena"):
+            with AthenaProgress(
+                form, session, f"Writing {form.database}.{target} with Athena"
+            ) as bar:
                 schema = form.actions.fix_glue_table(
                     form.database,
                     form.table,
@@ -181,7 +183,12 @@ class Fixes(Part):
             form.progress = "The table was not rewritten; see the error below."
         else:
             ok = True
-            self.applied.append(f"{form.database}.{form.table} rewritten as {target}")
+            form.checks.record_scan("rewrite", bar.watcher.bytes_scanned)
+            scanned = form.checks.scanned_text("rewrite")
+            self.applied.append(
+                f"{form.database}.{form.table} rewritten as {target}"
+                + (f" ({scanned})" if scanned else "")
+            )
             self._switch(target, schema)
         finally:
             form.busy = False
@@ -198,6 +205,7 @@ class Fixes(Part):
         form.source.table = table
         form.schema = schema
         form.checks.forget_readiness()
+        form.checks.refresh_estimates()
         form.fields.suggest_name(table)
         form.last_error = None
         form.progress = f"Rewritten with Athena as {form.database}.{table}; the form uses it now."

@@ -65,6 +65,7 @@ class SourceState(Part):
         self.table = ""
         form.schema = None
         form.checks.forget_readiness()
+        form.checks.refresh_estimates()
         form.notify("source", "tables", "schema")
         if database:
             form.set_loading("tables")
@@ -107,6 +108,7 @@ class SourceState(Part):
                 form.notify("errors")
             form.set_loading(None)
             form.fields.suggest_name(table)
+        form.checks.refresh_estimates()
         form.validate()
         form.notify("schema", "findings", "readiness", "fields")
 
@@ -217,6 +219,7 @@ class SourceState(Part):
             self.table,
             schema=schema,
             mode=mode,
+            progress=False,
             boto3_session=form.boto3_session,
         )
         wanted = {c.name: roles.get(c.glue_name, c.role) for c in registered.columns}

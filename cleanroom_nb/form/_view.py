@@ -208,7 +208,11 @@ class TrainingDatasetForm:
         self._user(lambda: self.state.set_tag(index, value=str(change["new"])))
 
     def _on_readiness_click(self, _button: w.Button) -> None:
-        self.state.compute_readiness()
+        if self.state.compute_readiness():
+            self.checks_section.charts.selected_index = 0  # what was asked for: shown at once
+
+    def _on_charts_change(self, change: dict[str, Any]) -> None:
+        self.checks_section.render_charts(self.state, self._set)
 
     def _on_check_click(self, _button: w.Button) -> None:
         self.state.check_with_aws()

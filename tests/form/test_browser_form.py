@@ -176,6 +176,10 @@ def test_form_in_chromium(browser: Any, voila: tuple[str, int], cleanrooms: Any)
         name = _text_input(page, "Name")
         expect(name).to_have_value(re.compile(r"^interactions-\d{4}-\d{2}-\d{2}$"))
         expect(page.locator(".crn-fixes")).to_contain_text("2 column(s) need a fix")
+        # issue 20: what each Athena button will scan and cost, before it runs
+        expect(page.locator(".crn-rewrite-note")).to_contain_text("Athena will scan")
+        expect(page.locator(".crn-rewrite-note")).to_contain_text("$")
+        expect(page.locator(".crn-scan-estimate")).to_contain_text("Athena will scan")
         shot(page, "voila_01_table_chosen")
 
         # 2. the fix button of a Glue source: rewrite with Athena, then the form uses the new table
@@ -185,6 +189,7 @@ def test_form_in_chromium(browser: Any, voila: tuple[str, int], cleanrooms: Any)
         expect(page.get_by_role("button", name="Rewrite with Athena")).to_be_hidden()
         expect(page.locator(".widget-gridbox")).to_contain_text("bigint")  # the new types
         expect(page.locator(".crn-fix-done")).to_contain_text("rewritten as interactions_fixed")
+        expect(page.locator(".crn-fix-done")).to_contain_text("Athena scanned")
         shot(page, "voila_02_rewritten_with_athena")
         new_label = _pin_roles(page)
         shot(page, "voila_03_roles")
@@ -273,6 +278,13 @@ def test_form_in_chromium(browser: Any, voila: tuple[str, int], cleanrooms: Any)
         text = readiness.inner_text()
         assert "rows" in text and "399" in text and "fail" in text and "pass" in text, text
         expect(page.locator(".crn-bytes-scanned")).to_contain_text("Athena scanned")
+        expect(page.locator(".crn-bytes-scanned")).to_contain_text("estimated")
+        # issue 20: the charts, an inline PNG (offline), drawn by the browser
+        charts = page.locator(".crn-charts img.crn-readiness-charts")
+        expect(charts).to_be_visible()
+        assert (charts.get_attribute("src") or "").startswith("data:image/png;base64,")
+        assert charts.evaluate("e => e.complete && e.naturalWidth") > 300
+        charts.scroll_into_view_if_needed()
         shot(page, "voila_12_athena_count")
 
         assert outside == [] or all(not u.startswith(url) for u in outside)

@@ -161,6 +161,18 @@ def test_form_in_jupyterlab(browser: Any, lab: str, cleanrooms: Any) -> None:
         assert cleanrooms.datasets[arn]["name"] == name.input_value()
         lab_shot(page, "lab_04_created")
 
+        # issue 20: the estimate before "Count rows (Athena)", the charts and the bytes after
+        estimate = glue_form.locator(".crn-scan-estimate")
+        expect(estimate).to_contain_text("Athena will scan")
+        glue_form.get_by_role("button", name="Count rows (Athena)").click()
+        expect(glue_form.locator(".crn-bytes-scanned")).to_contain_text(
+            "Athena scanned", timeout=TIMEOUT_MS
+        )
+        charts = glue_form.locator(".crn-charts img.crn-readiness-charts")
+        expect(charts).to_be_visible()
+        assert charts.evaluate("e => e.complete && e.naturalWidth") > 300
+        lab_shot(page, "lab_04b_counted_with_charts", charts)
+
         # the DataFrame form: a fix button shows values before and after, then applies the fix
         fixes = frame_form.locator(".crn-fixes")
         expect(fixes).to_contain_text("2 column(s) need a fix")
@@ -171,6 +183,10 @@ def test_form_in_jupyterlab(browser: Any, lab: str, cleanrooms: Any) -> None:
         expect(fixes).to_contain_text("done: event_time")
         expect(fixes).to_contain_text("1 column(s) need a fix")
         lab_shot(page, "lab_06_fixed", fixes)
+        frame_form.get_by_text("Readiness charts").click()  # drawn when opened
+        frame_charts = frame_form.locator(".crn-charts img.crn-readiness-charts")
+        expect(frame_charts).to_be_visible()  # a DataFrame is counted in memory, charts too
+        lab_shot(page, "lab_07_frame_charts", frame_charts)
         assert all(not u.startswith(base) for u in outside)
     except Exception:
         SHOTS.mkdir(parents=True, exist_ok=True)

@@ -172,6 +172,64 @@ def test_count_rows_runs_on_the_local_athena_with_progress(
     assert lines and all(x.startswith("Counting rows and users with Athena") for x in lines if x)
     assert any("succeeded" in x for x in lines)
     assert state.progress == "" and state.loading is None
+    # issue 20: what it would scan was shown before, what it scanned after, and the charts
+    est = state.checks.scan_estimates["readiness"]
+    assert isinstance(est, crn.ScanEstimate) and est.columns == ("user_id", "item_id", "event_time")
+    done = state.checks.scanned["readiness"]
+    assert done == state.readiness.bytes_scanned and abs(est.bytes - done) <= 0.1 * done
+    assert state.checks.scanned_text("readiness").startswith("Athena scanned ")
+    assert "estimated" in state.checks.scanned_text("readiness")
+    assert "src='data:image/png;base64," in state.checks.charts_html()
+    assert "http" not in state.checks.charts_html()  # offline: no CDN, no link
+
+
+def test_scan_estimates_are_shown_before_the_athena_buttons_run(glue: boto3.Session) -> None:
+    """Issue 20: before "Count rows" and "Rewrite with Athena", what each query will scan
+    (``estimate_athena_scan`` on the columns it reads: footers only, nothing runs) and its price;
+    one estimate per table and columns, made again when the columns change."""
+    calls: list[tuple[str, str, tuple[str, ...]]] = []
+
+    def estimate(database: str, table: str, **kw: Any) -> Any:
+        calls.append((database, table, tuple(kw["columns"])))
+        assert kw["progress"] is False
+        return crn.estimate_athena_scan(database, table, **kw)
+
+    state = FormState(
+        database=DATABASE,
+        table=TABLE,
+        boto3_session=glue,
+        actions=Actions(estimate_athena_scan=estimate),
+    )
+    ensure_roles(state)
+    readiness, rewrite = (
+        state.checks.scan_estimates["readiness"],
+        state.checks.scan_estimates["rewrite"],
+    )
+    assert isinstance(readiness, crn.ScanEstimate) and isinstance(rewrite, crn.ScanEstimate)
+    assert readiness.columns == ("user_id", "item_id", "event_time")
+    assert set(readiness.columns) <= set(rewrite.columns)
+    assert 0 < readiness.bytes <= rewrite.bytes and readiness.exact
+    text = state.checks.estimate_text("readiness")
+    assert text.startswith("Athena will scan ") and "$" in text and "/TB" in text
+    n = len(calls)
+    state.validate()
+    state.select_table(TABLE)  # the same table and columns: no new estimate
+    assert len(calls) == n
+    state.set_role(
+        "price", LEAVE_OUT if state.role_of("price") != LEAVE_OUT else "NUMERICAL_FEATURE"
+    )
+    assert len(calls) == n + 1 and calls[-1][2] == state.checks.scan_columns("rewrite")
+
+    def refused(database: str, table: str, **kw: Any) -> Any:
+        raise crn.NotFoundError("the table's data is gone; check its S3 location")
+
+    state.actions = state.actions.replace(estimate_athena_scan=refused)
+    state.set_role(
+        "device", "CATEGORICAL_FEATURE" if state.role_of("device") == LEAVE_OUT else LEAVE_OUT
+    )
+    assert "the table's data is gone" in state.checks.estimate_text("rewrite")
+    frame = FormState(interactions_frame(), load=False)
+    assert frame.checks.scan_estimates == {}  # a DataFrame is counted in memory
 
 
 # ---------------------------------------------------------------------------- fixes (item 6)
@@ -228,3 +286,5 @@ def test_rewrite_with_athena_switches_the_form_to_the_new_table(
         t["Name"] for t in glue.client("glue").get_tables(DatabaseName=DATABASE)["TableList"]
     ]
     assert state.fixes.free_table_name() == "raw_fixed_fixed"
+    assert "Athena scanned" in state.fixes.applied[-1] and "estimated" in state.fixes.applied[-1]
+    assert isinstance(state.checks.scan_estimates["rewrite"], crn.ScanEstimate)

@@ -282,3 +282,19 @@ def test_readiness_table_shows_rules_figures_results_and_bytes(glue: boto3.Sessi
     assert "rows" in shown and "400" in shown and ">= 1,000,000" in shown and "fail" in shown
     assert "timestamp unit" in shown and "pass" in shown
     assert "Athena scanned 8.2 KB" in shown
+    assert form.charts.layout.display == "none"  # this report has no histograms
+
+
+def test_readiness_charts_are_drawn_when_shown_and_offline() -> None:
+    """Issue 20: a DataFrame's counts come with the charts; they are drawn (a PNG inline, no
+    CDN) when the accordion is opened, and follow the figures when a key column changes."""
+    form = TrainingDatasetForm(state=FormState(interactions_frame(), load=False))
+    assert form.charts.layout.display is None and form.readiness_charts.value == ""
+    form.charts.selected_index = 0
+    shown = form.readiness_charts.value
+    assert "<img class='crn-readiness-charts'" in shown and "data:image/png;base64," in shown
+    assert "http" not in shown
+    form.role_dropdowns["item_id"].value = "CATEGORICAL_FEATURE"  # no ITEM_ID: no figures
+    assert form.charts.layout.display == "none"
+    form.role_dropdowns["item_id"].value = "ITEM_ID"
+    assert form.readiness_charts.value.startswith("<img") and form.readiness_charts.value != ""

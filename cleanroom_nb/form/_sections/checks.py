@@ -44,8 +44,10 @@ def readiness_html(state: FormState) -> str:
     ]
     rep = state.readiness
     source = html.escape(str(getattr(rep, "source", "") or ""))
-    scanned = state.checks.bytes_scanned
-    foot = f"Athena scanned {scanned}" if scanned else "counted in memory (pandas)"
+    scanned = state.checks.scanned_text("readiness")
+    if not scanned and state.checks.bytes_scanned:
+        scanned = f"Athena scanned {state.checks.bytes_scanned}"
+    foot = scanned or "counted in memory (pandas)"
     seconds = getattr(rep, "seconds", None)
     if seconds:
         foot += f" in {seconds:.1f} s"
@@ -73,6 +75,16 @@ class ChecksSection:
             description="Count rows (Athena)", icon="calculator", layout=w.Layout(width="200px")
         )
         self.readiness_html = w.HTML()
+        self.readiness_charts = w.HTML()
+        self.readiness_charts.add_class("crn-charts")
+        # Drawing the charts takes a second or so: they are drawn when shown (after a count
+        # with Athena the view opens them; for a DataFrame, a click on the title does).
+        self.charts = w.Accordion(children=[self.readiness_charts])
+        self.charts.set_title(0, "Readiness charts")
+        self.charts.selected_index = None
+        self.charts.layout.display = "none"
+        self.charts.observe(view._on_charts_change, names="selected_index")
+        self.scan_estimate = w.HTML()
         self.findings_html = w.HTML()
         self.acknowledge = w.Checkbox(description="I have read the warnings", indent=False)
         self.request_preview = w.HTML()
@@ -87,8 +99,12 @@ class ChecksSection:
         self.preview.observe(view._on_preview_change, names="selected_index")
         self.box = w.VBox(
             [
-                w.HBox([self.check, *([self.readiness_button] if glue else [])]),
+                w.HBox(
+                    [self.check, *([self.readiness_button, self.scan_estimate] if glue else [])],
+                    layout=w.Layout(align_items="center"),
+                ),
                 self.readiness_html,
+                self.charts,
                 self.findings_html,
                 self.acknowledge,
                 self.preview,
@@ -120,7 +136,17 @@ class ChecksSection:
         set_(self.readiness_button, "disabled", state.busy or state.schema is None)
         set_(self.check, "disabled", state.busy or state.request is None)
         set_(self.readiness_html, "value", readiness_html(state))
+        has_charts = getattr(state.readiness, "histograms", None) is not None
+        set_(self.charts.layout, "display", None if has_charts else "none")
+        self.render_charts(state, set_)
+        estimate = state.checks.estimate_text("readiness") if state.schema is not None else ""
+        set_(self.scan_estimate, "value", grey(estimate, cls="crn-scan-estimate"))
         self.render_previews(state, set_)
+
+    def render_charts(self, state: FormState, set_: Setter) -> None:
+        """The charts, drawn only while shown (``""`` when closed, so nothing stale is kept)."""
+        shown = self.charts.selected_index == 0
+        set_(self.readiness_charts, "value", state.checks.charts_html() if shown else "")
 
     def render_previews(self, state: FormState, set_: Setter) -> None:
         """Highlighting costs a few ms: only the open preview is filled in."""

@@ -76,11 +76,12 @@ class FixesSection:
         if self.glue:
             set_(self.rewrite.layout, "display", None if plan else "none")
             set_(self.rewrite, "disabled", state.busy or not plan)
-            note = (
-                state.progress
-                if state.loading == "rewrite"
-                else f"into a new table {state.database}.{state.fixes.free_table_name()}"
-            )
+            if state.loading == "rewrite":
+                note = state.progress
+            else:
+                note = f"into a new table {state.database}.{state.fixes.free_table_name()}"
+                estimate = state.checks.estimate_text("rewrite")
+                note += f"; {estimate}" if estimate else ""
             set_(self.rewrite_note, "value", grey(note, cls="crn-rewrite-note") if plan else "")
 
     def _stale(self, state: FormState) -> bool:
