@@ -37,6 +37,7 @@ import pandas as pd
 
 from cleanroom_nb._errors import CleanroomNbError, FindingsError
 from cleanroom_nb._findings import Finding, Findings
+from cleanroom_nb._words import count
 from cleanroom_nb.aws import _client
 from cleanroom_nb.form._actions import Actions, trusts_cleanrooms_ml
 from cleanroom_nb.form._checks import Checks
@@ -301,8 +302,8 @@ class FormState:
             else f"Glue {self.database or '?'}.{self.table or '?'}"
         )
         return (
-            f"FormState({src}, name={self.name!r}, {len(self.findings.errors)} error(s), "
-            f"{len(self.findings.warnings)} warning(s), can_submit={self.can_submit}, "
+            f"FormState({src}, name={self.name!r}, {count(len(self.findings.errors), 'error')}, "
+            f"{count(len(self.findings.warnings), 'warning')}, can_submit={self.can_submit}, "
             f"arn={self.result_arn!r})"
         )
 

@@ -6,6 +6,7 @@ from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 from cleanroom_nb._errors import RequestInvalidError, TrainingDatasetExistsError
+from cleanroom_nb._words import count
 from cleanroom_nb.form._parts import Part
 from cleanroom_nb.form._validation import finding_key, request_json_text
 
@@ -64,10 +65,10 @@ class Submission(Part):
             out.append("there is no request yet")
         n_err = len(form.findings.errors)
         if n_err:
-            out.append(f"fix {n_err} error(s)")
+            out.append(f"fix {count(n_err, 'error')}")
         n_warn = sum(1 for f in form.findings.warnings if finding_key(f) not in self.acknowledged)
         if n_warn:
-            out.append(f"acknowledge {n_warn} warning(s)")
+            out.append(f"acknowledge {count(n_warn, 'warning')}")
         return out
 
     @property

@@ -175,7 +175,7 @@ def test_form_in_chromium(browser: Any, voila: tuple[str, int], cleanrooms: Any)
         page.locator(".crn-role-user_id select").wait_for()
         name = _text_input(page, "Name")
         expect(name).to_have_value(re.compile(r"^interactions-\d{4}-\d{2}-\d{2}$"))
-        expect(page.locator(".crn-fixes")).to_contain_text("2 column(s) need a fix")
+        expect(page.locator(".crn-fixes")).to_contain_text("2 columns need a fix")
         # issue 20: what each Athena button will scan and cost, before it runs
         expect(page.locator(".crn-rewrite-note")).to_contain_text("Athena will scan")
         expect(page.locator(".crn-rewrite-note")).to_contain_text("$")

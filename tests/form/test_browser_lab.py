@@ -175,13 +175,13 @@ def test_form_in_jupyterlab(browser: Any, lab: str, cleanrooms: Any) -> None:
 
         # the DataFrame form: a fix button shows values before and after, then applies the fix
         fixes = frame_form.locator(".crn-fixes")
-        expect(fixes).to_contain_text("2 column(s) need a fix")
+        expect(fixes).to_contain_text("2 columns need a fix")
         preview = fixes.locator(".crn-fix-preview").last
         expect(preview).to_contain_text("before")
         lab_shot(page, "lab_05_fix_buttons", fixes)
         frame_form.locator(".crn-fix-event_time button, button.crn-fix-event_time").first.click()
         expect(fixes).to_contain_text("done: event_time")
-        expect(fixes).to_contain_text("1 column(s) need a fix")
+        expect(fixes).to_contain_text("1 column needs a fix")
         lab_shot(page, "lab_06_fixed", fixes)
         frame_form.get_by_text("Readiness charts").click()  # drawn when opened
         frame_charts = frame_form.locator(".crn-charts img.crn-readiness-charts")

@@ -142,7 +142,7 @@ def test_findings_are_mapped_to_their_fields() -> None:
     assert state.findings.errors == []
     state.set_name("x" * 70)
     assert [f.level for f in state.findings_for("name")] == ["error"]
-    assert not state.can_submit and "fix 1 error(s)" in state.blockers
+    assert not state.can_submit and "fix 1 error" in state.blockers
     state.set_name("ok-name")
     state.set_role_arn("arn:aws:iam::123:role/short-account")
     assert state.findings_for("role_arn")
@@ -189,7 +189,7 @@ def test_warnings_must_be_acknowledged_again_when_new_ones_appear() -> None:
     assert state.findings.errors == []
     assert [f.code for f in state.findings.warnings] == ["timestamp_unit"]
     assert state.findings_for("columns.event_time")
-    assert not state.can_submit and state.blockers == ["acknowledge 1 warning(s)"]
+    assert not state.can_submit and state.blockers == ["acknowledge 1 warning"]
     state.acknowledge_warnings()
     assert state.can_submit
     state.acknowledge_warnings(False)

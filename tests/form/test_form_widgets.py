@@ -298,3 +298,21 @@ def test_readiness_charts_are_drawn_when_shown_and_offline() -> None:
     assert form.charts.layout.display == "none"
     form.role_dropdowns["item_id"].value = "ITEM_ID"
     assert form.readiness_charts.value.startswith("<img") and form.readiness_charts.value != ""
+
+
+def test_the_warnings_box_shows_only_with_warnings_and_counts_read_as_words() -> None:
+    """Issue 17, item 7: no "I have read the warnings" without warnings; "1 error", never
+    "1 error(s)"; reasons say "6.7 rows each", never "400,000.0 rows each"."""
+    loud = FormState(load=False, schema=offline_schema(ts_unit="ms"))
+    assert loud.findings.warnings  # epoch milliseconds
+    assert TrainingDatasetForm(state=loud).acknowledge.layout.display is None
+    state = FormState(interactions_frame(), load=False)
+    form = TrainingDatasetForm(state=state)
+    head = text_of(form.findings_html.value)
+    assert re.search(r"\b\d+ errors?, \d+ warnings?\b", head) and "(s)" not in head
+    assert all("(s)" not in b for b in state.blockers)
+    quiet = FormState(load=False, schema=offline_schema())
+    quiet_form = TrainingDatasetForm(state=quiet)
+    assert not quiet.findings.warnings
+    assert quiet_form.acknowledge.layout.display == "none"
+    assert "1.0 rows" not in " ".join(c.reason for c in state.schema.columns)

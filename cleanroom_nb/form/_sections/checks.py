@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
+from cleanroom_nb._words import count
 from cleanroom_nb.form._sections import Setter
 from cleanroom_nb.form._sections._html import (
     AMBER,
@@ -116,8 +117,8 @@ class ChecksSection:
         fs = state.findings
         general = state.findings_for("general") + state.findings_for("readiness")
         head = (
-            f"<div style='color:{RED if fs.errors else GREEN}'>{len(fs.errors)} error(s), "
-            f"{len(fs.warnings)} warning(s)</div>"
+            f"<div style='color:{RED if fs.errors else GREEN}'>{count(len(fs.errors), 'error')}, "
+            f"{count(len(fs.warnings), 'warning')}</div>"
         )
         warn_list = findings_html(fs.warnings)
         set_(
@@ -133,6 +134,7 @@ class ChecksSection:
         )
         set_(self.acknowledge, "value", bool(fs.warnings) and state.warnings_acknowledged)
         set_(self.acknowledge, "disabled", not fs.warnings)
+        set_(self.acknowledge.layout, "display", None if fs.warnings else "none")
         set_(self.readiness_button, "disabled", state.busy or state.schema is None)
         set_(self.check, "disabled", state.busy or state.request is None)
         set_(self.readiness_html, "value", readiness_html(state))

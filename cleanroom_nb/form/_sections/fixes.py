@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+from cleanroom_nb._words import count
 from cleanroom_nb.form._sections import Setter
 from cleanroom_nb.form._sections._html import GREY, MONO, grey, table_html
 
@@ -66,7 +67,8 @@ class FixesSection:
         set_(self.box.layout, "display", None if plan or state.fixes.applied else "none")
         done = "".join(grey(f"done: {a}", cls="crn-fix-done") for a in state.fixes.applied)
         intro = (
-            f"<b>{len(plan)} column(s) need a fix</b> before Clean Rooms ML can use them."
+            f"<b>{count(len(plan), 'column')} {'needs' if len(plan) == 1 else 'need'} a fix</b>"
+            " before Clean Rooms ML can use them."
             if plan
             else "Nothing left to fix."
         )
