@@ -16,15 +16,15 @@ import boto3
 import ipywidgets as w
 import pandas as pd
 
-from cleanroom_nb.form._sections._html import GREY
-from cleanroom_nb.form._sections.checks import ChecksSection
-from cleanroom_nb.form._sections.columns import ColumnsSection
-from cleanroom_nb.form._sections.details import DetailsSection
-from cleanroom_nb.form._sections.fixes import FixesSection
-from cleanroom_nb.form._sections.role import RoleSection
-from cleanroom_nb.form._sections.source import SourceSection
-from cleanroom_nb.form._sections.submit import SubmitSection
+from cleanroom_nb.form._html import GREY
 from cleanroom_nb.form._state import FormState
+from cleanroom_nb.form.checks._view import ChecksView
+from cleanroom_nb.form.columns._view import ColumnsView
+from cleanroom_nb.form.details._view import DetailsView
+from cleanroom_nb.form.fixes._view import FixesView
+from cleanroom_nb.form.service_role._view import ServiceRoleView
+from cleanroom_nb.form.source._view import SourceView
+from cleanroom_nb.form.submit._view import SubmitView
 from cleanroom_nb.infer._schema import TrainingSchema
 
 
@@ -63,7 +63,7 @@ class TrainingDatasetForm:
     ...                    "ts": [1700000000, 1700000100]})
     >>> form = TrainingDatasetForm(state=FormState(df, load=False))
     >>> form.name.value = "my-dataset"
-    >>> form.state.name
+    >>> form.state.details.name
     'my-dataset'
     >>> form.submit.disabled
     True
@@ -99,8 +99,8 @@ class TrainingDatasetForm:
                 boto3_session=boto3_session,
             )
         self.state = state
-        state.observe(self._render)
-        self._render(state, frozenset())
+        state.observe(self._on_state_revision, names="revision")
+        self._render(state)
         if load:
             state.load()
 
@@ -109,13 +109,13 @@ class TrainingDatasetForm:
         self.glue_source = glue
         self.title = w.HTML("<h3 style='margin:4px 0'>New Clean Rooms ML training dataset</h3>")
         self.status = w.HTML()
-        self.source_section = SourceSection(self, glue=glue)
-        self.columns_section = ColumnsSection(self)
-        self.fixes_section = FixesSection(self, glue=glue)
-        self.role_section = RoleSection(self)
-        self.details_section = DetailsSection(self, self.role_section.box)
-        self.checks_section = ChecksSection(self, glue=glue)
-        self.submit_section = SubmitSection(self)
+        self.source_section = SourceView(self, glue=glue)
+        self.columns_section = ColumnsView(self)
+        self.fixes_section = FixesView(self, glue=glue)
+        self.role_section = ServiceRoleView(self)
+        self.details_section = DetailsView(self, self.role_section.box)
+        self.checks_section = ChecksView(self, glue=glue)
+        self.submit_section = SubmitView(self)
         self.sections: tuple[Any, ...] = (
             self.source_section,
             self.columns_section,
@@ -125,7 +125,7 @@ class TrainingDatasetForm:
             self.checks_section,
             self.submit_section,
         )
-        heads = ("1. Source", "2. Columns and roles", "3. Details", "4. Checks", None)
+        heads = ("1. Source", "2. Columns and roles", "3. Details", "4. ChecksModel", None)
         boxes = (
             self.source_section.box,
             w.VBox([self.columns_section.box, self.fixes_section.box]),
@@ -153,19 +153,19 @@ class TrainingDatasetForm:
             action()
 
     def _on_database_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.select_database(str(change["new"] or "")))
+        self._user(lambda: self.state.source.select_database(str(change["new"] or "")))
 
     def _on_table_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.select_table(str(change["new"] or "")))
+        self._user(lambda: self.state.source.select_table(str(change["new"] or "")))
 
     def _on_register_path_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_target(path=str(change["new"])))
+        self._user(lambda: self.state.source.set_target(path=str(change["new"])))
 
     def _on_register_click(self, _button: w.Button) -> None:
-        self.state.register()
+        self.state.source.register()
 
     def _on_role_change(self, column: str, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_role(column, str(change["new"])))
+        self._user(lambda: self.state.columns.set_role(column, str(change["new"])))
 
     def _on_samples_click(self, column: str, change: dict[str, Any]) -> None:
         self._syncing = True
@@ -181,53 +181,53 @@ class TrainingDatasetForm:
         self.state.fixes.rewrite_with_athena()
 
     def _on_name_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_name(str(change["new"])))
+        self._user(lambda: self.state.details.set_name(str(change["new"])))
 
     def _on_description_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_description(str(change["new"])))
+        self._user(lambda: self.state.details.set_description(str(change["new"])))
 
     def _on_role_arn_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_role_arn(str(change["new"])))
+        self._user(lambda: self.state.details.set_role_arn(str(change["new"])))
 
     def _on_role_name_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.role.set_new_role_name(str(change["new"])))
+        self._user(lambda: self.state.service_role.set_new_role_name(str(change["new"])))
 
     def _on_role_create_click(self, _button: w.Button) -> None:
-        self.state.role.create_service_role()
+        self.state.service_role.create_service_role()
 
     def _on_tag_add_click(self, _button: w.Button) -> None:
-        self.state.add_tag()
+        self.state.details.add_tag()
 
     def _on_tag_remove_click(self, index: int) -> None:
-        self.state.remove_tag(index)
+        self.state.details.remove_tag(index)
 
     def _on_tag_key_change(self, index: int, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_tag(index, key=str(change["new"])))
+        self._user(lambda: self.state.details.set_tag(index, key=str(change["new"])))
 
     def _on_tag_value_change(self, index: int, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_tag(index, value=str(change["new"])))
+        self._user(lambda: self.state.details.set_tag(index, value=str(change["new"])))
 
     def _on_readiness_click(self, _button: w.Button) -> None:
-        if self.state.compute_readiness():
+        if self.state.checks.compute_readiness():
             self.checks_section.charts.selected_index = 0  # what was asked for: shown at once
 
     def _on_charts_change(self, change: dict[str, Any]) -> None:
         self.checks_section.render_charts(self.state, self._set)
 
     def _on_check_click(self, _button: w.Button) -> None:
-        self.state.check_with_aws()
+        self.state.checks.check_with_aws()
 
     def _on_acknowledge_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.acknowledge_warnings(bool(change["new"])))
+        self._user(lambda: self.state.submit.acknowledge_warnings(bool(change["new"])))
 
     def _on_preview_change(self, change: dict[str, Any]) -> None:
         self.checks_section.render_previews(self.state, self._set)
 
     def _on_submit_click(self, _button: w.Button) -> None:
-        self.state.submit()
+        self.state.submit.submit()
 
     def _on_reuse_click(self, _button: w.Button) -> None:
-        self.state.reuse_existing()
+        self.state.submit.reuse_existing()
 
     # ------------------------------------------------------------------ rendering
     def _set(self, widget: w.Widget, name: str, value: Any) -> None:
@@ -235,8 +235,11 @@ class TrainingDatasetForm:
         if getattr(widget, name) != value:
             setattr(widget, name, value)
 
-    def _render(self, state: FormState, changed: frozenset[str]) -> None:
-        """Copy the state into the widgets (called by the state after every change)."""
+    def _on_state_revision(self, change: dict[str, Any]) -> None:
+        self._render(self.state)
+
+    def _render(self, state: FormState) -> None:
+        """Copy the state into the widgets (after every action: ``state.revision`` changed)."""
         self._syncing = True
         try:
             loading = (

@@ -56,7 +56,7 @@ def test_choose_table_edit_role_fill_submit_conflict_reuse(
         LEAVE_OUT if form.role_dropdowns["device"].value != LEAVE_OUT else ("CATEGORICAL_FEATURE")
     )
     form.role_dropdowns["device"].value = new_role
-    assert state.role_of("device") == new_role
+    assert state.columns.role_of("device") == new_role
     assert "set by hand" in form.reason_cells["device"].value
 
     # the role ARN offers the Clean Rooms ML role and is pre-filled with the account
@@ -66,7 +66,7 @@ def test_choose_table_edit_role_fill_submit_conflict_reuse(
     form.name.value = "widget-dataset"
     form.role_arn.value = ROLE_ARN
     acknowledge_if_needed(form)
-    assert not form.submit.disabled, state.blockers
+    assert not form.submit.disabled, state.submit.blockers
     form.preview.selected_index = 0  # previews are filled in when opened
     assert '"name": "widget-dataset"' in text_of(form.request_preview.value)
     form.preview.selected_index = 1
@@ -76,7 +76,7 @@ def test_choose_table_edit_role_fill_submit_conflict_reuse(
     assert "<span" in form.code_preview.value
 
     form.submit.click()
-    arn = state.result_arn
+    arn = state.submit.result_arn
     assert arn is not None and arn in cleanrooms.datasets
     assert arn in form.result.value
     assert form.error.value == ""
@@ -94,7 +94,7 @@ def test_choose_table_edit_role_fill_submit_conflict_reuse(
     form.description.value = ""
     assert form.reuse.layout.display is None
     form.reuse.click()
-    assert state.result_arn == arn and arn in form.result.value
+    assert state.submit.result_arn == arn and arn in form.result.value
     assert len(cleanrooms.datasets) == 1
 
 
@@ -171,9 +171,9 @@ def test_dataframe_form_registers_before_submitting(
     form.name.value = "frame-dataset"
     form.role_arn.value = ROLE_ARN
     acknowledge_if_needed(form)
-    assert not form.submit.disabled, form.state.blockers
+    assert not form.submit.disabled, form.state.submit.blockers
     form.submit.click()
-    assert form.state.result_arn in cleanrooms.datasets
+    assert form.state.submit.result_arn in cleanrooms.datasets
 
 
 def test_check_with_aws_button_shows_glue_findings_in_the_grid(glue: boto3.Session) -> None:
@@ -192,7 +192,7 @@ def test_check_with_aws_button_shows_glue_findings_in_the_grid(glue: boto3.Sessi
 
 def test_errors_are_shown_in_the_form(glue: boto3.Session) -> None:
     form = TrainingDatasetForm(boto3_session=glue)
-    form.state.select_database("missing_db")
+    form.state.source.select_database("missing_db")
     assert "missing_db" in form.error.value
     assert form.state.last_error is not None
 
@@ -310,7 +310,7 @@ def test_the_warnings_box_shows_only_with_warnings_and_counts_read_as_words() ->
     form = TrainingDatasetForm(state=state)
     head = text_of(form.findings_html.value)
     assert re.search(r"\b\d+ errors?, \d+ warnings?\b", head) and "(s)" not in head
-    assert all("(s)" not in b for b in state.blockers)
+    assert all("(s)" not in b for b in state.submit.blockers)
     quiet = FormState(load=False, schema=offline_schema())
     quiet_form = TrainingDatasetForm(state=quiet)
     assert not quiet.findings.warnings

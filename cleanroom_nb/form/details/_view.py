@@ -6,8 +6,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from cleanroom_nb.form._sections import Setter
-from cleanroom_nb.form._sections._html import findings_html, grey
+from cleanroom_nb.form._html import Setter, findings_html, grey
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
@@ -16,7 +15,7 @@ if TYPE_CHECKING:
 STYLE = {"description_width": "110px"}
 
 
-class DetailsSection:
+class DetailsView:
     """The typed fields, each with its findings beside it; tags as editable rows."""
 
     def __init__(self, view: TrainingDatasetForm, role_box: w.Widget) -> None:
@@ -68,21 +67,21 @@ class DetailsSection:
 
     def render(self, state: FormState, set_: Setter) -> None:
         """Copy the fields, their findings and the tag rows into the widgets."""
-        set_(self.name, "value", state.name)
-        set_(self.description, "value", state.description)
-        set_(self.role_arn, "options", tuple(state.role_choices))
-        set_(self.role_arn, "value", state.role_arn)
-        set_(self.role_arn_note, "value", grey(state.role_choices_note or ""))
+        set_(self.name, "value", state.details.name)
+        set_(self.description, "value", state.details.description)
+        set_(self.role_arn, "options", tuple(state.details.role_choices))
+        set_(self.role_arn, "value", state.details.role_arn)
+        set_(self.role_arn_note, "value", grey(state.details.role_choices_note or ""))
         for field, cell in (
             ("name", self.name_findings),
             ("description", self.description_findings),
             ("role_arn", self.role_arn_findings),
             ("tags", self.tags_findings),
         ):
-            set_(cell, "value", findings_html(state.findings_for(field)))
-        if len(self.tag_rows) != len(state.tags):
+            set_(cell, "value", findings_html(state.validation.findings_for(field)))
+        if len(self.tag_rows) != len(state.details.tags):
             self._build_tags(state)
-        for (key, value, _), row in zip(self.tag_rows, state.tags, strict=True):
+        for (key, value, _), row in zip(self.tag_rows, state.details.tags, strict=True):
             set_(key, "value", row.key)
             set_(value, "value", row.value)
 
@@ -90,7 +89,7 @@ class DetailsSection:
         rows = []
         self.tag_rows = []
         view = self.view
-        for i, tag in enumerate(state.tags):
+        for i, tag in enumerate(state.details.tags):
             key = w.Text(value=tag.key, placeholder="key", layout=w.Layout(width="200px"))
             value = w.Text(value=tag.value, placeholder="value", layout=w.Layout(width="260px"))
             remove = w.Button(

@@ -8,8 +8,7 @@ from typing import TYPE_CHECKING, Any
 import ipywidgets as w
 
 from cleanroom_nb._words import count
-from cleanroom_nb.form._sections import Setter
-from cleanroom_nb.form._sections._html import GREY, MONO, grey, table_html
+from cleanroom_nb.form._html import GREY, MONO, Setter, grey, table_html
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
@@ -31,7 +30,7 @@ def _preview_html(preview: Any) -> str:
     return table_html(("before", "after"), rows, cls="crn-fix-preview")
 
 
-class FixesSection:
+class FixesView:
     """What the data needs before Clean Rooms ML can use it, with the buttons that do it."""
 
     def __init__(self, view: TrainingDatasetForm, *, glue: bool) -> None:
@@ -81,7 +80,7 @@ class FixesSection:
             if state.loading == "rewrite":
                 note = state.progress
             else:
-                note = f"into a new table {state.database}.{state.fixes.free_table_name()}"
+                note = f"into a new table {state.source.database}.{state.fixes.free_table_name()}"
                 estimate = state.checks.estimate_text("rewrite")
                 note += f"; {estimate}" if estimate else ""
             set_(self.rewrite_note, "value", grey(note, cls="crn-rewrite-note") if plan else "")

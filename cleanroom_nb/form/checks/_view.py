@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from cleanroom_nb._words import count
-from cleanroom_nb.form._sections import Setter
-from cleanroom_nb.form._sections._html import (
+from cleanroom_nb.form._html import (
     AMBER,
     GREEN,
     GREY,
     RED,
+    Setter,
     code_html,
     findings_html,
     grey,
@@ -43,7 +43,7 @@ def readiness_html(state: FormState) -> str:
         (html.escape(rule), html.escape(got), html.escape(need), _VERDICT[verdict])
         for rule, got, need, verdict in rows
     ]
-    rep = state.readiness
+    rep = state.checks.readiness
     source = html.escape(str(getattr(rep, "source", "") or ""))
     scanned = state.checks.scanned_text("readiness")
     if not scanned and state.checks.bytes_scanned:
@@ -62,7 +62,7 @@ def readiness_html(state: FormState) -> str:
     )
 
 
-class ChecksSection:
+class ChecksView:
     """Buttons for the checks that cost AWS calls; findings; request JSON and boto3 code."""
 
     def __init__(self, view: TrainingDatasetForm, *, glue: bool) -> None:
@@ -115,7 +115,9 @@ class ChecksSection:
     def render(self, state: FormState, set_: Setter) -> None:
         """Copy findings, readiness and (when open) the previews into the widgets."""
         fs = state.findings
-        general = state.findings_for("general") + state.findings_for("readiness")
+        general = state.validation.findings_for("general") + state.validation.findings_for(
+            "readiness"
+        )
         head = (
             f"<div style='color:{RED if fs.errors else GREEN}'>{count(len(fs.errors), 'error')}, "
             f"{count(len(fs.warnings), 'warning')}</div>"
@@ -132,13 +134,13 @@ class ChecksSection:
                 else ""
             ),
         )
-        set_(self.acknowledge, "value", bool(fs.warnings) and state.warnings_acknowledged)
+        set_(self.acknowledge, "value", bool(fs.warnings) and state.submit.warnings_acknowledged)
         set_(self.acknowledge, "disabled", not fs.warnings)
         set_(self.acknowledge.layout, "display", None if fs.warnings else "none")
         set_(self.readiness_button, "disabled", state.busy or state.schema is None)
         set_(self.check, "disabled", state.busy or state.request is None)
         set_(self.readiness_html, "value", readiness_html(state))
-        has_charts = getattr(state.readiness, "histograms", None) is not None
+        has_charts = getattr(state.checks.readiness, "histograms", None) is not None
         set_(self.charts.layout, "display", None if has_charts else "none")
         self.render_charts(state, set_)
         estimate = state.checks.estimate_text("readiness") if state.schema is not None else ""
@@ -154,8 +156,8 @@ class ChecksSection:
         """Highlighting costs a few ms: only the open preview is filled in."""
         none = "<i>no request yet</i>"
         if self.preview.selected_index == 0:
-            text = state.request_json
+            text = state.validation.request_json
             set_(self.request_preview, "value", code_html(text, "json") if text else none)
         elif self.preview.selected_index == 1:
-            code = state.boto3_code
+            code = state.validation.boto3_code
             set_(self.code_preview, "value", code_html(code, "python") if code else none)

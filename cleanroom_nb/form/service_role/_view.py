@@ -6,15 +6,14 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from cleanroom_nb.form._sections import Setter
-from cleanroom_nb.form._sections._html import code_html, grey
+from cleanroom_nb.form._html import Setter, code_html, grey
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
     from cleanroom_nb.form._view import TrainingDatasetForm
 
 
-class RoleSection:
+class ServiceRoleView:
     """Make the service role for the chosen table in one click, then select it."""
 
     def __init__(self, view: TrainingDatasetForm) -> None:
@@ -45,22 +44,28 @@ class RoleSection:
 
     def render(self, state: FormState, set_: Setter) -> None:
         """The proposed name, why the role cannot be made yet, and the two policies."""
-        role = state.role
+        role = state.service_role
         set_(self.role_name, "placeholder", role.proposed_name())
         set_(self.role_name, "value", role.new_role_name)
         blocker = role.role_blocker
         set_(self.role_create, "disabled", state.busy or bool(blocker))
-        if role.created_role_arn and state.role_arn == role.created_role_arn:
+        if role.created_role_arn and state.details.role_arn == role.created_role_arn:
             note = f"Created {role.created_role_arn} and selected it."
         elif blocker:
             note = f"To create a service role here, {blocker}."
         else:
             note = (
                 f"Creates IAM role {role.role_name} (create_role) that Clean Rooms ML may "
-                f"assume and that may read {state.database}.{state.table} and its data."
+                f"assume and that may read {state.source.database}.{state.source.table} and its data."
             )
         set_(self.role_note, "value", grey(note, cls="crn-role-note"))
-        key = (role.role_name, state.database, state.table, state.s3_location, blocker)
+        key = (
+            role.role_name,
+            state.source.database,
+            state.source.table,
+            state.source.s3_location,
+            blocker,
+        )
         if key != self._policies_for:
             self._policies_for = key
             trust, permissions = role.policies_text()

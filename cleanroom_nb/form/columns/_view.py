@@ -8,9 +8,8 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from cleanroom_nb._findings import Finding
-from cleanroom_nb.form._edits import LEAVE_OUT, ROLE_CHOICES
-from cleanroom_nb.form._sections import Setter
-from cleanroom_nb.form._sections._html import AMBER, GREY, RED, findings_html
+from cleanroom_nb.form._html import AMBER, GREY, RED, Setter, findings_html
+from cleanroom_nb.form.columns._model import LEAVE_OUT, ROLE_CHOICES
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
@@ -20,7 +19,7 @@ GRID_COLUMNS = "minmax(100px, 1fr) 80px 190px 45px minmax(160px, 2fr) 64px minma
 HEADER = ("column", "Glue type", "role", "conf.", "reason", "samples", "flags")
 
 
-class ColumnsSection:
+class ColumnsView:
     """The role grid; rebuilt only when the columns or their Glue types change."""
 
     def __init__(self, view: TrainingDatasetForm) -> None:
@@ -81,9 +80,9 @@ class ColumnsSection:
                 f"missing {role}: {schema.missing.get(role, 'no column has this role')}; "
                 "give one column this role.",
             )
-            for role in state.missing_roles()
+            for role in state.columns.missing_roles()
         ]
-        for role in state.column_duplicates():
+        for role in state.columns.column_duplicates():
             cols = ", ".join(c.name for c in schema.role_columns(role))
             flags.append(
                 Finding(
@@ -95,7 +94,7 @@ class ColumnsSection:
             )
         others = [
             f
-            for f in state.findings_for("schema")
+            for f in state.validation.findings_for("schema")
             if f.code not in ("missing_role", "duplicate_role")
         ]
         return [*flags, *others]
@@ -157,7 +156,7 @@ class ColumnsSection:
 
     def render_flags(self, state: FormState, set_: Setter) -> None:
         """The flags cell of each row (and its sample values when "show" is pressed)."""
-        flags = state.column_flags()
+        flags = state.columns.column_flags()
         for name, cell in self.flag_cells.items():
             parts = []
             for text in flags.get(name, []):
@@ -167,7 +166,7 @@ class ColumnsSection:
                     f"{html.escape(_headline(text))}</div>"
                 )
             if self.sample_buttons[name].value:
-                values = state.sample_values(name)
+                values = state.columns.sample_values(name)
                 shown = ", ".join(values) if values else "no sample values"
                 parts.append(
                     f"<div style='color:{GREY};font-size:12px'>samples: {html.escape(shown)}</div>"

@@ -1,15 +1,18 @@
-"""Checks beyond the offline ones: readiness figures (pandas or Athena) and AWS-side checks."""
+"""ChecksModel beyond the offline ones: readiness figures (pandas or Athena) and AWS-side checks."""
 
 from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING, Any
 
+from traitlets import Any as AnyTrait
+from traitlets import Dict, Instance, List
+
 from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding
 from cleanroom_nb._progress import Progress
 from cleanroom_nb.aws import _client
-from cleanroom_nb.form._parts import Part
+from cleanroom_nb.form._model import SliceModel
 from cleanroom_nb.form._validation import request_json_text
 from cleanroom_nb.glue._athena import AthenaWatcher, fmt_bytes
 from cleanroom_nb.glue._scan_estimate import ScanEstimate, athena_price, fmt_dollars
@@ -37,7 +40,7 @@ class AthenaProgress(Progress):
         """Show ``title: text (elapsed s)`` on the form and tell the observers."""
         seconds = time.monotonic() - self.start
         self.form.progress = f"{self.title}: {text.lower()} ({seconds:.1f} s)"
-        self.form.notify("readiness", "submit")
+        self.form.changed()
 
     def __enter__(self) -> AthenaProgress:
         self.update("starting")
@@ -48,7 +51,7 @@ class AthenaProgress(Progress):
         self.watcher.__exit__(*exc)
 
 
-class Checks(Part):
+class ChecksModel(SliceModel):
     """Readiness figures and the findings of checks made with AWS.
 
     Attributes
@@ -60,16 +63,15 @@ class Checks(Part):
         changes.
     """
 
-    part_name = "checks"
+    readiness = AnyTrait(None, allow_none=True, help="the ReadinessReport shown")
+    remote_findings = List(Instance(Finding), help="what the last check with AWS found")
+    scan_estimates = Dict(help="per Athena query of the form: its ScanEstimate, or why none")
+    scanned = Dict(help="per Athena query of the form: the bytes it scanned")
 
     def __init__(self, form: FormState) -> None:
         super().__init__(form)
-        self.readiness: Any = None
         self._readiness_key: tuple[Any, ...] | None = None
-        self.remote_findings: list[Finding] = []
         self._remote_for: str | None = None
-        self.scan_estimates: dict[str, ScanEstimate | str] = {}
-        self.scanned: dict[str, int] = {}
         self._estimated: dict[tuple[str, str, tuple[str, ...]], ScanEstimate | str] = {}
         self._estimate_used: dict[str, ScanEstimate] = {}
 
@@ -97,18 +99,18 @@ class Checks(Part):
         """
         form = self.form
         self.scan_estimates = {}
-        if form.source_kind != "glue" or form.schema is None or not form.table:
+        if form.source_kind != "glue" or form.schema is None or not form.source.table:
             return
         for query in ("readiness", "rewrite"):
             cols = self.scan_columns(query)
             if not cols:
                 continue
-            key = (form.database, form.table, cols)
+            key = (form.source.database, form.source.table, cols)
             if key not in self._estimated:
                 try:
                     self._estimated[key] = form.actions.estimate_athena_scan(
-                        form.database,
-                        form.table,
+                        form.source.database,
+                        form.source.table,
                         columns=list(cols),
                         progress=False,
                         boto3_session=form.boto3_session,
@@ -185,7 +187,7 @@ class Checks(Part):
             self.set_remote(list(found), request_json_text(request))
         form.set_loading(None)
         form.validate()
-        form.notify("findings", "errors", "submit")
+        form.changed()
         return ok
 
     # ------------------------------------------------------------------ readiness
@@ -206,7 +208,7 @@ class Checks(Part):
             if key != self._readiness_key:
                 self._readiness_key = key
                 self.readiness = None
-                if not form.missing_roles() and not form.column_duplicates():
+                if not form.columns.missing_roles() and not form.columns.column_duplicates():
                     try:
                         self.readiness = form.actions.readiness(form.df, schema)
                     except Exception as exc:
@@ -234,8 +236,8 @@ class Checks(Part):
         try:
             with AthenaProgress(form, session, "Counting rows and users with Athena") as bar:
                 self.readiness = form.actions.readiness_from_athena(
-                    form.database,
-                    form.table,
+                    form.source.database,
+                    form.source.table,
                     form.schema,
                     workgroup=workgroup,
                     s3_output=s3_output or form.athena_output,
@@ -243,7 +245,9 @@ class Checks(Part):
                     boto3_session=session,
                 )
         except Exception as exc:
-            form.record(exc, what=f"counting rows of {form.database}.{form.table} with Athena")
+            form.record(
+                exc, what=f"counting rows of {form.source.database}.{form.source.table} with Athena"
+            )
             ok = False
         else:
             scanned = getattr(self.readiness, "bytes_scanned", None)
@@ -251,7 +255,7 @@ class Checks(Part):
         form.progress = ""
         form.set_loading(None)
         form.validate()
-        form.notify("readiness", "findings", "errors", "submit")
+        form.changed()
         return ok
 
     def readiness_rows(self) -> list[tuple[str, str, str, str]]:

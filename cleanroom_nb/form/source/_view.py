@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from cleanroom_nb.form._sections import Setter
-from cleanroom_nb.form._sections._html import GREEN, findings_html
+from cleanroom_nb.form._html import GREEN, Setter, findings_html
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
@@ -17,7 +16,7 @@ if TYPE_CHECKING:
 STYLE = {"description_width": "110px"}
 
 
-class SourceSection:
+class SourceView:
     """For a Glue source two dropdowns; for a DataFrame the target fields and "Register"."""
 
     def __init__(self, view: TrainingDatasetForm, *, glue: bool) -> None:
@@ -61,25 +60,25 @@ class SourceSection:
     def render(self, state: FormState, set_: Setter) -> None:
         """Copy the source part of the state into the widgets."""
         if self.glue:
-            dbs = ("", *state.databases)
-            if state.database and state.database not in dbs:
-                dbs = (*dbs, state.database)
+            dbs = ("", *state.source.databases)
+            if state.source.database and state.source.database not in dbs:
+                dbs = (*dbs, state.source.database)
             set_(self.database, "options", dbs)
-            set_(self.database, "value", state.database)
-            tables = ("", *state.tables)
-            if state.table and state.table not in tables:
-                tables = (*tables, state.table)
+            set_(self.database, "value", state.source.database)
+            tables = ("", *state.source.tables)
+            if state.source.table and state.source.table not in tables:
+                tables = (*tables, state.source.table)
             set_(self.table, "options", tables)
-            set_(self.table, "value", state.table)
+            set_(self.table, "value", state.source.table)
             set_(self.database, "disabled", state.busy)
-            set_(self.table, "disabled", state.busy or not state.database)
+            set_(self.table, "disabled", state.busy or not state.source.database)
         else:
             df = state.df
             assert df is not None
             registered = (
                 f" &mdash; <span style='color:{GREEN}'>registered as "
-                f"<code>{html.escape('.'.join(state.registered_as))}</code></span>"
-                if state.registered_as and not state.needs_registration
+                f"<code>{html.escape('.'.join(state.source.registered_as))}</code></span>"
+                if state.source.registered_as and not state.source.needs_registration
                 else ""
             )
             set_(
@@ -87,8 +86,8 @@ class SourceSection:
                 "value",
                 f"DataFrame: {df.shape[0]:,} rows &times; {df.shape[1]} columns{registered}",
             )
-            set_(self.database, "value", state.database)
-            set_(self.table, "value", state.table)
-            set_(self.register_path, "value", state.register_path)
+            set_(self.database, "value", state.source.database)
+            set_(self.table, "value", state.source.table)
+            set_(self.register_path, "value", state.source.register_path)
             set_(self.register, "disabled", state.busy or state.schema is None)
-        set_(self.source_findings, "value", findings_html(state.findings_for("source")))
+        set_(self.source_findings, "value", findings_html(state.validation.findings_for("source")))
