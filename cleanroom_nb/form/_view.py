@@ -99,6 +99,9 @@ class TrainingDatasetForm:
                 boto3_session=boto3_session,
             )
         self.state = state
+        for section in self.sections:
+            if hasattr(section, "bind"):
+                section.bind(state)  # link/dlink the widgets to the slice's traits
         state.observe(self._on_state_revision, names="revision")
         self._render(state)
         if load:
@@ -179,18 +182,6 @@ class TrainingDatasetForm:
 
     def _on_rewrite_click(self, _button: w.Button) -> None:
         self.state.fixes.rewrite_with_athena()
-
-    def _on_name_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.details.set_name(str(change["new"])))
-
-    def _on_description_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.details.set_description(str(change["new"])))
-
-    def _on_role_arn_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.details.set_role_arn(str(change["new"])))
-
-    def _on_role_name_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.service_role.set_new_role_name(str(change["new"])))
 
     def _on_role_create_click(self, _button: w.Button) -> None:
         self.state.service_role.create_service_role()

@@ -316,3 +316,29 @@ def test_the_warnings_box_shows_only_with_warnings_and_counts_read_as_words() ->
     assert not quiet.findings.warnings
     assert quiet_form.acknowledge.layout.display == "none"
     assert "1.0 rows" not in " ".join(c.reason for c in state.schema.columns)
+
+
+def test_slices_are_traitlets_models_linked_to_their_widgets() -> None:
+    """Issue 17, item 7: each slice is a traitlets model; the view binds to its traits with
+    link/dlink, so a change on either side shows on the other and is checked again at once."""
+    from traitlets import HasTraits
+
+    state = FormState(interactions_frame(), load=False)
+    form = TrainingDatasetForm(state=state)
+    for slice_ in ("source", "columns", "fixes", "details", "service_role", "checks", "submit"):
+        assert isinstance(getattr(state, slice_), HasTraits), slice_
+    form.name.value = "typed-in-the-widget"
+    assert (
+        state.details.name == "typed-in-the-widget" and state.request["name"] == state.details.name
+    )
+    state.details.name = "n" * 64  # set on the model: the widget follows, the finding shows
+    assert form.name.value == "n" * 64
+    assert "63" in text_of(form.name_findings.value)
+    revisions: list[int] = []
+    state.observe(lambda change: revisions.append(change.new), names="revision")
+    state.service_role.new_role_name = "my-role"
+    assert form.role_name.value == "my-role" and revisions
+    state.busy = True
+    assert form.submit.description == "Sending..."  # dlink: state to widget only
+    state.busy = False
+    assert form.submit.description == "Create training dataset"

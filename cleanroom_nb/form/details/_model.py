@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
-from traitlets import Bool, Instance, List, Unicode
+from traitlets import Bool, Instance, List, Unicode, observe
 
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.form._model import SliceModel
@@ -62,11 +62,16 @@ class DetailsModel(SliceModel):
     role_choices_note = Unicode(None, allow_none=True, help="why no role is offered")
 
     # ------------------------------------------------------------------ edits
-    def set_name(self, name: str) -> None:
-        """Set the training dataset's name."""
-        self.name = name
-        self.name_suggested = False
+    @observe("name", "description", "role_arn")
+    def _on_field_change(self, change: dict[str, Any]) -> None:
+        """A typed field changed (in the view through ``link``, or in code): check again."""
+        if change["name"] == "name":
+            self.name_suggested = False
         self.changed()
+
+    def set_name(self, name: str) -> None:
+        """Set the training dataset's name (the same as ``details.name = name``)."""
+        self.name = name
 
     def suggest_name(self, table: str) -> None:
         """Propose ``<table>-<yyyy-mm-dd>`` unless the person typed a name of their own."""
@@ -78,12 +83,10 @@ class DetailsModel(SliceModel):
     def set_description(self, description: str) -> None:
         """Set the description (empty means none)."""
         self.description = description
-        self.changed()
 
     def set_role_arn(self, role_arn: str) -> None:
         """Set the service role's ARN."""
         self.role_arn = role_arn
-        self.changed()
 
     def add_tag(self, key: str = "", value: str = "") -> int:
         """Add a tag row; returns its index."""

@@ -44,9 +44,6 @@ class DetailsView:
         self.tag_add = w.Button(description="Add tag", icon="plus", layout=w.Layout(width="110px"))
         self.tag_rows: list[tuple[w.Text, w.Text, w.Button]] = []
         self.tags_findings = w.HTML()
-        self.name.observe(view._on_name_change, names="value")
-        self.description.observe(view._on_description_change, names="value")
-        self.role_arn.observe(view._on_role_arn_change, names="value")
         self.tag_add.on_click(view._on_tag_add_click)
         self.box = w.VBox(
             [
@@ -65,12 +62,18 @@ class DetailsView:
             ]
         )
 
+    def bind(self, state: FormState) -> None:
+        """Link the typed fields to the model's traits (both ways) and the role choices (one)."""
+        details = state.details
+        self.links = [
+            w.link((details, "name"), (self.name, "value")),
+            w.link((details, "description"), (self.description, "value")),
+            w.dlink((details, "role_choices"), (self.role_arn, "options"), tuple),
+            w.link((details, "role_arn"), (self.role_arn, "value")),
+        ]
+
     def render(self, state: FormState, set_: Setter) -> None:
-        """Copy the fields, their findings and the tag rows into the widgets."""
-        set_(self.name, "value", state.details.name)
-        set_(self.description, "value", state.details.description)
-        set_(self.role_arn, "options", tuple(state.details.role_choices))
-        set_(self.role_arn, "value", state.details.role_arn)
+        """Copy the findings and the tag rows into the widgets (the fields are linked)."""
         set_(self.role_arn_note, "value", grey(state.details.role_choices_note or ""))
         for field, cell in (
             ("name", self.name_findings),

@@ -6,7 +6,7 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
-from traitlets import Unicode
+from traitlets import Unicode, observe
 
 from cleanroom_nb.aws._service_role import ROLE_NAME_PREFIX
 from cleanroom_nb.form._model import SliceModel
@@ -56,8 +56,11 @@ class ServiceRoleModel(SliceModel):
         return self.new_role_name.strip() or self.proposed_name()
 
     def set_new_role_name(self, name: str) -> None:
-        """Type the new role's name (empty: the proposal)."""
+        """Type the new role's name (empty: the proposal); the same as setting the trait."""
         self.new_role_name = name
+
+    @observe("new_role_name")
+    def _on_new_role_name_change(self, change: dict[str, Any]) -> None:
         self.form.changed()
 
     @property

@@ -33,7 +33,6 @@ class ServiceRoleView:
         self.role_policies.set_title(0, "Trust policy it gets")
         self.role_policies.set_title(1, "Permissions policy it gets")
         self.role_policies.selected_index = None
-        self.role_name.observe(view._on_role_name_change, names="value")
         self.role_create.on_click(view._on_role_create_click)
         self._policies_for: tuple[str, ...] | None = None
         self.box = w.VBox(
@@ -42,11 +41,14 @@ class ServiceRoleView:
         )
         self.box.add_class("crn-role-create")
 
+    def bind(self, state: FormState) -> None:
+        """Link the new role's name to the model (both ways)."""
+        self.links = [w.link((state.service_role, "new_role_name"), (self.role_name, "value"))]
+
     def render(self, state: FormState, set_: Setter) -> None:
         """The proposed name, why the role cannot be made yet, and the two policies."""
         role = state.service_role
         set_(self.role_name, "placeholder", role.proposed_name())
-        set_(self.role_name, "value", role.new_role_name)
         blocker = role.role_blocker
         set_(self.role_create, "disabled", state.busy or bool(blocker))
         if role.created_role_arn and state.details.role_arn == role.created_role_arn:

@@ -38,10 +38,19 @@ class SubmitView:
             [w.HBox([self.submit, self.reuse]), self.progress, self.result, self.error]
         )
 
+    def bind(self, state: FormState) -> None:
+        """The button says "Sending..." while the form is busy (one way: state to widget)."""
+        self.links = [
+            w.dlink(
+                (state, "busy"),
+                (self.submit, "description"),
+                lambda busy: "Sending..." if busy else "Create training dataset",
+            )
+        ]
+
     def render(self, state: FormState, set_: Setter) -> None:
         """Copy the submit state, progress, result and last error into the widgets."""
         set_(self.submit, "disabled", not state.submit.can_submit)
-        set_(self.submit, "description", "Sending..." if state.busy else "Create training dataset")
         why = "; ".join(state.submit.blockers)
         lines = [state.progress] if state.progress else []
         if not state.busy and why:
