@@ -1,9 +1,9 @@
 """The ipywidgets view of :class:`~cleanroom_nb.form._state.FormState`: ``TrainingDatasetForm``.
 
-The view is thin: it lays out the sections (``form/_sections/``, one module each), every handler
-(``_on_<child>_<event>``) forwards to the state, and :meth:`TrainingDatasetForm._render` asks
-each section to copy the state back into its widgets whenever the state reports a change.
-All logic lives in the state.
+The view is thin: it lays out the slices' views (``form/<slice>/_view.py``: widgets, ``bind``
+with ``link``/``dlink`` to the slice's traits, handlers ``_on_<child>_<event>`` that call the
+slice's model) and, whenever ``state.revision`` changes, asks each to ``render`` what is not
+linked. All logic lives in the models.
 """
 
 from __future__ import annotations
@@ -52,7 +52,7 @@ class TrainingDatasetForm:
     widget
         The top-level ipywidgets container.
     sections
-        The sections in display order; each section's widgets are also attributes of the form
+        The slices' views in display order; their widgets are also attributes of the form
         (``form.name``, ``form.submit``, ``form.role_dropdowns``, ...).
 
     Examples
@@ -112,29 +112,29 @@ class TrainingDatasetForm:
         self.glue_source = glue
         self.title = w.HTML("<h3 style='margin:4px 0'>New Clean Rooms ML training dataset</h3>")
         self.status = w.HTML()
-        self.source_section = SourceView(self, glue=glue)
-        self.columns_section = ColumnsView(self)
-        self.fixes_section = FixesView(self, glue=glue)
-        self.role_section = ServiceRoleView(self)
-        self.details_section = DetailsView(self, self.role_section.box)
-        self.checks_section = ChecksView(self, glue=glue)
-        self.submit_section = SubmitView(self)
+        self.source_view = SourceView(self, glue=glue)
+        self.columns_view = ColumnsView(self)
+        self.fixes_view = FixesView(self, glue=glue)
+        self.service_role_view = ServiceRoleView(self)
+        self.details_view = DetailsView(self, self.service_role_view.box)
+        self.checks_view = ChecksView(self, glue=glue)
+        self.submit_view = SubmitView(self)
         self.sections: tuple[Any, ...] = (
-            self.source_section,
-            self.columns_section,
-            self.fixes_section,
-            self.details_section,
-            self.role_section,
-            self.checks_section,
-            self.submit_section,
+            self.source_view,
+            self.columns_view,
+            self.fixes_view,
+            self.details_view,
+            self.service_role_view,
+            self.checks_view,
+            self.submit_view,
         )
         heads = ("1. Source", "2. Columns and roles", "3. Details", "4. ChecksModel", None)
         boxes = (
-            self.source_section.box,
-            w.VBox([self.columns_section.box, self.fixes_section.box]),
-            self.details_section.box,
-            self.checks_section.box,
-            self.submit_section.box,
+            self.source_view.box,
+            w.VBox([self.columns_view.box, self.fixes_view.box]),
+            self.details_view.box,
+            self.checks_view.box,
+            self.submit_view.box,
         )
         children: list[w.Widget] = [self.title, self.status]
         for head, box in zip(heads, boxes, strict=True):
@@ -154,71 +154,6 @@ class TrainingDatasetForm:
         """Run a user action unless the change comes from :meth:`_render` itself."""
         if not self._syncing:
             action()
-
-    def _on_database_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.source.select_database(str(change["new"] or "")))
-
-    def _on_table_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.source.select_table(str(change["new"] or "")))
-
-    def _on_register_path_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.source.set_target(path=str(change["new"])))
-
-    def _on_register_click(self, _button: w.Button) -> None:
-        self.state.source.register()
-
-    def _on_role_change(self, column: str, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.columns.set_role(column, str(change["new"])))
-
-    def _on_samples_click(self, column: str, change: dict[str, Any]) -> None:
-        self._syncing = True
-        try:
-            self.columns_section.render_flags(self.state, self._set)
-        finally:
-            self._syncing = False
-
-    def _on_fix_click(self, column: str) -> None:
-        self.state.fixes.apply_fix(column)
-
-    def _on_rewrite_click(self, _button: w.Button) -> None:
-        self.state.fixes.rewrite_with_athena()
-
-    def _on_role_create_click(self, _button: w.Button) -> None:
-        self.state.service_role.create_service_role()
-
-    def _on_tag_add_click(self, _button: w.Button) -> None:
-        self.state.details.add_tag()
-
-    def _on_tag_remove_click(self, index: int) -> None:
-        self.state.details.remove_tag(index)
-
-    def _on_tag_key_change(self, index: int, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.details.set_tag(index, key=str(change["new"])))
-
-    def _on_tag_value_change(self, index: int, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.details.set_tag(index, value=str(change["new"])))
-
-    def _on_readiness_click(self, _button: w.Button) -> None:
-        if self.state.checks.compute_readiness():
-            self.checks_section.charts.selected_index = 0  # what was asked for: shown at once
-
-    def _on_charts_change(self, change: dict[str, Any]) -> None:
-        self.checks_section.render_charts(self.state, self._set)
-
-    def _on_check_click(self, _button: w.Button) -> None:
-        self.state.checks.check_with_aws()
-
-    def _on_acknowledge_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.submit.acknowledge_warnings(bool(change["new"])))
-
-    def _on_preview_change(self, change: dict[str, Any]) -> None:
-        self.checks_section.render_previews(self.state, self._set)
-
-    def _on_submit_click(self, _button: w.Button) -> None:
-        self.state.submit.submit()
-
-    def _on_reuse_click(self, _button: w.Button) -> None:
-        self.state.submit.reuse_existing()
 
     # ------------------------------------------------------------------ rendering
     def _set(self, widget: w.Widget, name: str, value: Any) -> None:

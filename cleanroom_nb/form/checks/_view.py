@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -66,6 +66,7 @@ class ChecksView:
     """Buttons for the checks that cost AWS calls; findings; request JSON and boto3 code."""
 
     def __init__(self, view: TrainingDatasetForm, *, glue: bool) -> None:
+        self.view = view
         self.check = w.Button(
             description="Check with AWS",
             icon="check",
@@ -84,7 +85,7 @@ class ChecksView:
         self.charts.set_title(0, "Readiness charts")
         self.charts.selected_index = None
         self.charts.layout.display = "none"
-        self.charts.observe(view._on_charts_change, names="selected_index")
+        self.charts.observe(self._on_charts_change, names="selected_index")
         self.scan_estimate = w.HTML()
         self.findings_html = w.HTML()
         self.acknowledge = w.Checkbox(description="I have read the warnings", indent=False)
@@ -94,10 +95,10 @@ class ChecksView:
         self.preview.set_title(0, "Request (JSON)")
         self.preview.set_title(1, "boto3 code")
         self.preview.selected_index = None
-        self.readiness_button.on_click(view._on_readiness_click)
-        self.check.on_click(view._on_check_click)
-        self.acknowledge.observe(view._on_acknowledge_change, names="value")
-        self.preview.observe(view._on_preview_change, names="selected_index")
+        self.readiness_button.on_click(self._on_readiness_click)
+        self.check.on_click(self._on_check_click)
+        self.acknowledge.observe(self._on_acknowledge_change, names="value")
+        self.preview.observe(self._on_preview_change, names="selected_index")
         self.box = w.VBox(
             [
                 w.HBox(
@@ -161,3 +162,20 @@ class ChecksView:
         elif self.preview.selected_index == 1:
             code = state.validation.boto3_code
             set_(self.code_preview, "value", code_html(code, "python") if code else none)
+
+    # ------------------------------------------------------------------ handlers
+    def _on_readiness_click(self, _button: w.Button) -> None:
+        if self.view.state.checks.compute_readiness():
+            self.charts.selected_index = 0  # what was asked for: shown at once
+
+    def _on_charts_change(self, change: dict[str, Any]) -> None:
+        self.render_charts(self.view.state, self.view._set)
+
+    def _on_check_click(self, _button: w.Button) -> None:
+        self.view.state.checks.check_with_aws()
+
+    def _on_acknowledge_change(self, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.submit.acknowledge_warnings(bool(change["new"])))
+
+    def _on_preview_change(self, change: dict[str, Any]) -> None:
+        self.render_previews(self.view.state, self.view._set)

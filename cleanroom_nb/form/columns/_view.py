@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -121,21 +121,20 @@ class ColumnsView:
 
         cells: list[w.Widget] = [cell(f"<b>{t}</b>") for t in HEADER]
         options = [(r if r != LEAVE_OUT else "(leave out)", r) for r in ROLE_CHOICES]
-        view = self.view
         for c in schema.columns:
             role = w.Dropdown(
                 options=options, value=c.role or LEAVE_OUT, layout=role_layout, style=role_style
             )
             role.add_class("crn-role")
             role.add_class(f"crn-role-{c.name}")
-            role.observe(lambda ch, col=c.name: view._on_role_change(col, ch), names="value")
+            role.observe(lambda ch, col=c.name: self._on_role_change(col, ch), names="value")
             samples = w.ToggleButton(
                 description="show",
                 layout=toggle_layout,
                 style=toggle_style,
                 tooltip=f"sample values of {c.name}",
             )
-            samples.observe(lambda ch, col=c.name: view._on_samples_click(col, ch), names="value")
+            samples.observe(lambda ch, col=c.name: self._on_samples_click(col, ch), names="value")
             flag, conf, reason = cell(), cell(f"{c.confidence:.2f}"), cell()
             key = " (partition)" if c.is_partition_key else ""
             cells += [
@@ -172,6 +171,17 @@ class ColumnsView:
                     f"<div style='color:{GREY};font-size:12px'>samples: {html.escape(shown)}</div>"
                 )
             set_(cell, "value", "".join(parts))
+
+    # ------------------------------------------------------------------ handlers
+    def _on_role_change(self, column: str, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.columns.set_role(column, str(change["new"])))
+
+    def _on_samples_click(self, column: str, change: dict[str, Any]) -> None:
+        self.view._syncing = True
+        try:
+            self.render_flags(self.view.state, self.view._set)
+        finally:
+            self.view._syncing = False
 
 
 def _headline(text: str, limit: int = 90) -> str:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -44,7 +44,7 @@ class DetailsView:
         self.tag_add = w.Button(description="Add tag", icon="plus", layout=w.Layout(width="110px"))
         self.tag_rows: list[tuple[w.Text, w.Text, w.Button]] = []
         self.tags_findings = w.HTML()
-        self.tag_add.on_click(view._on_tag_add_click)
+        self.tag_add.on_click(self._on_tag_add_click)
         self.box = w.VBox(
             [
                 w.HBox([self.name, self.name_findings]),
@@ -91,16 +91,28 @@ class DetailsView:
     def _build_tags(self, state: FormState) -> None:
         rows = []
         self.tag_rows = []
-        view = self.view
         for i, tag in enumerate(state.details.tags):
             key = w.Text(value=tag.key, placeholder="key", layout=w.Layout(width="200px"))
             value = w.Text(value=tag.value, placeholder="value", layout=w.Layout(width="260px"))
             remove = w.Button(
                 icon="trash", tooltip="remove this tag", layout=w.Layout(width="40px")
             )
-            key.observe(lambda ch, i=i: view._on_tag_key_change(i, ch), names="value")
-            value.observe(lambda ch, i=i: view._on_tag_value_change(i, ch), names="value")
-            remove.on_click(lambda _b, i=i: view._on_tag_remove_click(i))
+            key.observe(lambda ch, i=i: self._on_tag_key_change(i, ch), names="value")
+            value.observe(lambda ch, i=i: self._on_tag_value_change(i, ch), names="value")
+            remove.on_click(lambda _b, i=i: self._on_tag_remove_click(i))
             self.tag_rows.append((key, value, remove))
             rows.append(w.HBox([key, value, remove]))
         self.tags_box.children = tuple(rows)
+
+    # ------------------------------------------------------------------ handlers
+    def _on_tag_add_click(self, _button: w.Button) -> None:
+        self.view.state.details.add_tag()
+
+    def _on_tag_remove_click(self, index: int) -> None:
+        self.view.state.details.remove_tag(index)
+
+    def _on_tag_key_change(self, index: int, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.details.set_tag(index, key=str(change["new"])))
+
+    def _on_tag_value_change(self, index: int, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.details.set_tag(index, value=str(change["new"])))

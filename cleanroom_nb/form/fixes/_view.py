@@ -47,7 +47,7 @@ class FixesView:
             layout=w.Layout(width="220px", display="none"),
             tooltip="write a fixed copy of the table with one Athena query, then use it",
         )
-        self.rewrite.on_click(view._on_rewrite_click)
+        self.rewrite.on_click(self._on_rewrite_click)
         self.rewrite_note = w.HTML()
         self._plan: tuple[tuple[str, str], ...] | None = None
         self._df_id: int | None = None
@@ -100,8 +100,15 @@ class FixesView:
             preview = w.HTML(_preview_html(state.fixes.fix_preview(fix.column)))
             button = w.Button(description="Apply fix", icon="wrench", tooltip=fix.what)
             button.add_class(f"crn-fix-{fix.column}")
-            button.on_click(lambda _b, col=fix.column: self.view._on_fix_click(col))
+            button.on_click(lambda _b, col=fix.column: self._on_fix_click(col))
             self.fix_buttons[fix.column] = button
             self.fix_previews[fix.column] = preview
             rows.append(w.HBox([text, preview, button], layout=w.Layout(align_items="center")))
         self.fix_rows.children = tuple(rows)
+
+    # ------------------------------------------------------------------ handlers
+    def _on_fix_click(self, column: str) -> None:
+        self.view.state.fixes.apply_fix(column)
+
+    def _on_rewrite_click(self, _button: w.Button) -> None:
+        self.view.state.fixes.rewrite_with_athena()

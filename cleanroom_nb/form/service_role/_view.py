@@ -17,6 +17,7 @@ class ServiceRoleView:
     """Make the service role for the chosen table in one click, then select it."""
 
     def __init__(self, view: TrainingDatasetForm) -> None:
+        self.view = view
         self.role_name = w.Text(
             description="New role",
             placeholder="cleanrooms-ml-<table>",
@@ -33,7 +34,7 @@ class ServiceRoleView:
         self.role_policies.set_title(0, "Trust policy it gets")
         self.role_policies.set_title(1, "Permissions policy it gets")
         self.role_policies.selected_index = None
-        self.role_create.on_click(view._on_role_create_click)
+        self.role_create.on_click(self._on_role_create_click)
         self._policies_for: tuple[str, ...] | None = None
         self.box = w.VBox(
             [w.HBox([self.role_name, self.role_create]), self.role_note, self.role_policies],
@@ -77,3 +78,7 @@ class ServiceRoleView:
                 "value",
                 code_html(permissions, "json") if permissions else "",
             )
+
+    # ------------------------------------------------------------------ handlers
+    def _on_role_create_click(self, _button: w.Button) -> None:
+        self.view.state.service_role.create_service_role()

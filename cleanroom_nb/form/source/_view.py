@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
@@ -20,6 +20,7 @@ class SourceView:
     """For a Glue source two dropdowns; for a DataFrame the target fields and "Register"."""
 
     def __init__(self, view: TrainingDatasetForm, *, glue: bool) -> None:
+        self.view = view
         self.glue = glue
         wide = w.Layout(width="420px")
         if glue:
@@ -44,16 +45,16 @@ class SourceView:
             self.register = w.Button(
                 description="Register in Glue", icon="database", button_style="info"
             )
-            self.register_path.observe(view._on_register_path_change, names="value")
-            self.register.on_click(view._on_register_click)
+            self.register_path.observe(self._on_register_path_change, names="value")
+            self.register.on_click(self._on_register_click)
             children = [
                 self.frame_info,
                 w.HBox([self.register_path]),
                 w.HBox([self.database, self.table]),
                 self.register,
             ]
-        self.database.observe(view._on_database_change, names="value")
-        self.table.observe(view._on_table_change, names="value")
+        self.database.observe(self._on_database_change, names="value")
+        self.table.observe(self._on_table_change, names="value")
         self.source_findings = w.HTML()
         self.box = w.VBox([*children, self.source_findings])
 
@@ -91,3 +92,16 @@ class SourceView:
             set_(self.register_path, "value", state.source.register_path)
             set_(self.register, "disabled", state.busy or state.schema is None)
         set_(self.source_findings, "value", findings_html(state.validation.findings_for("source")))
+
+    # ------------------------------------------------------------------ handlers
+    def _on_database_change(self, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.source.select_database(str(change["new"] or "")))
+
+    def _on_table_change(self, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.source.select_table(str(change["new"] or "")))
+
+    def _on_register_path_change(self, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.source.set_target(path=str(change["new"])))
+
+    def _on_register_click(self, _button: w.Button) -> None:
+        self.view.state.source.register()

@@ -18,6 +18,7 @@ class SubmitView:
     """Create the training dataset; offer to reuse an equal one after a name conflict."""
 
     def __init__(self, view: TrainingDatasetForm) -> None:
+        self.view = view
         self.submit = w.Button(
             description="Create training dataset",
             button_style="primary",
@@ -32,8 +33,8 @@ class SubmitView:
             icon="recycle",
             layout=w.Layout(display="none", width="240px"),
         )
-        self.submit.on_click(view._on_submit_click)
-        self.reuse.on_click(view._on_reuse_click)
+        self.submit.on_click(self._on_submit_click)
+        self.reuse.on_click(self._on_reuse_click)
         self.box = w.VBox(
             [w.HBox([self.submit, self.reuse]), self.progress, self.result, self.error]
         )
@@ -84,3 +85,10 @@ class SubmitView:
         set_(self.error, "value", error)
         set_(self.reuse.layout, "display", None if state.submit.can_reuse else "none")
         set_(self.reuse, "disabled", state.busy)
+
+    # ------------------------------------------------------------------ handlers
+    def _on_submit_click(self, _button: w.Button) -> None:
+        self.view.state.submit.submit()
+
+    def _on_reuse_click(self, _button: w.Button) -> None:
+        self.view.state.submit.reuse_existing()
