@@ -101,6 +101,9 @@ class TrainingDatasetForm:
         self.state = state
         state.observe(self._render)
         self._render(state, frozenset())
+        from cleanroom_nb.form.audience import attach  # after "Created": train, configure
+
+        self.audience = attach(self)
         if load:
             state.load()
 

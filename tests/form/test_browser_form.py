@@ -28,15 +28,25 @@ from browser_helpers import (
     ROOT,
     SHOTS,
     TIMEOUT_MS,
+    first_day,
     free_port,
     kernel_env,
     local_page,
+    scaled_minimums_env,
     shot,
     stop,
+    train_audience_model,
     wait_for_log,
     wait_submit_ready,
 )
-from form_helpers import DATABASE, TABLE, make_glue_table, make_roles, raw_frame
+from form_helpers import (
+    DATABASE,
+    TABLE,
+    interactions_frame,
+    make_glue_table,
+    make_roles,
+    raw_frame,
+)
 
 from cleanroom_nb.__main__ import voila_command, wait_until_answering
 
@@ -59,7 +69,7 @@ def voila(
     log = (tmp_path / "voila.log").open("w")
     proc = subprocess.Popen(
         [*voila_command(voila_exe, NOTEBOOK, port), "--show_tracebacks=True"],
-        env=kernel_env(tmp_path, cleanrooms, local_athena),
+        env=scaled_minimums_env(tmp_path, kernel_env(tmp_path, cleanrooms, local_athena)),
         cwd=tmp_path,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -274,6 +284,15 @@ def test_form_in_chromium(browser: Any, voila: tuple[str, int], cleanrooms: Any)
         assert "rows" in text and "399" in text and "fail" in text and "pass" in text, text
         expect(page.locator(".crn-bytes-scanned")).to_contain_text("Athena scanned")
         shot(page, "voila_12_athena_count")
+
+        # 10. train an audience model on the created dataset (issue 19)
+        train_audience_model(
+            page,
+            cleanrooms,
+            "browser-dataset",
+            first_day(interactions_frame()),
+            lambda name: shot(page, f"voila_{name}", container=".crn-audience"),
+        )
 
         assert outside == [] or all(not u.startswith(url) for u in outside)
     except Exception:
