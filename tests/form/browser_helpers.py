@@ -184,6 +184,9 @@ def train_audience_model(
     audience = page.locator(".crn-audience").first
     audience.scroll_into_view_if_needed()
     expect(audience).to_be_visible()
+    load = audience.get_by_role("button", name="Read the data's time range (Athena)")
+    expect(load).to_be_visible()  # a Glue table: Athena bills the query, so it waits for a click
+    load.click()
     chart = audience.locator("img.crn-window-chart")
     expect(chart).to_be_visible()
     assert chart.evaluate("e => e.naturalWidth") > 300

@@ -123,8 +123,14 @@ def test_window_of_a_glue_table_comes_from_one_athena_query(
 ) -> None:
     arn, _ = dataset
     step = AudienceStep(athena_output="s3://segments/athena/", boto3_session=boto3_session)
+    view = AudienceStepView(step)
     step.start(arn, dataset_name="shop-events")
     assert step.source == "glue"
+    # Athena bills the query: it runs when asked (the button), not on "Created"
+    assert step.first_day is None and "read the data's time range first" in step.train_blockers
+    assert view.load_window.layout.display is None and view.window_box.layout.display == "none"
+    view.load_window.click()
+    assert view.load_window.layout.display == "none" and view.window_box.layout.display is None
     assert (step.first_day, step.last_day) == (dt.date(2024, 1, 1), dt.date(2024, 2, 28)), step
     assert "with Athena" in step.window_counts and "900 rows" in step.window_counts
     step.last_day = dt.date(2024, 1, 31)  # judged at once against the range; counted on request

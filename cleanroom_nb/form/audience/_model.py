@@ -184,8 +184,11 @@ class AudienceStep(HasTraits):
     data_span = Unicode("", help="the data's time range in words")
     first_day = Instance(dt.date, allow_none=True)
     last_day = Instance(dt.date, allow_none=True)
-    window_findings = List(help="(level, message) pairs about the window, in words")
+    window_findings: List[tuple[str, str]] = List(
+        help="(level, message) pairs about the window, in words"
+    )
     window_counts = Unicode("", help="what the window holds, when counted")
+    window_ready = Bool(False, help="the data's time range is read: the window can be chosen")
     chart_png = Instance(bytes, allow_none=True)
 
     # --- training
@@ -205,7 +208,7 @@ class AudienceStep(HasTraits):
     role_mode = Unicode("create")
     role_name = Unicode("")
     role_arn = Unicode("")
-    role_findings = List()
+    role_findings: List[tuple[str, str]] = List()
     role_note = Unicode("")
     role_policies = Unicode("", help="the trust and permissions policies a new role gets (JSON)")
     configured_name = Unicode("")
@@ -261,11 +264,14 @@ class AudienceStep(HasTraits):
         dataset_name: str = "",
         df: pd.DataFrame | None = None,
         s3_location: str = "",
+        load: bool | None = None,
     ) -> None:
         """Show the step for a created training dataset: names, output location, the window.
 
         The window is prefilled from the data's time range (the library's window check: the
-        DataFrame in-process, or ONE Athena query on the dataset's Glue table).
+        DataFrame in-process, or ONE Athena query on the dataset's Glue table). ``load``: read
+        it now (default: for a DataFrame; a Glue table's query, which Athena bills, waits for
+        :meth:`load_window`, the "Read the data's time range" button).
         """
         self.dataset_arn = dataset_arn
         self.dataset_name = dataset_name or dataset_arn.rsplit("/", 1)[-1]
@@ -279,8 +285,15 @@ class AudienceStep(HasTraits):
             self.output_s3_uri = f"s3://{bucket}/lookalike-segments/{self.model_name}/"
         self.model_arn = self.model_status = self.status_details = self.train_error = ""
         self.statuses = []
+        self.report = None
+        self.window_ready = False
+        self.first_day = self.last_day = None
+        self.window_findings = []
+        self.window_counts = self.data_span = ""
+        self.chart_png = None
         self.visible = True
-        self.load_window()
+        if load or (load is None and df is not None):
+            self.load_window()
 
     def load_window(self) -> bool:
         """Read the data's time range and prefill the window with it; False when it failed."""
@@ -314,6 +327,7 @@ class AudienceStep(HasTraits):
         self.report = None  # no judging while the window is filled in
         self.first_day, self.last_day = self.data_first, self.data_last
         self.report = report
+        self.window_ready = True
         self._judge_window()
         self._count(report)  # the whole span was counted with the range
         return True
@@ -421,6 +435,7 @@ class AudienceStep(HasTraits):
         "dataset_arn",
         "model_name",
         "window_findings",
+        "window_ready",
         "training",
         "model_arn",
         "model_status",
@@ -444,7 +459,9 @@ class AudienceStep(HasTraits):
             train.append("give the model a name")
         elif len(self.model_name) > NAME_MAX:
             train.append(f"shorten the name to {NAME_MAX} characters")
-        if self.window_errors:
+        if self.dataset_arn and not self.window_ready:
+            train.append("read the data's time range first")
+        elif self.window_errors:
             train.append("fix the window")
         self.train_blockers = train
         conf: list[str] = []

@@ -66,6 +66,11 @@ class AudienceStepView:
         self.data_span = w.HTML()
         self.start = w.DatePicker(description="Window: first day", style=LABEL)
         self.end = w.DatePicker(description="last day (included)", style=LABEL)
+        self.load_window = w.Button(
+            description="Read the data's time range (Athena)",
+            icon="calendar",
+            layout=w.Layout(width="300px"),
+        )
         self.check_window = w.Button(description="Check the window (Athena)", icon="search")
         self.check_window.layout = w.Layout(width="240px")
         self.chart = w.HTML()
@@ -77,12 +82,14 @@ class AudienceStepView:
         )
         self.reuse_model = w.Button(description="Use the existing model", icon="recycle")
         self.train_status = w.HTML()
+        self.window_box = w.HBox([self.start, self.end, self.check_window])
         self.train_box = w.VBox(
             [
                 w.HTML("<b>5. Train an audience model</b>"),
                 self.loading,
+                self.load_window,
                 self.data_span,
-                w.HBox([self.start, self.end, self.check_window]),
+                self.window_box,
                 self.chart,
                 self.window_findings,
                 self.window_counts,
@@ -169,6 +176,13 @@ class AudienceStepView:
             ),
             w.dlink((m, "train_blockers"), (self.train, "disabled"), bool),
             w.dlink(
+                (m, "window_ready"),
+                (self.load_window.layout, "display"),
+                lambda ready: _display(not ready),
+            ),
+            w.dlink((m, "window_ready"), (self.window_box.layout, "display"), _display),
+            w.dlink((m, "loading"), (self.load_window, "disabled"), bool),
+            w.dlink(
                 (m, "training"),
                 (self.train, "description"),
                 lambda busy: "Training..." if busy else "Train",
@@ -231,6 +245,7 @@ class AudienceStepView:
         )
         self.train.on_click(self._on_train_click)
         self.reuse_model.on_click(self._on_reuse_model_click)
+        self.load_window.on_click(self._on_load_window_click)
         self.check_window.on_click(self._on_check_window_click)
         self.create_role.on_click(self._on_create_role_click)
         self.check_role.on_click(self._on_check_role_click)
@@ -245,6 +260,9 @@ class AudienceStepView:
 
     def _on_reuse_model_click(self, _button: w.Button) -> None:
         self.model.train(reuse=True)
+
+    def _on_load_window_click(self, _button: w.Button) -> None:
+        self.model.load_window()
 
     def _on_check_window_click(self, _button: w.Button) -> None:
         self.model.check_window()
