@@ -233,7 +233,7 @@ def train_audience_model(
     expect(audience.locator(".crn-role-note")).to_contain_text("Created")
     role = audience.locator(".widget-text", has_text="Output role ARN").locator("input")
     expect(role).to_have_value(re.compile(r":role/cleanrooms-ml-output-"))
-    configure = audience.get_by_role("button", name="Configure", exact=True)
+    configure = audience.get_by_role("button", name="Configure")
     expect(configure).to_be_enabled()
     configure.click()
     configured = audience.locator(".crn-configured-arn")
