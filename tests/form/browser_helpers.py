@@ -199,6 +199,7 @@ def train_audience_model(
     if check.is_visible():
         check.click()
     expect(audience).to_contain_text("In the window:")
+    expect(audience.locator(".crn-audience-loading")).to_have_count(0)
     snap("13_window")
 
     # a window outside the data: refused, in words

@@ -360,15 +360,16 @@ class AudienceStep(HasTraits):
         self.window_counts = ""
         window = self.window
         if window is None:
+            problem = self._draw()
             self.window_findings = [("error", "choose the first and the last day of the window")]
-            self._draw()
+            self.window_findings = self.window_findings + problem
             return
         found = list(_window_of(*window)[1])
         if not found and self._first_s is not None and self._last_s is not None:
             w, _ = _window_of(*window)
             found = _range_findings(w, self._first_s, self._last_s, *window)
-        self.window_findings = self._words(found)
-        self._draw()
+        problem = self._draw()  # the chart first: the findings' words come with it in view
+        self.window_findings = self._words(found) + problem
 
     def _words(self, findings: Sequence[Finding]) -> list[tuple[str, str]]:
         """Findings in words, without the warnings that only come from whole days: a window
@@ -416,19 +417,22 @@ class AudienceStep(HasTraits):
         )
         self._refresh()
 
-    def _draw(self) -> None:
-        """The events per day (the library's readiness chart) with the window shaded."""
+    def _draw(self) -> list[tuple[str, str]]:
+        """Draw the events per day (the library's readiness chart) with the window shaded;
+        returns a warning when it cannot be drawn (a chart is not worth failing the form for).
+        """
         if self.report is None:
             self.chart_png = None
-            return
+            return []
         window = self.window
         if window is not None and not window[0] < window[1]:
             window = None
         try:
             self.chart_png = events_chart(self.report, window)
-        except Exception as exc:  # a chart is not worth failing the form for
+        except Exception as exc:
             self.chart_png = None
-            self.window_findings = [*self.window_findings, ("warning", f"no chart: {exc}")]
+            return [("warning", f"the chart could not be drawn: {exc}")]
+        return []
 
     # ------------------------------------------------------------------ training
     @observe(

@@ -18,6 +18,8 @@ from cleanroom_nb.form.audience._model import AudienceStep
 
 LABEL = {"description_width": "150px"}
 WIDE = w.Layout(width="620px")
+SPINNER = "<i class='fa fa-spinner fa-spin' aria-hidden='true'></i>"
+"""Font Awesome's spinner (ipywidgets ships the font, for its button icons: offline)."""
 ROLE_OPTIONS = (("Create a new role", "create"), ("Use an existing role", "choose"))
 
 
@@ -284,14 +286,19 @@ class AudienceStepView:
     def _loading_html(what: str) -> str:
         if not what:
             return ""
-        return f"<span style='color:{GREY}'>&#8987; {html.escape(what)}...</span>"
+        return (
+            f"<span class='crn-audience-loading' style='color:{GREY}'>{SPINNER} "
+            f"{html.escape(what)}...</span>"
+        )
 
     def _on_model_change(self, _change: Any) -> None:
         m = self.model
         lines = []
         if m.statuses:
             chain = " &rarr; ".join(f"<b>{html.escape(s)}</b>" for s in m.statuses)
-            mark = "&#8987; " if m.training else ""
+            mark = (
+                f"{SPINNER} " if m.training else ("&#10003; " if m.model_status == "ACTIVE" else "")
+            )
             lines.append(f"<div class='crn-audience-statuses'>{mark}{chain}</div>")
         if m.model_arn:
             colour = RED if "FAIL" in m.model_status else GREEN
