@@ -18,6 +18,8 @@ each; every slice is one folder with a traitlets model (``_model.py``) and a thi
 ``state.submit``         :class:`~cleanroom_nb.form.submit._model.SubmitModel`: submit, reuse
 ``state.validation``     :class:`~cleanroom_nb.form._validation.Validation`: the request and
                          its findings, mapped to fields (all slices feed it)
+``state.audience``       :class:`~cleanroom_nb.form.audience._model.AudienceStep`: after
+                         "Created", train an audience model and configure it
 =======================  ====================================================================
 
 The library and AWS are reached through ``state.actions``
@@ -44,6 +46,7 @@ from cleanroom_nb._words import count
 from cleanroom_nb.aws import _client
 from cleanroom_nb.form._actions import Actions, trusts_cleanrooms_ml
 from cleanroom_nb.form._validation import FIELDS, Validation
+from cleanroom_nb.form.audience._model import AudienceStep
 from cleanroom_nb.form.checks._model import ChecksModel
 from cleanroom_nb.form.columns._model import LEAVE_OUT, ROLE_CHOICES, ColumnsModel
 from cleanroom_nb.form.details._model import DetailsModel, TagRow
@@ -145,6 +148,8 @@ class FormState(HasTraits):
         self.checks = ChecksModel(self)
         self.submit = SubmitModel(self)
         self.validation = Validation(self)
+        self.audience = AudienceStep(athena_output=athena_output, boto3_session=boto3_session)
+        self.audience.follow(self)  # after "Created": train an audience model, configure it
 
         if df is not None and schema is None:
             self.source.infer_frame_schema()

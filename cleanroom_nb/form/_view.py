@@ -104,6 +104,9 @@ class TrainingDatasetForm:
                 section.bind(state)  # link/dlink the widgets to the slice's traits
         state.observe(self._on_state_revision, names="revision")
         self._render(state)
+        from cleanroom_nb.form.audience import attach  # after "Created": train, configure
+
+        self.audience = attach(self)
         if load:
             state.load()
 

@@ -21,13 +21,16 @@ from browser_helpers import (
     NOTEBOOK,
     SHOTS,
     TIMEOUT_MS,
+    first_day,
     free_port,
     kernel_env,
     local_page,
+    scaled_minimums_env,
     stop,
+    train_audience_model,
     wait_submit_ready,
 )
-from form_helpers import DATABASE, TABLE, make_glue_table, make_roles
+from form_helpers import DATABASE, TABLE, interactions_frame, make_glue_table, make_roles
 
 from cleanroom_nb.__main__ import wait_until_answering
 
@@ -61,7 +64,7 @@ def lab(
     nb = nbformat.read(NOTEBOOK, as_version=4)
     nb.cells.append(nbformat.v4.new_code_cell(FRAME_CELL))
     nbformat.write(nb, root / NOTEBOOK.name)
-    env = kernel_env(tmp_path, cleanrooms, local_athena)
+    env = scaled_minimums_env(tmp_path, kernel_env(tmp_path, cleanrooms, local_athena))
     env.update(
         CLEANROOM_NB_DATABASE=DATABASE,
         CLEANROOM_NB_TABLE=TABLE,
@@ -187,6 +190,16 @@ def test_form_in_jupyterlab(browser: Any, lab: str, cleanrooms: Any) -> None:
         frame_charts = frame_form.locator(".crn-charts img.crn-readiness-charts")
         expect(frame_charts).to_be_visible()  # a DataFrame is counted in memory, charts too
         lab_shot(page, "lab_07_frame_charts", frame_charts)
+
+        # the Glue form's dataset: train an audience model, then configure it (issue 19)
+        audience = glue_form.locator(".crn-audience")
+        train_audience_model(
+            page,
+            cleanrooms,
+            name.input_value(),
+            first_day(interactions_frame()),
+            lambda shot: lab_shot(page, f"lab_{shot}", audience),
+        )
         assert all(not u.startswith(base) for u in outside)
     except Exception:
         SHOTS.mkdir(parents=True, exist_ok=True)
