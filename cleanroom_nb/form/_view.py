@@ -131,7 +131,7 @@ class TrainingDatasetForm:
             self.checks_view,
             self.submit_view,
         )
-        heads = ("1. Source", "2. Columns and roles", "3. Details", "4. ChecksModel", None)
+        heads = ("1. Source", "2. Columns and roles", "3. Details", "4. Checks", None)
         boxes = (
             self.source_view.box,
             w.VBox([self.columns_view.box, self.fixes_view.box]),

@@ -1,4 +1,4 @@
-"""ChecksModel beyond the offline ones: readiness figures (pandas or Athena) and AWS-side checks."""
+"""The checks slice's model: readiness figures and charts, Athena scan estimates, AWS-side checks."""
 
 from __future__ import annotations
 
