@@ -321,10 +321,18 @@ def test_the_warnings_box_shows_only_with_warnings_and_counts_read_as_words() ->
 def test_slices_are_traitlets_models_linked_to_their_widgets() -> None:
     """Issue 17, item 7: each slice is a traitlets model; the view binds to its traits with
     link/dlink, so a change on either side shows on the other and is checked again at once."""
+    import ipywidgets as w
     from traitlets import HasTraits
 
     state = FormState(interactions_frame(), load=False)
     form = TrainingDatasetForm(state=state)
+    heads = [c.value for c in form.widget.children if isinstance(c, w.HTML) and "<b>" in c.value]
+    assert [text_of(h) for h in heads[:4]] == [
+        "1. Source",
+        "2. Columns and roles",
+        "3. Details",
+        "4. Checks",
+    ]
     for slice_ in ("source", "columns", "fixes", "details", "service_role", "checks", "submit"):
         assert isinstance(getattr(state, slice_), HasTraits), slice_
     form.name.value = "typed-in-the-widget"
