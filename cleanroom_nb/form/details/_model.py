@@ -91,7 +91,7 @@ class DetailsModel(SliceModel):
     def add_tag(self, key: str = "", value: str = "") -> int:
         """Add a tag row; returns its index."""
         self.tags.append(TagRow(key, value))
-        self.changed("tags")
+        self.changed()
         return len(self.tags) - 1
 
     def set_tag(self, index: int, *, key: str | None = None, value: str | None = None) -> None:
@@ -100,15 +100,15 @@ class DetailsModel(SliceModel):
         self.tags[index] = TagRow(
             row.key if key is None else key, row.value if value is None else value
         )
-        self.changed("tags")
+        self.changed()
 
     def remove_tag(self, index: int) -> None:
         """Remove tag row ``index``."""
         del self.tags[index]
-        self.changed("tags")
+        self.changed()
 
-    def changed(self, *extra: str) -> None:
-        """Validate again and tell the observers the fields changed."""
+    def changed(self) -> None:
+        """Check the request again, then bump the form's revision (the views re-render)."""
         self.form.validate()
         self.form.changed()
 
