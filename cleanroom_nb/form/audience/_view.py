@@ -120,7 +120,7 @@ class AudienceStepView:
         self.policies.selected_index = None
         self.create_box = w.VBox([self.role_name, self.create_role, self.policies])
         self.role_arn = w.Text(
-            description="Output role ARN",
+            description="Output role",
             placeholder="arn:aws:iam::<account>:role/<name>",
             style=LABEL,
             layout=WIDE,
