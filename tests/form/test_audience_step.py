@@ -305,3 +305,22 @@ def test_the_form_shows_the_step_after_created(
     assert step.model_name == "frame-dataset-model"
     assert step.output_s3_uri == "s3://frames/lookalike-segments/frame-dataset-model/"
     assert form.audience.box in form.widget.children
+
+
+def test_a_count_that_ends_after_the_window_changed_is_not_shown(
+    dataset: tuple[str, pd.DataFrame], boto3_session: boto3.Session
+) -> None:
+    """A browser's kernel may hear a date change while a count runs: the count's findings are
+    about the old window, so the new window's own judgement stays on screen."""
+    step = started(dataset, boto3_session)
+    real = step.actions.check_training_window
+
+    def changed_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        report = real(*args, **kwargs)
+        step.last_day = dt.date(2023, 12, 31)  # before the first day: an error at once
+        return report
+
+    step.actions = step.actions.replace(check_training_window=changed_meanwhile)
+    assert not step.check_window()
+    assert any("must come before the end" in m for m in errors(step)), step.window_findings
+    assert "fix the window" in step.train_blockers

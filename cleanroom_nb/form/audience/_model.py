@@ -384,8 +384,8 @@ class AudienceStep(HasTraits):
     def check_window(self) -> bool:
         """Count the window with the library's check (in-process, or ONE Athena query)."""
         window = self.window
-        if window is None or not self.dataset_arn or self.training:
-            return False
+        if window is None or not self.dataset_arn or self.training or self.loading:
+            return False  # nothing to count, or a count or a training is running
         self.loading = (
             "the window (in-process)" if self.df is not None else "the window (one Athena query)"
         )
@@ -403,6 +403,8 @@ class AudienceStep(HasTraits):
             return False
         finally:
             self.loading = ""
+        if self.window != window:
+            return False  # changed while it was counted: the new window's judgement stands
         self.window_findings = self._words(report.findings)
         self._count(report)
         return True
@@ -535,9 +537,10 @@ class AudienceStep(HasTraits):
             self.can_reuse_model = exc.same_definition is not False  # None: not compared yet
             self.train_error = str(exc)
         except FindingsError as exc:
-            self.window_findings = self._words(
-                [f for f in exc.findings if not f.path.startswith(REQUEST_FIELDS)]
-            )
+            if self.window == window:  # (not changed meanwhile)
+                self.window_findings = self._words(
+                    [f for f in exc.findings if not f.path.startswith(REQUEST_FIELDS)]
+                )
             self.train_error = str(exc)
         except Exception as exc:
             self.train_error = _message(exc)
