@@ -180,7 +180,7 @@ def train_audience_model(
     (``13_window`` .. ``16_configured``)."""
     from playwright.sync_api import expect
 
-    cleanrooms.training_seconds = 4.0  # the statuses move while the page shows them
+    cleanrooms.training_seconds = 8.0  # the statuses move while the page shows them
     audience = page.locator(".crn-audience").first
     audience.scroll_into_view_if_needed()
     expect(audience).to_be_visible()
