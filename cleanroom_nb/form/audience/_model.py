@@ -133,7 +133,6 @@ class AudienceStep(HasTraits):
             dlink((self, "model_arn"), (self.config, "model_arn")),
             dlink((self, "model_status"), (self.config, "model_status")),
         ]
-        self._counted_for: tuple[Any, ...] | None = None
         self._refresh()
 
     # ------------------------------------------------------------------ start
@@ -302,7 +301,6 @@ class AudienceStep(HasTraits):
         return True
 
     def _count(self, report: Any) -> None:
-        self._counted_for = self.window
         twos = report.users_with_2plus
         self.window_counts = (
             f"In the window: {report.rows:,} rows"
