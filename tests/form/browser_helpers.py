@@ -180,7 +180,7 @@ def train_audience_model(
     (``13_window`` .. ``16_configured``)."""
     from playwright.sync_api import expect
 
-    cleanrooms.training_seconds = 4.0  # the statuses move while the page shows them
+    cleanrooms.training_seconds = 8.0  # the statuses move while the page shows them
     audience = page.locator(".crn-audience").first
     audience.scroll_into_view_if_needed()
     expect(audience).to_be_visible()
@@ -232,7 +232,7 @@ def train_audience_model(
     expect(audience.locator("pre.crn-code-json").first).to_contain_text("s3:PutObject")
     audience.get_by_role("button", name="Create output role").click()
     expect(audience.locator(".crn-role-note")).to_contain_text("Created")
-    role = audience.locator(".widget-text", has_text="Output role ARN").locator("input")
+    role = audience.locator(".widget-text", has_text="Output role").locator("input")
     expect(role).to_have_value(re.compile(r":role/cleanrooms-ml-output-"))
     configure = audience.get_by_role("button", name="Configure")
     expect(configure).to_be_enabled()

@@ -108,7 +108,7 @@ def test_window_is_prefilled_from_the_dataframe_with_the_events_chart(
     assert "900 rows" in step.window_counts and "300 users" in step.window_counts
     assert step.chart_png is not None and step.chart_png.startswith(b"\x89PNG")
     assert step.model_name == "shop-events-model"
-    assert step.output_s3_uri == "s3://segments/lookalike-segments/shop-events-model/"
+    assert step.config.output_s3_uri == "s3://segments/lookalike-segments/shop-events-model/"
     assert step.train_blockers == []
 
     view = AudienceStepView(step)  # the view shows it: the chart inline, no CDN
@@ -178,7 +178,7 @@ def test_train_shows_each_status_until_active(
     sent = cleanrooms.audience_models[arn]
     assert sent["trainingDataStartTime"].startswith("2024-01-01T00:00:00")
     assert sent["trainingDataEndTime"].startswith("2024-02-01T00:00:00")
-    assert step.configure_blockers == ["create or choose the output role"]
+    assert step.config.configure_blockers == ["create or choose the output role"]
     view = AudienceStepView(step)
     assert "ACTIVE" in view.train_status.value and arn in view.train_status.value
     assert view.configure_box.layout.display is None
@@ -200,7 +200,7 @@ def test_failing_training_shows_status_details_in_words(
     )
     assert "Training failed: Too few users" in view.train_status.value
     assert view.configure_box.layout.display == "none"
-    assert step.configure_blockers[0] == "train the model first"
+    assert step.config.configure_blockers[0] == "train the model first"
 
 
 def test_configure_with_a_created_output_role(
@@ -209,27 +209,29 @@ def test_configure_with_a_created_output_role(
     step = started(dataset, boto3_session)
     view = AudienceStepView(step)
     step.train()
-    step.output_s3_uri = OUT
-    assert step.role_mode == "create"
-    assert step.role_name == "cleanrooms-ml-output-shop-events"
-    assert "cleanrooms-ml.amazonaws.com" in step.role_policies  # shown before it is made
-    assert "s3:PutObject" in step.role_policies and "arn:aws:s3:::segments/lookalike/*" in (
-        step.role_policies
+    step.config.output_s3_uri = OUT
+    assert step.config.role_mode == "create"
+    assert step.config.role_name == "cleanrooms-ml-output-shop-events"
+    assert "cleanrooms-ml.amazonaws.com" in step.config.role_policies  # shown before it is made
+    assert "s3:PutObject" in step.config.role_policies and "arn:aws:s3:::segments/lookalike/*" in (
+        step.config.role_policies
     )
     view.create_role.click()
     view.create_role.click()  # made once
-    assert step.roles_created == 1
-    assert step.role_arn == "arn:aws:iam::123456789012:role/cleanrooms-ml-output-shop-events"
-    assert not [m for level, m in step.role_findings if level == "error"], step.role_findings
-    assert "Created" in step.role_note
-    assert not view.configure.disabled, step.configure_blockers
+    assert step.config.roles_created == 1
+    assert step.config.role_arn == "arn:aws:iam::123456789012:role/cleanrooms-ml-output-shop-events"
+    assert not [m for level, m in step.config.role_findings if level == "error"], (
+        step.config.role_findings
+    )
+    assert "Created" in step.config.role_note
+    assert not view.configure.disabled, step.config.configure_blockers
     view.configure.click()
     view.configure.click()  # the second click sends nothing
-    assert step.configure_sends == 1
-    carn = step.configured_arn
+    assert step.config.configure_sends == 1
+    carn = step.config.configured_arn
     assert carn in cleanrooms.configured_audience_models
     sent = cleanrooms.configured_audience_models[carn]
-    assert sent["outputConfig"]["roleArn"] == step.role_arn
+    assert sent["outputConfig"]["roleArn"] == step.config.role_arn
     assert sent["outputConfig"]["destination"]["s3Destination"]["s3Uri"] == OUT
     assert sent["name"] == "shop-events-lookalike"
     assert carn in view.configure_status.value
@@ -240,20 +242,20 @@ def test_configure_with_a_chosen_output_role_checks_it(
 ) -> None:
     step = started(dataset, boto3_session)
     step.train()
-    step.output_s3_uri = OUT
-    step.role_mode = "choose"
-    assert step.role_policies == ""
-    step.role_arn = ROLE_ARN  # the training dataset's role: it cannot write segments
-    assert not step.check_role()
-    assert any(level == "error" for level, _ in step.role_findings)
-    assert "fix the output role" in step.configure_blockers
-    assert step.configure() is None and cleanrooms.configured_audience_models == {}
+    step.config.output_s3_uri = OUT
+    step.config.role_mode = "choose"
+    assert step.config.role_policies == ""
+    step.config.role_arn = ROLE_ARN  # the training dataset's role: it cannot write segments
+    assert not step.config.check_role()
+    assert any(level == "error" for level, _ in step.config.role_findings)
+    assert "fix the output role" in step.config.configure_blockers
+    assert step.config.configure() is None and cleanrooms.configured_audience_models == {}
     made = crn.create_output_role("segments", output_s3_uri=OUT, boto3_session=boto3_session)
-    step.role_arn = made
-    assert step.role_findings == []  # a new role: the old findings are gone
-    assert step.check_role(), step.role_findings
-    assert step.roles_created == 0
-    carn = step.configure()
+    step.config.role_arn = made
+    assert step.config.role_findings == []  # a new role: the old findings are gone
+    assert step.config.check_role(), step.config.role_findings
+    assert step.config.roles_created == 0
+    carn = step.config.configure()
     assert carn and cleanrooms.configured_audience_models[carn]["outputConfig"]["roleArn"] == made
 
 
@@ -303,5 +305,24 @@ def test_the_form_shows_the_step_after_created(
     assert step.dataset_arn == arn and form.audience.box.layout.display is None
     assert (step.first_day, step.last_day) == (dt.date(2024, 1, 1), dt.date(2024, 2, 28))
     assert step.model_name == "frame-dataset-model"
-    assert step.output_s3_uri == "s3://frames/lookalike-segments/frame-dataset-model/"
+    assert step.config.output_s3_uri == "s3://frames/lookalike-segments/frame-dataset-model/"
     assert form.audience.box in form.widget.children
+
+
+def test_a_count_that_ends_after_the_window_changed_is_not_shown(
+    dataset: tuple[str, pd.DataFrame], boto3_session: boto3.Session
+) -> None:
+    """A browser's kernel may hear a date change while a count runs: the count's findings are
+    about the old window, so the new window's own judgement stays on screen."""
+    step = started(dataset, boto3_session)
+    real = step.actions.check_training_window
+
+    def changed_meanwhile(*args: Any, **kwargs: Any) -> Any:
+        report = real(*args, **kwargs)
+        step.last_day = dt.date(2023, 12, 31)  # before the first day: an error at once
+        return report
+
+    step.actions = step.actions.replace(check_training_window=changed_meanwhile)
+    assert not step.check_window()
+    assert any("must come before the end" in m for m in errors(step)), step.window_findings
+    assert "fix the window" in step.train_blockers

@@ -62,7 +62,7 @@ class AudienceStepView:
 
     def __init__(self, model: AudienceStep) -> None:
         self.model = model
-        m = model
+        m, c = model, model.config
         # --- 5. train
         self.loading = w.HTML()
         self.data_span = w.HTML()
@@ -120,7 +120,7 @@ class AudienceStepView:
         self.policies.selected_index = None
         self.create_box = w.VBox([self.role_name, self.create_role, self.policies])
         self.role_arn = w.Text(
-            description="Output role ARN",
+            description="Output role",
             placeholder="arn:aws:iam::<account>:role/<name>",
             style=LABEL,
             layout=WIDE,
@@ -160,11 +160,11 @@ class AudienceStepView:
             w.link((m, "first_day"), (self.start, "value")),
             w.link((m, "last_day"), (self.end, "value")),
             w.link((m, "model_name"), (self.model_name, "value")),
-            w.link((m, "output_s3_uri"), (self.output_s3_uri, "value")),
-            w.link((m, "role_mode"), (self.role_mode, "value")),
-            w.link((m, "role_name"), (self.role_name, "value")),
-            w.link((m, "role_arn"), (self.role_arn, "value")),
-            w.link((m, "configured_name"), (self.configured_name, "value")),
+            w.link((c, "output_s3_uri"), (self.output_s3_uri, "value")),
+            w.link((c, "role_mode"), (self.role_mode, "value")),
+            w.link((c, "role_name"), (self.role_name, "value")),
+            w.link((c, "role_arn"), (self.role_arn, "value")),
+            w.link((c, "configured_name"), (self.configured_name, "value")),
             w.dlink((m, "visible"), (self.box.layout, "display"), _display),
             w.dlink((m, "loading"), (self.loading, "value"), self._loading_html),
             w.dlink((m, "data_span"), (self.data_span, "value"), lambda s: grey(s)),
@@ -199,17 +199,17 @@ class AudienceStepView:
                 lambda s: _display(s == "ACTIVE"),
             ),
             w.dlink(
-                (m, "role_mode"),
+                (c, "role_mode"),
                 (self.create_box.layout, "display"),
                 lambda mode: _display(mode == "create"),
             ),
             w.dlink(
-                (m, "role_policies"),
+                (c, "role_policies"),
                 (self.role_policies, "value"),
                 lambda text: code_html(text, "json") if text else "",
             ),
             w.dlink(
-                (m, "role_note"),
+                (c, "role_note"),
                 (self.role_note, "value"),
                 lambda s: (
                     f"<div class='crn-role-note' style='color:{GREEN}'>{html.escape(s)}</div>"
@@ -217,16 +217,16 @@ class AudienceStepView:
                     else ""
                 ),
             ),
-            w.dlink((m, "role_findings"), (self.role_findings, "value"), _findings_html),
-            w.dlink((m, "configuring"), (self.create_role, "disabled")),
-            w.dlink((m, "configure_blockers"), (self.configure, "disabled"), bool),
+            w.dlink((c, "role_findings"), (self.role_findings, "value"), _findings_html),
+            w.dlink((c, "configuring"), (self.create_role, "disabled")),
+            w.dlink((c, "configure_blockers"), (self.configure, "disabled"), bool),
             w.dlink(
-                (m, "configuring"),
+                (c, "configuring"),
                 (self.configure, "description"),
                 lambda busy: "Configuring..." if busy else "Configure",
             ),
             w.dlink(
-                (m, "can_reuse_configured"), (self.reuse_configured.layout, "display"), _display
+                (c, "can_reuse_configured"), (self.reuse_configured.layout, "display"), _display
             ),
         ]
         m.observe(
@@ -241,7 +241,7 @@ class AudienceStepView:
                 "training",
             ],
         )
-        m.observe(
+        c.observe(
             self._on_configured_change,
             names=["configured_arn", "configure_error", "configure_blockers", "configuring"],
         )
@@ -270,16 +270,16 @@ class AudienceStepView:
         self.model.check_window()
 
     def _on_create_role_click(self, _button: w.Button) -> None:
-        self.model.create_role()
+        self.model.config.create_role()
 
     def _on_check_role_click(self, _button: w.Button) -> None:
-        self.model.check_role()
+        self.model.config.check_role()
 
     def _on_configure_click(self, _button: w.Button) -> None:
-        self.model.configure()
+        self.model.config.configure()
 
     def _on_reuse_configured_click(self, _button: w.Button) -> None:
-        self.model.configure(reuse=True)
+        self.model.config.configure(reuse=True)
 
     # ------------------------------------------------------------------ what the model shows
     @staticmethod
@@ -323,7 +323,7 @@ class AudienceStepView:
         self.train_status.value = "".join(lines)
 
     def _on_configured_change(self, _change: Any) -> None:
-        m = self.model
+        m = self.model.config
         lines = []
         if m.configured_arn:
             lines.append(
