@@ -21,6 +21,7 @@ import pandas as pd
 
 from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding, Findings
+from cleanroom_nb._words import count
 from cleanroom_nb.glue._athena import fmt_bytes
 from cleanroom_nb.glue._scan_estimate import ScanEstimate, athena_price, fmt_dollars
 from cleanroom_nb.infer import _fix
@@ -470,8 +471,9 @@ def _null_findings(report: ReadinessReport) -> list[Finding]:
                     "warning",
                     f"columns.{col}" if col else "data",
                     f"null_{what.lower()}",
-                    f"{n:,} rows ({share:.1%}) have no {what} ({col!r}); Clean Rooms ML cannot use "
-                    "them. Drop or fill them before creating the training dataset.",
+                    f"{count(n, 'row')} ({share:.1%}) {'has' if n == 1 else 'have'} no {what} "
+                    f"({col!r}); Clean Rooms ML cannot use {'it' if n == 1 else 'them'}. Drop or "
+                    f"fill {'it' if n == 1 else 'them'} before creating the training dataset.",
                 )
             )
     return out
