@@ -452,6 +452,7 @@ class AudienceStep(HasTraits):
     def _on_waiter(self, _title: str, text: str) -> None:
         seen = [s.strip() for s in text.split("→") if s.strip()]
         if seen and seen != self.statuses:
+            self.loading = ""  # the statuses say it from here
             self.statuses = seen
             self.model_status = seen[-1]
 
