@@ -52,7 +52,7 @@ def main() -> None:
     import boto3
 
     import cleanroom_nb as crn
-    from cleanroom_nb.form._sections._html import code_html
+    from cleanroom_nb.form._html import code_html
     from cleanroom_nb.form._state import LEAVE_OUT, FormState
 
     df = wide_frame()
@@ -102,20 +102,20 @@ def main() -> None:
             rows.append((label, best, BUILD_TARGET_S))
 
         state = form.state  # type: ignore[attr-defined]
-        state.set_name("bench")
-        state.set_role_arn("arn:aws:iam::123456789012:role/cleanrooms-ml-bench")
+        state.details.set_name("bench")
+        state.details.set_role_arn("arn:aws:iam::123456789012:role/cleanrooms-ml-bench")
         column = "num_3"
         edits = []
         for i in range(40):
             role = "NUMERICAL_FEATURE" if i % 2 == 0 else LEAVE_OUT
-            t, _ = timed(lambda role=role: state.set_role(column, role))
+            t, _ = timed(lambda role=role: state.columns.set_role(column, role))
             edits.append(t)
         form.preview.selected_index = 1  # type: ignore[attr-defined]  # boto3 code shown
         open_edits = []
         for i in range(40):
             role = "NUMERICAL_FEATURE" if i % 2 == 0 else LEAVE_OUT
             code_html.cache_clear()  # no cached highlighting: every edit highlights again
-            t, ok = timed(lambda role=role: state.set_role(column, role))
+            t, ok = timed(lambda role=role: state.columns.set_role(column, role))
             assert ok, state.error_message
             open_edits.append(t)
         form.preview.selected_index = None  # type: ignore[attr-defined]

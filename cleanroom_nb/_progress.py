@@ -20,6 +20,7 @@ ipywidgets and IPython are imported only when a bar is shown in a kernel, never 
 
 from __future__ import annotations
 
+import contextlib
 import contextvars
 import functools
 import html
@@ -27,7 +28,7 @@ import inspect
 import sys
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from types import TracebackType
 from typing import Any, ParamSpec, TypeVar
 
@@ -139,10 +140,12 @@ class Progress:
         return time.monotonic() - self.start
 
     def update(self, text: str) -> None:
-        """Show a new state, e.g. ``"RUNNING, 1.2 GB scanned"``."""
+        """Show a new state, e.g. ``"RUNNING, 1.2 GB scanned"``; tell the watchers too."""
         with self._lock:
             self.text = text
             self._render()
+        for callback in _WATCHERS.get():
+            callback(self.title, text)
 
     def count(self, done: float, total: float | None = None) -> None:
         """Show how much is done (of ``total`` units, when known)."""
@@ -239,6 +242,33 @@ _CURRENT: contextvars.ContextVar[Progress | None] = contextvars.ContextVar(
     "cleanroom_nb_progress", default=None
 )
 """The bar of the call running in this context (see :func:`stage`)."""
+
+
+_WATCHERS: contextvars.ContextVar[tuple[Callable[[str, str], None], ...]] = contextvars.ContextVar(
+    "cleanroom_nb_progress_watchers", default=()
+)
+"""Who else hears the states of the bars made in this context (see :func:`watch`)."""
+
+
+@contextlib.contextmanager
+def watch(callback: Callable[[str, str], None]) -> Iterator[None]:
+    """Also tell ``callback(title, text)`` every state a bar shows inside the block, even a bar
+    silenced by ``progress=False`` (a front end, such as the form, shows them its own way).
+
+    Examples
+    --------
+    >>> seen = []
+    >>> with watch(lambda title, text: seen.append(text)):
+    ...     with Progress("Waiting", enabled=False):
+    ...         stage("CREATE_PENDING")
+    >>> seen
+    ['CREATE_PENDING']
+    """
+    token = _WATCHERS.set((*_WATCHERS.get(), callback))
+    try:
+        yield
+    finally:
+        _WATCHERS.reset(token)
 
 
 def stage(text: str) -> None:

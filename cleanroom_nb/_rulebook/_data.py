@@ -5,6 +5,7 @@ from __future__ import annotations
 from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding, FindingCode
 from cleanroom_nb._rulebook._registry import rule
+from cleanroom_nb._words import count
 
 ROWS = "data.rows"
 USERS = "data.users"
@@ -81,10 +82,12 @@ def timestamp_range(name: str, low: object, high: object, *, path: str) -> Findi
 @rule(FindingCode.NULL_USER_ID, FindingCode.NULL_ITEM_ID, FindingCode.NULL_TIMESTAMP)
 def null_role(role: str, n: int, share: float, column: str | None) -> Finding:
     """Rows without a value in a role column, which Clean Rooms ML cannot use."""
+    them = "it" if n == 1 else "them"
     return Finding(
         "warning",
         f"columns.{column}" if column else "data",
         FindingCode(f"null_{role.lower()}"),
-        f"{n:,} rows ({share:.1%}) have no {role} ({column!r}); Clean Rooms ML cannot use "
-        "them. Drop or fill them before creating the training dataset.",
+        f"{count(n, 'row')} ({share:.1%}) {'has' if n == 1 else 'have'} no {role} ({column!r}); "
+        f"Clean Rooms ML cannot use {them}. Drop or fill {them} before creating the training "
+        "dataset.",
     )

@@ -1,6 +1,7 @@
-"""The ipywidgets form: plain state objects (no widgets) and the thin view bound to them.
+"""The ipywidgets form: one folder per step (a traitlets model and a thin view bound to it).
 
-``FormState`` loads without ipywidgets; ``TrainingDatasetForm`` (the view) loads on first use.
+``FormState`` (the models, wired one line per slice) loads without ipywidgets;
+``TrainingDatasetForm`` (the views) loads on first use.
 """
 
 from __future__ import annotations

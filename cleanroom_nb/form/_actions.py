@@ -26,7 +26,12 @@ import boto3
 
 from cleanroom_nb.aws import _client, create_role, permissions_policy, trust_policy
 from cleanroom_nb.aws._service_role import SERVICE_PRINCIPAL
-from cleanroom_nb.glue import fix_glue_table, infer_schema_from_glue, register_dataframe
+from cleanroom_nb.glue import (
+    estimate_athena_scan,
+    fix_glue_table,
+    infer_schema_from_glue,
+    register_dataframe,
+)
 from cleanroom_nb.infer import apply_fix, infer_schema, preview_fix
 from cleanroom_nb.readiness import readiness, readiness_from_athena
 from cleanroom_nb.request import build_request, to_boto3_code, validate_request
@@ -144,6 +149,7 @@ class Actions:
     apply_fix: Callable[..., Any] = apply_fix
     preview_fix: Callable[..., Any] = preview_fix
     fix_glue_table: Callable[..., Any] = fix_glue_table
+    estimate_athena_scan: Callable[..., Any] = estimate_athena_scan
     caller_identity: Callable[..., dict[str, str]] = caller_identity
     service_roles: Callable[..., list[str]] = service_roles
     glue_databases: Callable[..., list[str]] = glue_databases

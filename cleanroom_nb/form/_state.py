@@ -1,27 +1,31 @@
 """The state and logic behind :class:`cleanroom_nb.TrainingDatasetForm`, without any widget.
 
-:class:`FormState` holds everything the form shows and every action it offers. It is a thin
-facade over parts with one job each:
+:class:`FormState` is a traitlets ``HasTraits`` that wires the form's feature slices, one line
+each; every slice is one folder with a traitlets model (``_model.py``) and a thin view
+(``_view.py``):
 
-========================  ===================================================================
-``state.source``          :class:`~cleanroom_nb.form._source.SourceState`: Glue database and
-                          table, or where a DataFrame is registered
-``state.edits``           :class:`~cleanroom_nb.form._edits.SchemaEdits`: the columns' roles
-``state.fields``          :class:`~cleanroom_nb.form._fields.Fields`: name, description, role
-                          ARN, tags, the account and the roles offered
-``state.validation``      :class:`~cleanroom_nb.form._validation.Validation`: the request and
-                          its findings, mapped to fields
-``state.checks``          :class:`~cleanroom_nb.form._checks.Checks`: readiness figures and
-                          checks with AWS
-``state.fixes``           :class:`~cleanroom_nb.form._fixes.Fixes`: fix buttons
-``state.role``            :class:`~cleanroom_nb.form._role.RoleCreation`: "Create service role"
-``state.submission``      :class:`~cleanroom_nb.form._submission.Submission`: submit and reuse
-========================  ===================================================================
+=======================  ====================================================================
+``state.source``         :class:`~cleanroom_nb.form.source._model.SourceModel`: Glue database
+                         and table, or where a DataFrame is registered
+``state.columns``        :class:`~cleanroom_nb.form.columns._model.ColumnsModel`: the roles
+``state.fixes``          :class:`~cleanroom_nb.form.fixes._model.FixesModel`: fix buttons
+``state.details``        :class:`~cleanroom_nb.form.details._model.DetailsModel`: name,
+                         description, role ARN, tags, the account and the roles offered
+``state.service_role``   :class:`~cleanroom_nb.form.service_role._model.ServiceRoleModel`:
+                         "Create service role"
+``state.checks``         :class:`~cleanroom_nb.form.checks._model.ChecksModel`: readiness
+                         figures and charts, scan estimates, checks with AWS
+``state.submit``         :class:`~cleanroom_nb.form.submit._model.SubmitModel`: submit, reuse
+``state.validation``     :class:`~cleanroom_nb.form._validation.Validation`: the request and
+                         its findings, mapped to fields (all slices feed it)
+``state.audience``       :class:`~cleanroom_nb.form.audience._model.AudienceStep`: after
+                         "Created", train an audience model and configure it
+=======================  ====================================================================
 
-Every part's attributes and methods are also the facade's (``state.name`` is
-``state.fields.name``). The library and AWS are reached through ``state.actions``
+The library and AWS are reached through ``state.actions``
 (:class:`~cleanroom_nb.form._actions.Actions`), which tests replace with fakes. The state never
-imports ipywidgets: the widget view binds to it through :meth:`FormState.observe`.
+imports ipywidgets: views bind to the slices' traits (``link``/``dlink``/``observe``) and
+re-render on :attr:`FormState.revision`, which every action bumps once it is done.
 
 No error is swallowed: an action that fails keeps the error on ``state.errors`` and
 ``state.last_error`` (its message says how to fix it) and leaves every value the user entered.
@@ -29,25 +33,27 @@ No error is swallowed: an action that fails keeps the error on ``state.errors`` 
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import boto3
 import pandas as pd
+from traitlets import Any as AnyTrait
+from traitlets import Bool, HasTraits, Int, Unicode
 
 from cleanroom_nb._errors import CleanroomNbError, FindingsError
-from cleanroom_nb._findings import Finding, Findings
+from cleanroom_nb._findings import Findings
+from cleanroom_nb._words import count
 from cleanroom_nb.aws import _client
 from cleanroom_nb.form._actions import Actions, trusts_cleanrooms_ml
-from cleanroom_nb.form._checks import Checks
-from cleanroom_nb.form._edits import LEAVE_OUT, ROLE_CHOICES, SchemaEdits
-from cleanroom_nb.form._fields import Fields, TagRow
-from cleanroom_nb.form._fixes import Fixes
-from cleanroom_nb.form._parts import Via
-from cleanroom_nb.form._role import RoleCreation
-from cleanroom_nb.form._source import SourceState
-from cleanroom_nb.form._submission import Submission
-from cleanroom_nb.form._validation import FIELDS, Validation, request_json_text
+from cleanroom_nb.form._validation import FIELDS, Validation
+from cleanroom_nb.form.audience._model import AudienceStep
+from cleanroom_nb.form.checks._model import ChecksModel
+from cleanroom_nb.form.columns._model import LEAVE_OUT, ROLE_CHOICES, ColumnsModel
+from cleanroom_nb.form.details._model import DetailsModel, TagRow
+from cleanroom_nb.form.fixes._model import FixesModel
+from cleanroom_nb.form.service_role._model import ServiceRoleModel
+from cleanroom_nb.form.source._model import SourceModel
+from cleanroom_nb.form.submit._model import SubmitModel
 from cleanroom_nb.infer._schema import TrainingSchema
 
 __all__ = [
@@ -56,15 +62,12 @@ __all__ = [
     "ROLE_CHOICES",
     "Actions",
     "FormState",
-    "Observer",
     "TagRow",
     "trusts_cleanrooms_ml",
 ]
 
-Observer = Callable[["FormState", frozenset[str]], None]
 
-
-class FormState:
+class FormState(HasTraits):
     """Everything the training-dataset form shows and does, as a plain object.
 
     Parameters
@@ -97,12 +100,19 @@ class FormState:
     >>> df = pd.DataFrame({"user_id": ["a", "b"], "item_id": [1, 2],
     ...                    "ts": [1700000000, 1700000100]})
     >>> state = FormState(df, load=False)
-    >>> state.set_name("my-dataset")
+    >>> state.details.set_name("my-dataset")
     >>> state.request["name"]
     'my-dataset'
-    >>> state.can_submit  # the frame is not registered in Glue yet, and no role ARN is set
+    >>> state.submit.can_submit  # the frame is not registered in Glue yet, and no role ARN
     False
     """
+
+    schema = AnyTrait(None, allow_none=True, help="the TrainingSchema shown (None: no source)")
+    loading = Unicode(None, allow_none=True, help="what is being loaded (None: nothing)")
+    busy = Bool(False, help="an action that must not run twice is in flight")
+    progress = Unicode("", help="what the last or current action is doing, in words")
+    last_error = AnyTrait(None, allow_none=True, help="the error shown (None: none)")
+    revision = Int(0, help="bumped once after every action: views re-render on it")
 
     def __init__(
         self,
@@ -118,6 +128,7 @@ class FormState:
         actions: Actions | None = None,
         boto3_session: boto3.Session | None = None,
     ) -> None:
+        super().__init__()
         self.boto3_session = boto3_session
         self.actions = actions or Actions()
         self.df = df
@@ -126,22 +137,19 @@ class FormState:
         self.wait = wait
         self.athena_output = athena_output
         self.region = _client.region(boto3_session)
-        self.schema: TrainingSchema | None = schema
-        self.loading: str | None = None
-        self.busy = False
-        self.progress: str = ""
+        self.schema = schema
         self.errors: list[BaseException] = []
-        self.last_error: BaseException | None = None
-        self._observers: list[Observer] = []
 
-        self.source = SourceState(self, database, table)
-        self.edits = SchemaEdits(self)
-        self.fields = Fields(self)
+        self.source = SourceModel(self, database=database or "", table=table or "")
+        self.columns = ColumnsModel(self)
+        self.fixes = FixesModel(self)
+        self.details = DetailsModel(self)
+        self.service_role = ServiceRoleModel(self)
+        self.checks = ChecksModel(self)
+        self.submit = SubmitModel(self)
         self.validation = Validation(self)
-        self.checks = Checks(self)
-        self.fixes = Fixes(self)
-        self.role = RoleCreation(self)
-        self.submission = Submission(self)
+        self.audience = AudienceStep(athena_output=athena_output, boto3_session=boto3_session)
+        self.audience.follow(self)  # after "Created": train an audience model, configure it
 
         if df is not None and schema is None:
             self.source.infer_frame_schema()
@@ -150,30 +158,15 @@ class FormState:
         else:
             self.validate()
 
-    # ------------------------------------------------------------------ observers and errors
-    def observe(self, callback: Observer) -> None:
-        """Call ``callback(state, changed)`` after every change; ``changed`` names what changed.
-
-        The names are ``"source"``, ``"databases"``, ``"tables"``, ``"loading"``, ``"schema"``,
-        ``"fields"``, ``"tags"``, ``"roles"``, ``"role"``, ``"findings"``, ``"readiness"``,
-        ``"fixes"``, ``"submit"``, ``"result"``, ``"register"`` and ``"errors"``.
-        """
-        self._observers.append(callback)
-
-    def unobserve(self, callback: Observer) -> None:
-        """Stop calling ``callback``."""
-        self._observers.remove(callback)
-
-    def notify(self, *changed: str) -> None:
-        """Tell every observer what changed."""
-        what = frozenset(changed)
-        for cb in list(self._observers):
-            cb(self, what)
+    # ------------------------------------------------------------------ changes and errors
+    def changed(self) -> None:
+        """Say that an action is done: bumps :attr:`revision` (the views re-render once)."""
+        self.revision += 1
 
     def set_loading(self, what: str | None) -> None:
         """Say what is being loaded (None: nothing)."""
         self.loading = what
-        self.notify("loading")
+        self.changed()
 
     @staticmethod
     def translate(exc: BaseException, *, what: str) -> BaseException:
@@ -208,89 +201,34 @@ class FormState:
     def clear_error(self) -> None:
         """Hide the last error (it stays in ``errors``)."""
         self.last_error = None
-        self.notify("errors")
+        self.changed()
 
     # ------------------------------------------------------------------ loading
     def load(self) -> None:
         """Load the caller's account, the IAM roles, the catalog and the schema."""
-        self.fields.load_identity()
-        self.fields.load_role_choices()
+        self.details.load_identity()
+        self.details.load_role_choices()
         if self.source_kind == "glue":
             self.source.load_databases()
-            if self.database:
-                self.source.select_database(self.database, keep_table=True)
+            if self.source.database:
+                self.source.select_database(self.source.database, keep_table=True)
         self.validate()
-        self.notify("source", "schema", "findings")
+        self.changed()
 
-    # ------------------------------------------------------------------ the parts' members
-    databases = Via[list[str]](SourceState)
-    tables = Via[list[str]](SourceState)
-    database = Via[str](SourceState)
-    table = Via[str](SourceState)
-    register_path = Via[str](SourceState)
-    registered_as = Via["tuple[str, str] | None"](SourceState)
-    needs_registration = Via[bool](SourceState)
-    s3_location = Via[str](SourceState)
-    load_databases = Via[Callable[[], None]](SourceState)
-    select_database = Via[Callable[..., None]](SourceState)
-    select_table = Via[Callable[[str], None]](SourceState)
-    set_target = Via[Callable[..., None]](SourceState)
-    register = Via[Callable[..., bool]](SourceState)
+    # ------------------------------------------------------------------ the request
+    def validate(self) -> Findings:
+        """Build the request and check everything again (offline: no AWS call)."""
+        return self.validation.validate()
 
-    set_role = Via[Callable[[str, "str | None"], bool]](SchemaEdits)
-    role_of = Via[Callable[[str], str]](SchemaEdits)
-    missing_roles = Via[Callable[[], list[str]]](SchemaEdits)
-    column_duplicates = Via[Callable[[], list[str]]](SchemaEdits)
-    column_flags = Via[Callable[[], dict[str, list[str]]]](SchemaEdits)
-    sample_values = Via[Callable[..., list[str]]](SchemaEdits)
+    @property
+    def findings(self) -> Findings:
+        """Every finding about the request, the data and the fields."""
+        return self.validation.findings
 
-    name = Via[str](Fields)
-    description = Via[str](Fields)
-    role_arn = Via[str](Fields)
-    tags = Via[list[TagRow]](Fields)
-    account_id = Via["str | None"](Fields)
-    partition = Via[str](Fields)
-    role_choices = Via[list[str]](Fields)
-    role_choices_note = Via["str | None"](Fields)
-    role_arn_prefix = Via[str](Fields)
-    set_name = Via[Callable[[str], None]](Fields)
-    set_description = Via[Callable[[str], None]](Fields)
-    set_role_arn = Via[Callable[[str], None]](Fields)
-    add_tag = Via[Callable[..., int]](Fields)
-    set_tag = Via[Callable[..., None]](Fields)
-    remove_tag = Via[Callable[[int], None]](Fields)
-    tag_dict = Via[Callable[[], dict[str, str]]](Fields)
-    load_identity = Via[Callable[[], None]](Fields)
-    load_role_choices = Via[Callable[[], None]](Fields)
-
-    findings = Via[Findings](Validation)
-    field_findings = Via[dict[str, list[Finding]]](Validation)
-    request = Via["dict[str, Any] | None"](Validation)
-    request_json = Via[str](Validation)
-    boto3_code = Via[str](Validation)
-    build = Via[Callable[[], "dict[str, Any] | None"]](Validation)
-    validate = Via[Callable[[], Findings]](Validation)
-    field_of = Via[Callable[[str], str]](Validation)
-    findings_for = Via[Callable[[str], list[Finding]]](Validation)
-    request_json_text = staticmethod(request_json_text)
-
-    readiness = Via[Any](Checks)
-    remote_findings = Via[list[Finding]](Checks)
-    compute_readiness = Via[Callable[..., bool]](Checks)
-    check_with_aws = Via[Callable[[], bool]](Checks)
-
-    acknowledged = Via[set[tuple[str, str, str, str]]](Submission)
-    result_arn = Via["str | None"](Submission)
-    result_status = Via["str | None"](Submission)
-    conflict = Via[Any](Submission)
-    sends = Via[int](Submission)
-    warnings_acknowledged = Via[bool](Submission)
-    blockers = Via[list[str]](Submission)
-    can_submit = Via[bool](Submission)
-    can_reuse = Via[bool](Submission)
-    acknowledge_warnings = Via[Callable[..., None]](Submission)
-    submit = Via[Callable[[], "str | None"]](Submission)
-    reuse_existing = Via[Callable[[], "str | None"]](Submission)
+    @property
+    def request(self) -> dict[str, Any] | None:
+        """The ``create_training_dataset`` request as it stands (None without a schema)."""
+        return self.validation.request
 
     # ------------------------------------------------------------------ display
     def summary(self) -> str:
@@ -298,12 +236,12 @@ class FormState:
         src = (
             f"DataFrame {self.df.shape[0]}x{self.df.shape[1]}"
             if self.df is not None
-            else f"Glue {self.database or '?'}.{self.table or '?'}"
+            else f"Glue {self.source.database or '?'}.{self.source.table or '?'}"
         )
         return (
-            f"FormState({src}, name={self.name!r}, {len(self.findings.errors)} error(s), "
-            f"{len(self.findings.warnings)} warning(s), can_submit={self.can_submit}, "
-            f"arn={self.result_arn!r})"
+            f"FormState({src}, name={self.details.name!r}, {count(len(self.findings.errors), 'error')}, "
+            f"{count(len(self.findings.warnings), 'warning')}, can_submit={self.submit.can_submit}, "
+            f"arn={self.submit.result_arn!r})"
         )
 
     def __repr__(self) -> str:

@@ -7,12 +7,15 @@ import re
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from traitlets import Any as AnyTrait
+from traitlets import Dict, Instance, Unicode
+
 from cleanroom_nb._errors import CleanroomNbError, FindingsError
 from cleanroom_nb._findings import Finding, Findings
-from cleanroom_nb.form._parts import Part
+from cleanroom_nb.form._model import SliceModel
 
 if TYPE_CHECKING:
-    from cleanroom_nb.form._state import FormState
+    pass
 
 FIELDS = ("source", "schema", "name", "description", "role_arn", "tags", "readiness", "general")
 """The places a finding can be shown; columns use ``"columns.<name>"``."""
@@ -30,7 +33,7 @@ def request_json_text(request: Mapping[str, Any] | None) -> str:
     return "" if request is None else json.dumps(request, indent=2, default=str)
 
 
-class Validation(Part):
+class Validation(SliceModel):
     """Builds the request and checks it offline after every change (no AWS call).
 
     Attributes
@@ -41,15 +44,11 @@ class Validation(Part):
         Every finding, and the same grouped by the field that shows it.
     """
 
-    part_name = "validation"
-
-    def __init__(self, form: FormState) -> None:
-        super().__init__(form)
-        self.findings = Findings()
-        self.field_findings: dict[str, list[Finding]] = {}
-        self.request: dict[str, Any] | None = None
-        self.request_json: str = ""
-        self.boto3_code: str = ""
+    findings = Instance(Findings, args=(), help="every finding")
+    field_findings = Dict(help="the findings by the field that shows them")
+    request = AnyTrait(None, allow_none=True, help="the request (None: cannot be built)")
+    request_json = Unicode("", help="the request as JSON")
+    boto3_code = Unicode("", help="the request as boto3 code")
 
     def build(self) -> dict[str, Any] | None:
         """The request as it stands (None while there is no schema), via ``build_request``."""
@@ -57,13 +56,13 @@ class Validation(Part):
         if form.schema is None:
             return None
         request: dict[str, Any] = form.actions.build_request(
-            name=form.name,
-            role_arn=form.role_arn,
-            database=form.database,
-            table=form.table,
+            name=form.details.name,
+            role_arn=form.details.role_arn,
+            database=form.source.database,
+            table=form.source.table,
             schema=form.schema,
-            description=form.description or None,
-            tags=form.tag_dict() or None,
+            description=form.details.description or None,
+            tags=form.details.tag_dict() or None,
             catalog_id=form.catalog_id,
         )
         return request
@@ -76,8 +75,8 @@ class Validation(Part):
         """
         form = self.form
         found = self._request_findings() if form.schema is not None else self._no_source()
-        found.extend(form.fields.tag_findings())
-        found.extend(form.fields.account_findings())
+        found.extend(form.details.tag_findings())
+        found.extend(form.details.account_findings())
         signature = request_json_text(self.request)
         found = self._merge(found, form.checks.remote_for(signature))
         unique: dict[tuple[str, str, str, str], Finding] = {}
@@ -121,7 +120,7 @@ class Validation(Part):
         if self.request is not None:
             # The schema already explains its own problems: skip the request's copies.
             found = self._merge(found, list(form.actions.validate_request(self.request)))
-        if form.needs_registration:
+        if form.source.needs_registration:
             # one message for the missing table: not one per empty database/table name
             found = [f for f in found if "glueDataSource" not in f.path]
             found.append(
@@ -141,13 +140,13 @@ class Validation(Part):
         form = self.form
         try:
             request = form.actions.build_request(
-                name=form.name,
-                role_arn=form.role_arn,
-                database=form.database or "db",
-                table=form.table or "table",
+                name=form.details.name,
+                role_arn=form.details.role_arn,
+                database=form.source.database or "db",
+                table=form.source.table or "table",
                 schema=[],
-                description=form.description or None,
-                tags=form.tag_dict() or None,
+                description=form.details.description or None,
+                tags=form.details.tag_dict() or None,
                 catalog_id=form.catalog_id,
             )
             found = form.actions.validate_request(request)
@@ -178,7 +177,8 @@ class Validation(Part):
         --------
         >>> from cleanroom_nb.form._state import FormState
         >>> s = FormState(load=False)
-        >>> s.field_of("roleArn"), s.field_of("tags.team"), s.field_of("whatever")
+        >>> v = s.validation
+        >>> v.field_of("roleArn"), v.field_of("tags.team"), v.field_of("whatever")
         ('role_arn', 'tags', 'general')
         """
         if path in ("name", "description", "source", "readiness"):

@@ -1,9 +1,9 @@
 """The ipywidgets view of :class:`~cleanroom_nb.form._state.FormState`: ``TrainingDatasetForm``.
 
-The view is thin: it lays out the sections (``form/_sections/``, one module each), every handler
-(``_on_<child>_<event>``) forwards to the state, and :meth:`TrainingDatasetForm._render` asks
-each section to copy the state back into its widgets whenever the state reports a change.
-All logic lives in the state.
+The view is thin: it lays out the slices' views (``form/<slice>/_view.py``: widgets, ``bind``
+with ``link``/``dlink`` to the slice's traits, handlers ``_on_<child>_<event>`` that call the
+slice's model) and, whenever ``state.revision`` changes, asks each to ``render`` what is not
+linked. All logic lives in the models.
 """
 
 from __future__ import annotations
@@ -16,15 +16,15 @@ import boto3
 import ipywidgets as w
 import pandas as pd
 
-from cleanroom_nb.form._sections._html import GREY
-from cleanroom_nb.form._sections.checks import ChecksSection
-from cleanroom_nb.form._sections.columns import ColumnsSection
-from cleanroom_nb.form._sections.details import DetailsSection
-from cleanroom_nb.form._sections.fixes import FixesSection
-from cleanroom_nb.form._sections.role import RoleSection
-from cleanroom_nb.form._sections.source import SourceSection
-from cleanroom_nb.form._sections.submit import SubmitSection
+from cleanroom_nb.form._html import GREY
 from cleanroom_nb.form._state import FormState
+from cleanroom_nb.form.checks._view import ChecksView
+from cleanroom_nb.form.columns._view import ColumnsView
+from cleanroom_nb.form.details._view import DetailsView
+from cleanroom_nb.form.fixes._view import FixesView
+from cleanroom_nb.form.service_role._view import ServiceRoleView
+from cleanroom_nb.form.source._view import SourceView
+from cleanroom_nb.form.submit._view import SubmitView
 from cleanroom_nb.infer._schema import TrainingSchema
 
 
@@ -52,7 +52,7 @@ class TrainingDatasetForm:
     widget
         The top-level ipywidgets container.
     sections
-        The sections in display order; each section's widgets are also attributes of the form
+        The slices' views in display order; their widgets are also attributes of the form
         (``form.name``, ``form.submit``, ``form.role_dropdowns``, ...).
 
     Examples
@@ -63,7 +63,7 @@ class TrainingDatasetForm:
     ...                    "ts": [1700000000, 1700000100]})
     >>> form = TrainingDatasetForm(state=FormState(df, load=False))
     >>> form.name.value = "my-dataset"
-    >>> form.state.name
+    >>> form.state.details.name
     'my-dataset'
     >>> form.submit.disabled
     True
@@ -99,8 +99,14 @@ class TrainingDatasetForm:
                 boto3_session=boto3_session,
             )
         self.state = state
-        state.observe(self._render)
-        self._render(state, frozenset())
+        for section in self.sections:
+            if hasattr(section, "bind"):
+                section.bind(state)  # link/dlink the widgets to the slice's traits
+        state.observe(self._on_state_revision, names="revision")
+        self._render(state)
+        from cleanroom_nb.form.audience import attach  # after "Created": train, configure
+
+        self.audience = attach(self)
         if load:
             state.load()
 
@@ -109,29 +115,29 @@ class TrainingDatasetForm:
         self.glue_source = glue
         self.title = w.HTML("<h3 style='margin:4px 0'>New Clean Rooms ML training dataset</h3>")
         self.status = w.HTML()
-        self.source_section = SourceSection(self, glue=glue)
-        self.columns_section = ColumnsSection(self)
-        self.fixes_section = FixesSection(self, glue=glue)
-        self.role_section = RoleSection(self)
-        self.details_section = DetailsSection(self, self.role_section.box)
-        self.checks_section = ChecksSection(self, glue=glue)
-        self.submit_section = SubmitSection(self)
+        self.source_view = SourceView(self, glue=glue)
+        self.columns_view = ColumnsView(self)
+        self.fixes_view = FixesView(self, glue=glue)
+        self.service_role_view = ServiceRoleView(self)
+        self.details_view = DetailsView(self, self.service_role_view.box)
+        self.checks_view = ChecksView(self, glue=glue)
+        self.submit_view = SubmitView(self)
         self.sections: tuple[Any, ...] = (
-            self.source_section,
-            self.columns_section,
-            self.fixes_section,
-            self.details_section,
-            self.role_section,
-            self.checks_section,
-            self.submit_section,
+            self.source_view,
+            self.columns_view,
+            self.fixes_view,
+            self.details_view,
+            self.service_role_view,
+            self.checks_view,
+            self.submit_view,
         )
         heads = ("1. Source", "2. Columns and roles", "3. Details", "4. Checks", None)
         boxes = (
-            self.source_section.box,
-            w.VBox([self.columns_section.box, self.fixes_section.box]),
-            self.details_section.box,
-            self.checks_section.box,
-            self.submit_section.box,
+            self.source_view.box,
+            w.VBox([self.columns_view.box, self.fixes_view.box]),
+            self.details_view.box,
+            self.checks_view.box,
+            self.submit_view.box,
         )
         children: list[w.Widget] = [self.title, self.status]
         for head, box in zip(heads, boxes, strict=True):
@@ -152,87 +158,17 @@ class TrainingDatasetForm:
         if not self._syncing:
             action()
 
-    def _on_database_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.select_database(str(change["new"] or "")))
-
-    def _on_table_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.select_table(str(change["new"] or "")))
-
-    def _on_register_path_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_target(path=str(change["new"])))
-
-    def _on_register_click(self, _button: w.Button) -> None:
-        self.state.register()
-
-    def _on_role_change(self, column: str, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_role(column, str(change["new"])))
-
-    def _on_samples_click(self, column: str, change: dict[str, Any]) -> None:
-        self._syncing = True
-        try:
-            self.columns_section.render_flags(self.state, self._set)
-        finally:
-            self._syncing = False
-
-    def _on_fix_click(self, column: str) -> None:
-        self.state.fixes.apply_fix(column)
-
-    def _on_rewrite_click(self, _button: w.Button) -> None:
-        self.state.fixes.rewrite_with_athena()
-
-    def _on_name_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_name(str(change["new"])))
-
-    def _on_description_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_description(str(change["new"])))
-
-    def _on_role_arn_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_role_arn(str(change["new"])))
-
-    def _on_role_name_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.role.set_new_role_name(str(change["new"])))
-
-    def _on_role_create_click(self, _button: w.Button) -> None:
-        self.state.role.create_service_role()
-
-    def _on_tag_add_click(self, _button: w.Button) -> None:
-        self.state.add_tag()
-
-    def _on_tag_remove_click(self, index: int) -> None:
-        self.state.remove_tag(index)
-
-    def _on_tag_key_change(self, index: int, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_tag(index, key=str(change["new"])))
-
-    def _on_tag_value_change(self, index: int, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.set_tag(index, value=str(change["new"])))
-
-    def _on_readiness_click(self, _button: w.Button) -> None:
-        self.state.compute_readiness()
-
-    def _on_check_click(self, _button: w.Button) -> None:
-        self.state.check_with_aws()
-
-    def _on_acknowledge_change(self, change: dict[str, Any]) -> None:
-        self._user(lambda: self.state.acknowledge_warnings(bool(change["new"])))
-
-    def _on_preview_change(self, change: dict[str, Any]) -> None:
-        self.checks_section.render_previews(self.state, self._set)
-
-    def _on_submit_click(self, _button: w.Button) -> None:
-        self.state.submit()
-
-    def _on_reuse_click(self, _button: w.Button) -> None:
-        self.state.reuse_existing()
-
     # ------------------------------------------------------------------ rendering
     def _set(self, widget: w.Widget, name: str, value: Any) -> None:
         """Set a trait only when it differs (no echo back to the browser, no handler loop)."""
         if getattr(widget, name) != value:
             setattr(widget, name, value)
 
-    def _render(self, state: FormState, changed: frozenset[str]) -> None:
-        """Copy the state into the widgets (called by the state after every change)."""
+    def _on_state_revision(self, change: dict[str, Any]) -> None:
+        self._render(self.state)
+
+    def _render(self, state: FormState) -> None:
+        """Copy the state into the widgets (after every action: ``state.revision`` changed)."""
         self._syncing = True
         try:
             loading = (

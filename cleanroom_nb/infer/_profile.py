@@ -15,6 +15,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from cleanroom_nb._words import count
 from cleanroom_nb.fixes._timeformat import TimeFormat, detect_time_format
 from cleanroom_nb.infer._kinds import _as_arrow_strings, _kind_of_dtype, _py_family
 from cleanroom_nb.infer._patterns import (
@@ -403,4 +404,4 @@ def estimate_text(p: ColumnProfile) -> str:
     approx = "~" if p.total_rows > p.sample_rows and d > p.distinct else ""
     if not math.isfinite(rpv):
         rpv = 0.0
-    return f"{approx}{d:,} distinct value{'s' if d != 1 else ''}, {rpv:,.1f} rows each"
+    return f"{approx}{count(d, 'distinct value')}, {count(rpv, 'row')} each"

@@ -6,10 +6,13 @@ Screenshots of every step go to ``artifacts/screenshots/`` (gitignored).
 
 from __future__ import annotations
 
+import datetime
 import os
+import re
 import socket
 import subprocess
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -140,3 +143,105 @@ def kernel_env(tmp_path: Path, cleanrooms: Any, local_athena: Any) -> dict[str, 
     for name in ("CLEANROOM_NB_DATABASE", "CLEANROOM_NB_TABLE", "CLEANROOM_NB_DEMO"):
         env.pop(name, None)
     return env
+
+
+SCALED_MINIMUMS = """# Written by the browser tests (tests/form/browser_helpers.py), for their kernel only:
+# Clean Rooms ML's minimums (1,000,000 rows; 100,000 users with 2+ interactions, user guide,
+# "Training data requirements for Clean Rooms ML") scaled down to the tests' 400-row tables, so
+# the audience step can train; the rule itself is the library's (tests/local/test_demo.py runs
+# it at full size).
+from cleanroom_nb import _roles
+
+_roles.MIN_ROWS = 100
+_roles.MIN_USERS_WITH_TWO_INTERACTIONS = 20
+"""
+
+
+def scaled_minimums_env(tmp_path: Path, env: dict[str, str]) -> dict[str, str]:
+    """``env`` with an IPython profile whose startup file scales the data minimums down
+    (:data:`SCALED_MINIMUMS`) in the served kernel."""
+    startup = tmp_path / "ipython" / "profile_default" / "startup"
+    startup.mkdir(parents=True, exist_ok=True)
+    (startup / "00-scaled-minimums.py").write_text(SCALED_MINIMUMS)
+    return {**env, "IPYTHONDIR": str(tmp_path / "ipython")}
+
+
+def first_day(df: Any) -> str:
+    """The UTC day of the first event of a frame of ``interactions_frame``'s epoch seconds."""
+    return str(datetime.datetime.fromtimestamp(int(df["event_time"].min()), datetime.UTC).date())
+
+
+def train_audience_model(
+    page: Any, cleanrooms: Any, dataset: str, first: str, snap: Callable[[str], Any]
+) -> None:
+    """The audience steps after "Created" (issue 19): the window prefilled from the data with
+    the events chart shaded, a window outside the data refused in words, Train with each
+    status, then Configure with a created output role. ``snap(name)`` takes the screenshots
+    (``13_window`` .. ``16_configured``)."""
+    from playwright.sync_api import expect
+
+    cleanrooms.training_seconds = 8.0  # the statuses move while the page shows them
+    audience = page.locator(".crn-audience").first
+    audience.scroll_into_view_if_needed()
+    expect(audience).to_be_visible()
+    load = audience.get_by_role("button", name="Read the data's time range (Athena)")
+    expect(load).to_be_visible()  # a Glue table: Athena bills the query, so it waits for a click
+    load.click()
+    chart = audience.locator("img.crn-window-chart")
+    expect(chart).to_be_visible()
+    assert chart.evaluate("e => e.naturalWidth") > 300
+    start, last = audience.locator(".widget-datepicker input").all()
+    expect(start).to_have_value(first)
+    expect(audience).to_contain_text(f"The data spans {first}")
+    name = audience.locator(".widget-text", has_text="Model name").locator("input")
+    expect(name).to_have_value(f"{dataset}-model")
+    check = audience.get_by_role("button", name="Check the window (Athena)")
+    if check.is_visible():
+        check.click()
+    expect(audience).to_contain_text("In the window:")
+    expect(audience.locator(".crn-audience-loading")).to_have_count(0)
+    snap("13_window")
+
+    # a window outside the data: refused, in words
+    kept = last.input_value()
+    last.fill("2022-01-31")
+    start.fill("2022-01-01")
+    expect(audience.locator(".crn-finding.crn-error").first).to_contain_text("holds no event")
+    expect(audience.get_by_role("button", name="Train")).to_be_disabled()
+    snap("14_window_outside")
+    start.fill(first)
+    last.fill(kept)
+    expect(audience.locator(".crn-finding.crn-error")).to_have_count(0)
+
+    train = audience.get_by_role("button", name="Train")
+    expect(train).to_be_enabled()
+    train.click()
+    statuses = audience.locator(".crn-audience-statuses")
+    expect(statuses).to_contain_text("CREATE_IN_PROGRESS", timeout=TIMEOUT_MS)
+    expect(audience.get_by_role("button", name="Training...")).to_be_disabled()
+    snap("15_training")
+    expect(statuses).to_contain_text("ACTIVE", timeout=TIMEOUT_MS)
+    expect(statuses).to_contain_text("CREATE_PENDING → CREATE_IN_PROGRESS → ACTIVE")
+    model_arn = audience.locator(".crn-model-arn").inner_text().strip()
+    assert cleanrooms.audience_models[model_arn]["status"] == "ACTIVE"
+
+    # configure: the output location is suggested, the output role created from the form
+    output = audience.locator(".widget-text", has_text="Output location").locator("input")
+    expect(output).to_have_value(re.compile(r"^s3://.+/lookalike-segments/"))
+    audience.get_by_text("Policies the new role gets").click()
+    expect(audience.locator("pre.crn-code-json").first).to_contain_text("s3:PutObject")
+    audience.get_by_role("button", name="Create output role").click()
+    expect(audience.locator(".crn-role-note")).to_contain_text("Created")
+    role = audience.locator(".widget-text", has_text="Output role").locator("input")
+    expect(role).to_have_value(re.compile(r":role/cleanrooms-ml-output-"))
+    configure = audience.get_by_role("button", name="Configure")
+    expect(configure).to_be_enabled()
+    configure.click()
+    configured = audience.locator(".crn-configured-arn")
+    configured.wait_for()
+    carn = configured.inner_text().strip()
+    sent = cleanrooms.configured_audience_models[carn]
+    assert sent["audienceModelArn"] == model_arn
+    assert sent["outputConfig"]["roleArn"] == role.input_value()
+    assert len(cleanrooms.audience_models) == 1 and len(cleanrooms.configured_audience_models) == 1
+    snap("16_configured")

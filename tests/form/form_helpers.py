@@ -150,7 +150,7 @@ def ensure_roles(state: FormState) -> None:
     present = {c.name for c in state.schema.columns}
     for column, role in wanted.items():
         if column in present and state.schema.column(column).role != role:
-            assert state.set_role(column, role), state.error_message
+            assert state.columns.set_role(column, role), state.error_message
 
 
 def offline_schema(ts_unit: str | None = None) -> TrainingSchema:

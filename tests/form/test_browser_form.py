@@ -9,6 +9,7 @@ Screenshots of every step are saved under ``artifacts/screenshots/voila_*.png``;
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -28,15 +29,26 @@ from browser_helpers import (
     ROOT,
     SHOTS,
     TIMEOUT_MS,
+    first_day,
     free_port,
     kernel_env,
     local_page,
+    scaled_minimums_env,
     shot,
     stop,
+    train_audience_model,
     wait_for_log,
     wait_submit_ready,
 )
-from form_helpers import DATABASE, TABLE, make_glue_table, make_roles, raw_frame
+from form_helpers import (
+    DATABASE,
+    ROLE_ARN,
+    TABLE,
+    interactions_frame,
+    make_glue_table,
+    make_roles,
+    raw_frame,
+)
 
 from cleanroom_nb.__main__ import voila_command, wait_until_answering
 
@@ -47,19 +59,15 @@ RAW_PATTERN = re.compile(r"\\u[0-9A-Fa-f]{4}|\(\?|\[0-9\]|\{\d+\}|\[-a-z\]")
 """What a regular expression looks like on screen (issue 13, item 4: never shown)."""
 
 
-@pytest.fixture
-def voila(
-    boto3_session: boto3.Session, cleanrooms: Any, local_athena: Any, tmp_path: Path
-) -> Iterator[tuple[str, int]]:
+@contextlib.contextmanager
+def serve_voila(tmp_path: Path, env: dict[str, str]) -> Iterator[tuple[str, int]]:
     """Voilà started as the demo starts it (``voila_command``); yields its URL and port."""
-    make_glue_table(boto3_session, raw_frame())  # text times and float ids: fixes to make
-    make_roles(boto3_session)
     port = free_port()
     voila_exe = str(Path(sys.executable).with_name("voila"))
     log = (tmp_path / "voila.log").open("w")
     proc = subprocess.Popen(
         [*voila_command(voila_exe, NOTEBOOK, port), "--show_tracebacks=True"],
-        env=kernel_env(tmp_path, cleanrooms, local_athena),
+        env=env,
         cwd=tmp_path,
         stdout=log,
         stderr=subprocess.STDOUT,
@@ -71,6 +79,30 @@ def voila(
     finally:
         stop(proc)
         log.close()
+
+
+@pytest.fixture
+def voila(
+    boto3_session: boto3.Session, cleanrooms: Any, local_athena: Any, tmp_path: Path
+) -> Iterator[tuple[str, int]]:
+    """Voilà serving the form on a table with text times and float ids (fixes to make)."""
+    make_glue_table(boto3_session, raw_frame())
+    make_roles(boto3_session)
+    with serve_voila(tmp_path, kernel_env(tmp_path, cleanrooms, local_athena)) as served:
+        yield served
+
+
+@pytest.fixture
+def voila_audience(
+    boto3_session: boto3.Session, cleanrooms: Any, local_athena: Any, tmp_path: Path
+) -> Iterator[tuple[str, int]]:
+    """Voilà serving the form on a ready table, its kernel with the data minimums scaled down
+    (``scaled_minimums_env``) so that an audience model can train on 400 rows."""
+    make_glue_table(boto3_session)
+    make_roles(boto3_session)
+    env = scaled_minimums_env(tmp_path, kernel_env(tmp_path, cleanrooms, local_athena))
+    with serve_voila(tmp_path, env) as served:
+        yield served
 
 
 def test_voila_refuses_other_origins(voila: tuple[str, int]) -> None:
@@ -175,7 +207,11 @@ def test_form_in_chromium(browser: Any, voila: tuple[str, int], cleanrooms: Any)
         page.locator(".crn-role-user_id select").wait_for()
         name = _text_input(page, "Name")
         expect(name).to_have_value(re.compile(r"^interactions-\d{4}-\d{2}-\d{2}$"))
-        expect(page.locator(".crn-fixes")).to_contain_text("2 column(s) need a fix")
+        expect(page.locator(".crn-fixes")).to_contain_text("2 columns need a fix")
+        # issue 20: what each Athena button will scan and cost, before it runs
+        expect(page.locator(".crn-rewrite-note")).to_contain_text("Athena will scan")
+        expect(page.locator(".crn-rewrite-note")).to_contain_text("$")
+        expect(page.locator(".crn-scan-estimate")).to_contain_text("Athena will scan")
         shot(page, "voila_01_table_chosen")
 
         # 2. the fix button of a Glue source: rewrite with Athena, then the form uses the new table
@@ -185,6 +221,7 @@ def test_form_in_chromium(browser: Any, voila: tuple[str, int], cleanrooms: Any)
         expect(page.get_by_role("button", name="Rewrite with Athena")).to_be_hidden()
         expect(page.locator(".widget-gridbox")).to_contain_text("bigint")  # the new types
         expect(page.locator(".crn-fix-done")).to_contain_text("rewritten as interactions_fixed")
+        expect(page.locator(".crn-fix-done")).to_contain_text("Athena scanned")
         shot(page, "voila_02_rewritten_with_athena")
         new_label = _pin_roles(page)
         shot(page, "voila_03_roles")
@@ -273,12 +310,63 @@ def test_form_in_chromium(browser: Any, voila: tuple[str, int], cleanrooms: Any)
         text = readiness.inner_text()
         assert "rows" in text and "399" in text and "fail" in text and "pass" in text, text
         expect(page.locator(".crn-bytes-scanned")).to_contain_text("Athena scanned")
+        expect(page.locator(".crn-bytes-scanned")).to_contain_text("estimated")
+        # issue 20: the charts, an inline PNG (offline), drawn by the browser
+        charts = page.locator(".crn-charts img.crn-readiness-charts")
+        expect(charts).to_be_visible()
+        assert (charts.get_attribute("src") or "").startswith("data:image/png;base64,")
+        assert charts.evaluate("e => e.complete && e.naturalWidth") > 300
+        charts.scroll_into_view_if_needed()
         shot(page, "voila_12_athena_count")
 
         assert outside == [] or all(not u.startswith(url) for u in outside)
     except Exception:
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.screenshot(path=str(SHOTS / "voila_failure.png"), full_page=True)
+        raise
+    finally:
+        page.close()
+
+
+def test_audience_steps_in_chromium(
+    browser: Any, voila_audience: tuple[str, int], cleanrooms: Any
+) -> None:
+    """Issue 19: after "Created", train an audience model on the dataset and configure it."""
+    from playwright.sync_api import expect
+
+    url, _ = voila_audience
+    page, outside = local_page(browser, url)
+    try:
+        page.goto(url, timeout=TIMEOUT_MS)
+        page.locator(".crn-form").wait_for()
+        page.locator(".widget-dropdown", has_text="Glue database").locator("select").select_option(
+            DATABASE
+        )
+        page.locator(".widget-dropdown", has_text="Glue table").locator("select").select_option(
+            TABLE
+        )
+        page.locator(".crn-role-user_id select").wait_for()
+        _pin_roles(page)
+        email = page.locator(".crn-role-email select")
+        email.select_option(label="(leave out)")
+        expect(email).to_have_value("(leave out)")
+        _text_input(page, "Role ARN").fill(ROLE_ARN)
+        _text_input(page, "Name").fill("audience-dataset")
+        wait_submit_ready(page, page.locator(".crn-form"))
+        page.get_by_role("button", name="Create training dataset").click()
+        page.locator(".crn-arn").wait_for()
+        expect(page.locator(".crn-audience")).to_be_visible()
+        train_audience_model(
+            page,
+            cleanrooms,
+            "audience-dataset",
+            first_day(interactions_frame()),
+            lambda name: shot(page, f"voila_audience_{name}", container=".crn-audience"),
+        )
+        assert outside == [] or all(not u.startswith(url) for u in outside)
+    except Exception:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "voila_audience_failure.png"), full_page=True)
         raise
     finally:
         page.close()

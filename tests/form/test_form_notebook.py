@@ -28,8 +28,8 @@ if not form.acknowledge.disabled:
     form.acknowledge.value = True
 form.submit.click()
 import json
-print(json.dumps({{"arn": form.state.result_arn, "error": form.state.error_message,
-                  "blockers": form.state.blockers}}))
+print(json.dumps({{"arn": form.state.submit.result_arn, "error": form.state.error_message,
+                  "blockers": form.state.submit.blockers}}))
 """
 
 

@@ -31,54 +31,54 @@ def ready_state(session: boto3.Session, name: str = "form-dataset") -> FormState
     state = FormState(database=DATABASE, table=TABLE, boto3_session=session)
     assert state.last_error is None, state.error_message
     ensure_roles(state)
-    state.set_name(name)
-    state.set_role_arn(ROLE_ARN)
+    state.details.set_name(name)
+    state.details.set_role_arn(ROLE_ARN)
     if state.findings.warnings:
-        state.acknowledge_warnings()
+        state.submit.acknowledge_warnings()
     return state
 
 
 def offline_state(**kwargs: Any) -> FormState:
     state = FormState(database=DATABASE, table=TABLE, load=False, **kwargs)
-    state.set_name("offline")
-    state.set_role_arn(ROLE_ARN)
+    state.details.set_name("offline")
+    state.details.set_role_arn(ROLE_ARN)
     return state
 
 
 # ---------------------------------------------------------------------------- source and loading
 def test_glue_source_lists_catalog_and_infers_schema(glue: boto3.Session) -> None:
-    seen: list[tuple[frozenset[str], str | None]] = []
+    seen: list[str | None] = []
     state = FormState(load=False, boto3_session=glue)
-    state.observe(lambda s, changed: seen.append((changed, s.loading)))
+    state.observe(lambda change: seen.append(change.new), names="loading")  # a traitlets trait
     state.load()
-    assert DATABASE in state.databases
-    assert state.schema is None and state.findings_for("source")
-    state.select_database(DATABASE)
-    assert state.tables == [TABLE]
-    state.select_table(TABLE)
+    assert DATABASE in state.source.databases
+    assert state.schema is None and state.validation.findings_for("source")
+    state.source.select_database(DATABASE)
+    assert state.source.tables == [TABLE]
+    state.source.select_table(TABLE)
     assert state.schema is not None
     assert [c.name for c in state.schema.columns] == list(interactions_frame().columns)
     assert state.loading is None
-    loads = {loading for changed, loading in seen if "loading" in changed and loading}
+    loads = {loading for loading in seen if loading}
     assert {"account", "roles", "databases", "tables", "schema"} <= loads
     assert state.errors == []
-    assert not state.findings_for("source")
+    assert not state.validation.findings_for("source")
 
 
 def test_role_arn_prefilled_and_cleanrooms_roles_offered(glue: boto3.Session) -> None:
     state = FormState(load=False, boto3_session=glue)
-    state.load_identity()
-    state.load_role_choices()
-    assert state.role_arn == "arn:aws:iam::123456789012:role/"
-    assert state.role_choices == [ROLE_ARN]
-    assert not any(OTHER_ROLE_NAME in arn for arn in state.role_choices)
-    assert state.role_choices_note is None
+    state.details.load_identity()
+    state.details.load_role_choices()
+    assert state.details.role_arn == "arn:aws:iam::123456789012:role/"
+    assert state.details.role_choices == [ROLE_ARN]
+    assert not any(OTHER_ROLE_NAME in arn for arn in state.details.role_choices)
+    assert state.details.role_choices_note is None
     # the pre-filled ARN has no role name yet: an error at the role ARN field
-    assert any(f.level == "error" for f in state.findings_for("role_arn"))
+    assert any(f.level == "error" for f in state.validation.findings_for("role_arn"))
     # a typed ARN is never overwritten by reloading
-    state.set_role_arn(ROLE_ARN)
-    state.load_identity()
-    assert state.role_arn == ROLE_ARN
+    state.details.set_role_arn(ROLE_ARN)
+    state.details.load_identity()
+    assert state.details.role_arn == ROLE_ARN
 
 
 def test_iam_denied_falls_back_quietly_with_reason(
@@ -101,12 +101,15 @@ def test_iam_denied_falls_back_quietly_with_reason(
 
     monkeypatch.setattr(_state._client, "client", client)
     state = FormState(load=False, boto3_session=glue)
-    state.load_identity()
-    state.load_role_choices()
-    assert state.role_choices == []
-    assert state.role_choices_note is not None and "iam:ListRoles" in state.role_choices_note
+    state.details.load_identity()
+    state.details.load_role_choices()
+    assert state.details.role_choices == []
+    assert (
+        state.details.role_choices_note is not None
+        and "iam:ListRoles" in state.details.role_choices_note
+    )
     assert state.errors == []  # quiet: not an error of the form
-    assert state.role_arn.startswith("arn:aws:iam::123456789012:role/")
+    assert state.details.role_arn.startswith("arn:aws:iam::123456789012:role/")
 
 
 def test_trust_policy_reading() -> None:
@@ -128,8 +131,8 @@ def test_trust_policy_reading() -> None:
 
 def test_catalog_errors_are_kept_not_raised(glue: boto3.Session) -> None:
     state = FormState(load=False, boto3_session=glue)
-    state.select_database("no_such_database")
-    assert state.tables == []
+    state.source.select_database("no_such_database")
+    assert state.source.tables == []
     assert isinstance(state.last_error, crn.CleanroomNbError)
     assert "no_such_database" in state.error_message
     assert state.errors == [state.last_error]
@@ -140,42 +143,42 @@ def test_catalog_errors_are_kept_not_raised(glue: boto3.Session) -> None:
 def test_findings_are_mapped_to_their_fields() -> None:
     state = offline_state(schema=offline_schema())
     assert state.findings.errors == []
-    state.set_name("x" * 70)
-    assert [f.level for f in state.findings_for("name")] == ["error"]
-    assert not state.can_submit and "fix 1 error(s)" in state.blockers
-    state.set_name("ok-name")
-    state.set_role_arn("arn:aws:iam::123:role/short-account")
-    assert state.findings_for("role_arn")
-    state.set_role_arn(ROLE_ARN)
-    state.add_tag("aws:owner", "me")
-    assert state.findings_for("tags")
-    state.set_tag(0, key="team")
-    i = state.add_tag("team", "other")
-    assert any(f.code == "tag_key_duplicate" for f in state.findings_for("tags"))
-    state.remove_tag(i)
-    state.add_tag("", "")  # an empty row is ignored
+    state.details.set_name("x" * 70)
+    assert [f.level for f in state.validation.findings_for("name")] == ["error"]
+    assert not state.submit.can_submit and "fix 1 error" in state.submit.blockers
+    state.details.set_name("ok-name")
+    state.details.set_role_arn("arn:aws:iam::123:role/short-account")
+    assert state.validation.findings_for("role_arn")
+    state.details.set_role_arn(ROLE_ARN)
+    state.details.add_tag("aws:owner", "me")
+    assert state.validation.findings_for("tags")
+    state.details.set_tag(0, key="team")
+    i = state.details.add_tag("team", "other")
+    assert any(f.code == "tag_key_duplicate" for f in state.validation.findings_for("tags"))
+    state.details.remove_tag(i)
+    state.details.add_tag("", "")  # an empty row is ignored
     assert state.request is not None and state.request["tags"] == {"team": "me"}
     assert state.findings.errors == []
     # a type a role does not accept is shown on the column's row
-    state.set_role("price", "USER_ID")
-    assert any(f.code == "glue_type" for f in state.findings_for("columns.price"))
-    assert "USER_ID given 2 times" in state.column_flags()["user_id"]
-    state.set_role("price", "NUMERICAL_FEATURE")
-    state.set_role("user_id", LEAVE_OUT)
-    assert state.missing_roles() == ["USER_ID"]
-    assert any(f.code == "missing_role" for f in state.findings_for("schema"))
-    assert state.request_json and '"name": "ok-name"' in state.request_json
+    state.columns.set_role("price", "USER_ID")
+    assert any(f.code == "glue_type" for f in state.validation.findings_for("columns.price"))
+    assert "USER_ID given 2 times" in state.columns.column_flags()["user_id"]
+    state.columns.set_role("price", "NUMERICAL_FEATURE")
+    state.columns.set_role("user_id", LEAVE_OUT)
+    assert state.columns.missing_roles() == ["USER_ID"]
+    assert any(f.code == "missing_role" for f in state.validation.findings_for("schema"))
+    assert state.validation.request_json and '"name": "ok-name"' in state.validation.request_json
 
 
 def test_schema_edit_keeps_everything_else_and_reports_unknown_columns() -> None:
     state = offline_state(schema=offline_schema())
-    state.set_description("clicks of 2024")
-    assert state.set_role("note", "CATEGORICAL_FEATURE")
+    state.details.set_description("clicks of 2024")
+    assert state.columns.set_role("note", "CATEGORICAL_FEATURE")
     assert state.schema is not None and state.schema.column("note").edited
-    assert state.role_of("note") == "CATEGORICAL_FEATURE"
-    assert not state.set_role("nope", "USER_ID")
+    assert state.columns.role_of("note") == "CATEGORICAL_FEATURE"
+    assert not state.columns.set_role("nope", "USER_ID")
     assert isinstance(state.last_error, crn.SchemaError) and "nope" in state.error_message
-    assert (state.name, state.description, state.role_arn) == (
+    assert (state.details.name, state.details.description, state.details.role_arn) == (
         "offline",
         "clicks of 2024",
         ROLE_ARN,
@@ -188,39 +191,39 @@ def test_warnings_must_be_acknowledged_again_when_new_ones_appear() -> None:
     state = offline_state(schema=offline_schema(ts_unit="ms"))
     assert state.findings.errors == []
     assert [f.code for f in state.findings.warnings] == ["timestamp_unit"]
-    assert state.findings_for("columns.event_time")
-    assert not state.can_submit and state.blockers == ["acknowledge 1 warning(s)"]
-    state.acknowledge_warnings()
-    assert state.can_submit
-    state.acknowledge_warnings(False)
-    assert not state.can_submit
-    state.acknowledge_warnings()
-    state.set_name("renamed")  # same warnings: still acknowledged
-    assert state.can_submit
-    state.set_role("note", "USER_ID")  # new problems block again
-    assert not state.can_submit
+    assert state.validation.findings_for("columns.event_time")
+    assert not state.submit.can_submit and state.submit.blockers == ["acknowledge 1 warning"]
+    state.submit.acknowledge_warnings()
+    assert state.submit.can_submit
+    state.submit.acknowledge_warnings(False)
+    assert not state.submit.can_submit
+    state.submit.acknowledge_warnings()
+    state.details.set_name("renamed")  # same warnings: still acknowledged
+    assert state.submit.can_submit
+    state.columns.set_role("note", "USER_ID")  # new problems block again
+    assert not state.submit.can_submit
 
 
 def test_preview_holds_request_json_and_boto3_code() -> None:
     state = offline_state(schema=offline_schema())
-    request = json.loads(state.request_json)
+    request = json.loads(state.validation.request_json)
     assert request == state.request
     assert request["trainingData"][0]["inputConfig"]["dataSource"]["glueDataSource"] == {
         "databaseName": DATABASE,
         "tableName": TABLE,
     }
-    assert "create_training_dataset" in state.boto3_code
-    assert "offline" in state.boto3_code
+    assert "create_training_dataset" in state.validation.boto3_code
+    assert "offline" in state.validation.boto3_code
 
 
 # ---------------------------------------------------------------------------- submission
 def test_submit_creates_dataset_and_shows_arn(glue: boto3.Session, cleanrooms: Any) -> None:
     state = ready_state(glue)
-    state.set_role("device", LEAVE_OUT)
-    state.add_tag("team", "ml")
-    assert state.can_submit, state.blockers
-    arn = state.submit()
-    assert arn is not None and arn == state.result_arn
+    state.columns.set_role("device", LEAVE_OUT)
+    state.details.add_tag("team", "ml")
+    assert state.submit.can_submit, state.submit.blockers
+    arn = state.submit.submit()
+    assert arn is not None and arn == state.submit.result_arn
     assert arn.startswith("arn:aws:cleanrooms-ml:us-east-1:123456789012:training-dataset/")
     assert arn in cleanrooms.datasets
     sent = cleanrooms.datasets[arn]
@@ -236,24 +239,27 @@ def test_submit_with_wait_shows_the_status(glue: boto3.Session, cleanrooms: Any)
     state = ready_state(glue)
     state.wait = True
     state.validate()
-    assert "get_training_dataset" in state.boto3_code  # the code waits too
-    arn = state.submit()
-    assert arn is not None and state.result_status == "ACTIVE"
+    assert "get_training_dataset" in state.validation.boto3_code  # the code waits too
+    arn = state.submit.submit()
+    assert arn is not None and state.submit.result_status == "ACTIVE"
     assert cleanrooms.datasets[arn]["status"] == "ACTIVE"
 
 
 def test_second_submit_conflicts_and_offers_reuse(glue: boto3.Session, cleanrooms: Any) -> None:
     state = ready_state(glue)
-    first = state.submit()
+    first = state.submit.submit()
     assert first is not None
-    assert state.submit() is None
+    assert state.submit.submit() is None
     assert isinstance(state.last_error, crn.TrainingDatasetExistsError)
-    assert state.conflict is state.last_error and state.can_reuse
-    assert state.result_arn is None
-    assert (state.name, state.role_arn) == ("form-dataset", ROLE_ARN)  # nothing typed is lost
+    assert state.submit.conflict is state.last_error and state.submit.can_reuse
+    assert state.submit.result_arn is None
+    assert (state.details.name, state.details.role_arn) == (
+        "form-dataset",
+        ROLE_ARN,
+    )  # nothing typed is lost
     assert "form-dataset" in state.error_message
-    again = state.reuse_existing()
-    assert again == first == state.result_arn
+    again = state.submit.reuse_existing()
+    assert again == first == state.submit.result_arn
     assert len(cleanrooms.datasets) == 1
 
 
@@ -261,17 +267,18 @@ def test_conflict_with_other_definition_offers_no_reuse(
     glue: boto3.Session, cleanrooms: Any
 ) -> None:
     state = ready_state(glue)
-    assert state.submit() is not None
-    state.set_description("a different definition")
-    state.set_role(
-        "device", LEAVE_OUT if state.role_of("device") != LEAVE_OUT else "CATEGORICAL_FEATURE"
+    assert state.submit.submit() is not None
+    state.details.set_description("a different definition")
+    state.columns.set_role(
+        "device",
+        LEAVE_OUT if state.columns.role_of("device") != LEAVE_OUT else "CATEGORICAL_FEATURE",
     )
     if state.findings.warnings:
-        state.acknowledge_warnings()
-    assert state.submit() is None
-    assert isinstance(state.conflict, crn.TrainingDatasetExistsError)
-    assert not state.can_reuse
-    assert state.description == "a different definition"
+        state.submit.acknowledge_warnings()
+    assert state.submit.submit() is None
+    assert isinstance(state.submit.conflict, crn.TrainingDatasetExistsError)
+    assert not state.submit.can_reuse
+    assert state.details.description == "a different definition"
 
 
 def test_busy_flag_prevents_a_second_send(glue: boto3.Session) -> None:
@@ -281,19 +288,19 @@ def test_busy_flag_prevents_a_second_send(glue: boto3.Session) -> None:
 
     def create(request: dict[str, Any], **kw: Any) -> str:
         calls.append(request)
-        assert state.busy and not state.can_submit
-        nested.append(state.submit())  # a second click while the first request runs
+        assert state.busy and not state.submit.can_submit
+        nested.append(state.submit.submit())  # a second click while the first request runs
         return "arn:aws:cleanrooms-ml:us-east-1:123456789012:training-dataset/x"
 
     state.actions = state.actions.replace(create_training_dataset=create)
-    assert state.submit() is not None
+    assert state.submit.submit() is not None
     assert len(calls) == 1 and nested == [None]
-    assert not state.busy and state.can_submit
+    assert not state.busy and state.submit.can_submit
 
 
 def test_failure_keeps_values_and_the_error_with_its_fix(glue: boto3.Session) -> None:
     state = ready_state(glue)
-    state.add_tag("team", "ml")
+    state.details.add_tag("team", "ml")
 
     def denied(request: dict[str, Any], **kw: Any) -> str:
         raise crn.AccessDeniedError(
@@ -302,11 +309,11 @@ def test_failure_keeps_values_and_the_error_with_its_fix(glue: boto3.Session) ->
         )
 
     state.actions = state.actions.replace(create_training_dataset=denied)
-    assert state.submit() is None
+    assert state.submit.submit() is None
     assert isinstance(state.last_error, crn.AccessDeniedError)
     assert "iam:PassRole" in state.error_message
-    assert state.result_arn is None and not state.busy
-    assert (state.name, state.role_arn, state.tag_dict()) == (
+    assert state.submit.result_arn is None and not state.busy
+    assert (state.details.name, state.details.role_arn, state.details.tag_dict()) == (
         "form-dataset",
         ROLE_ARN,
         {"team": "ml"},
@@ -316,7 +323,7 @@ def test_failure_keeps_values_and_the_error_with_its_fix(glue: boto3.Session) ->
         raise RuntimeError("unexpected")
 
     state.actions = state.actions.replace(create_training_dataset=bug)
-    assert state.submit() is None
+    assert state.submit.submit() is None
     assert isinstance(state.last_error, RuntimeError)
     assert "RuntimeError: unexpected" in state.error_message
     assert len(state.errors) == 2
@@ -335,27 +342,27 @@ def test_service_findings_are_shown_at_their_field_until_edited(glue: boto3.Sess
         raise crn.RequestInvalidError("the request has 1 error", [finding])
 
     state.actions = state.actions.replace(create_training_dataset=invalid)
-    assert state.submit() is None
-    assert finding in state.findings_for("role_arn")
-    assert not state.can_submit
-    state.set_role_arn(ROLE_ARN + "-2")
-    assert finding not in state.findings_for("role_arn")
+    assert state.submit.submit() is None
+    assert finding in state.validation.findings_for("role_arn")
+    assert not state.submit.can_submit
+    state.details.set_role_arn(ROLE_ARN + "-2")
+    assert finding not in state.validation.findings_for("role_arn")
 
 
 def test_check_with_aws_shows_glue_findings_at_the_column(glue: boto3.Session) -> None:
     state = FormState(
         database=DATABASE, table=TABLE, schema=offline_schema(), load=False, boto3_session=glue
     )
-    state.set_name("checked")
-    state.set_role_arn(ROLE_ARN)
-    state.set_role("note", "CATEGORICAL_FEATURE")  # the Glue table has no column 'note'
+    state.details.set_name("checked")
+    state.details.set_role_arn(ROLE_ARN)
+    state.columns.set_role("note", "CATEGORICAL_FEATURE")  # the Glue table has no column 'note'
     assert state.findings.errors == []  # offline, nothing is wrong
-    assert state.check_with_aws()
-    found = state.findings_for("columns.note")
+    assert state.checks.check_with_aws()
+    found = state.validation.findings_for("columns.note")
     assert [f.code for f in found] == ["unknown_column"] and "note" in found[0].message
-    assert not state.can_submit
-    state.set_role("note", LEAVE_OUT)  # the request changed: the AWS findings are gone
-    assert state.findings_for("columns.note") == [] and state.can_submit
+    assert not state.submit.can_submit
+    state.columns.set_role("note", LEAVE_OUT)  # the request changed: the AWS findings are gone
+    assert state.validation.findings_for("columns.note") == [] and state.submit.can_submit
 
 
 def test_foreign_account_role_is_flagged_at_once_and_refused_by_the_service(
@@ -363,37 +370,37 @@ def test_foreign_account_role_is_flagged_at_once_and_refused_by_the_service(
 ) -> None:
     state = ready_state(glue)
     foreign = "arn:aws:iam::999999999999:role/cleanrooms-ml-elsewhere"
-    state.set_role_arn(foreign)
-    assert [f.code for f in state.findings_for("role_arn")] == ["role_account"]
-    assert not state.can_submit and state.submit() is None
+    state.details.set_role_arn(foreign)
+    assert [f.code for f in state.validation.findings_for("role_arn")] == ["role_account"]
+    assert not state.submit.can_submit and state.submit.submit() is None
     assert cleanrooms.datasets == {}
     # without the live check (e.g. STS unknown), the service refuses it and the form says so
-    state.account_id = None
+    state.details.account_id = None
     state.validate()
-    assert state.can_submit, state.findings
-    assert state.submit() is None
+    assert state.submit.can_submit, state.findings
+    assert state.submit.submit() is None
     assert isinstance(state.last_error, crn.CleanroomNbError)
     assert "999999999999" in state.error_message
-    assert state.role_arn == foreign and cleanrooms.datasets == {}
+    assert state.details.role_arn == foreign and cleanrooms.datasets == {}
 
 
 # ---------------------------------------------------------------------------- DataFrame source
 def test_dataframe_readiness_figures_are_shown_and_block_when_too_small() -> None:
     state = FormState(interactions_frame(), load=False)
     ensure_roles(state)
-    state.set_name("small")
-    state.set_role_arn(ROLE_ARN)
-    assert state.readiness is not None and state.readiness.rows == 400
-    codes = {f.code for f in state.findings_for("readiness")}
+    state.details.set_name("small")
+    state.details.set_role_arn(ROLE_ARN)
+    assert state.checks.readiness is not None and state.checks.readiness.rows == 400
+    codes = {f.code for f in state.validation.findings_for("readiness")}
     assert "min_rows" in codes
-    assert any(f.level == "error" for f in state.findings_for("readiness"))
-    assert not state.can_submit
+    assert any(f.level == "error" for f in state.validation.findings_for("readiness"))
+    assert not state.submit.can_submit
     # readiness is only recomputed when a key column changes
-    report = state.readiness
-    state.set_role("device", LEAVE_OUT)
-    assert state.readiness is report
-    state.set_role("item_id", LEAVE_OUT)
-    assert state.readiness is None  # no figures without all three key columns
+    report = state.checks.readiness
+    state.columns.set_role("device", LEAVE_OUT)
+    assert state.checks.readiness is report
+    state.columns.set_role("item_id", LEAVE_OUT)
+    assert state.checks.readiness is None  # no figures without all three key columns
 
 
 def test_glue_readiness_on_demand_is_shown_and_errors_kept(glue: boto3.Session) -> None:
@@ -415,16 +422,16 @@ def test_glue_readiness_on_demand_is_shown_and_errors_kept(glue: boto3.Session) 
         return report
 
     state.actions = state.actions.replace(readiness_from_athena=counted)
-    assert state.compute_readiness()
-    assert calls == [(DATABASE, TABLE)] and state.readiness is report
-    assert [f.code for f in state.findings_for("readiness")] == ["min_rows"]
-    assert not state.can_submit  # a new warning to acknowledge
+    assert state.checks.compute_readiness()
+    assert calls == [(DATABASE, TABLE)] and state.checks.readiness is report
+    assert [f.code for f in state.validation.findings_for("readiness")] == ["min_rows"]
+    assert not state.submit.can_submit  # a new warning to acknowledge
 
     def failing(*a: Any, **kw: Any) -> Any:
         raise crn.AwsError("Athena: the workgroup does not exist; choose another")
 
     state.actions = state.actions.replace(readiness_from_athena=failing)
-    assert not state.compute_readiness()
+    assert not state.checks.compute_readiness()
     assert "workgroup" in state.error_message
 
 
@@ -437,32 +444,35 @@ def test_dataframe_source_registers_then_submits(
     boto3_session.client("s3").create_bucket(Bucket="frames")
     wr.catalog.create_database("frames_db", boto3_session=boto3_session)
     state = FormState(ready_frame(), boto3_session=boto3_session)
-    assert state.schema is not None and state.needs_registration
-    assert any(f.code == "not_registered" for f in state.findings_for("source"))
+    assert state.schema is not None and state.source.needs_registration
+    assert any(f.code == "not_registered" for f in state.validation.findings_for("source"))
     ensure_roles(state)
-    state.set_role("device", LEAVE_OUT)
-    assert state.sample_values("device")
-    assert not state.register()  # no target yet: an error that says what to fill in
+    state.columns.set_role("device", LEAVE_OUT)
+    assert state.columns.sample_values("device")
+    assert not state.source.register()  # no target yet: an error that says what to fill in
     assert "S3 path" in state.error_message
-    state.set_target(path="s3://frames/interactions/", database="frames_db", table="clicks")
-    assert state.register(), state.error_message
-    assert not state.needs_registration and state.registered_as == ("frames_db", "clicks")
+    state.source.set_target(path="s3://frames/interactions/", database="frames_db", table="clicks")
+    assert state.source.register(), state.error_message
+    assert not state.source.needs_registration and state.source.registered_as == (
+        "frames_db",
+        "clicks",
+    )
     assert state.schema is not None and state.schema.column("device").role is None
     assert state.schema.column("user_id").role == "USER_ID"
     assert (
         "clicks"
         in wr.catalog.tables(database="frames_db", boto3_session=boto3_session)["Table"].tolist()
     )
-    assert state.readiness is not None and state.readiness.rows == 1_000_000
-    state.set_name("from-frame")
-    state.set_role_arn(ROLE_ARN)
+    assert state.checks.readiness is not None and state.checks.readiness.rows == 1_000_000
+    state.details.set_name("from-frame")
+    state.details.set_role_arn(ROLE_ARN)
     if state.findings.warnings:
-        state.acknowledge_warnings()
-    assert state.can_submit, state.findings
-    arn = state.submit()
+        state.submit.acknowledge_warnings()
+    assert state.submit.can_submit, state.findings
+    arn = state.submit.submit()
     assert arn is not None and arn in cleanrooms.datasets
     sent = cleanrooms.datasets[arn]["trainingData"][0]["inputConfig"]["dataSource"]
     assert sent["glueDataSource"] == {"databaseName": "frames_db", "tableName": "clicks"}
     # pointing the form at another table asks for registering again
-    state.set_target(table="clicks2")
-    assert state.needs_registration and not state.can_submit
+    state.source.set_target(table="clicks2")
+    assert state.source.needs_registration and not state.submit.can_submit

@@ -56,7 +56,7 @@ def test_choose_table_edit_role_fill_submit_conflict_reuse(
         LEAVE_OUT if form.role_dropdowns["device"].value != LEAVE_OUT else ("CATEGORICAL_FEATURE")
     )
     form.role_dropdowns["device"].value = new_role
-    assert state.role_of("device") == new_role
+    assert state.columns.role_of("device") == new_role
     assert "set by hand" in form.reason_cells["device"].value
 
     # the role ARN offers the Clean Rooms ML role and is pre-filled with the account
@@ -66,7 +66,7 @@ def test_choose_table_edit_role_fill_submit_conflict_reuse(
     form.name.value = "widget-dataset"
     form.role_arn.value = ROLE_ARN
     acknowledge_if_needed(form)
-    assert not form.submit.disabled, state.blockers
+    assert not form.submit.disabled, state.submit.blockers
     form.preview.selected_index = 0  # previews are filled in when opened
     assert '"name": "widget-dataset"' in text_of(form.request_preview.value)
     form.preview.selected_index = 1
@@ -76,7 +76,7 @@ def test_choose_table_edit_role_fill_submit_conflict_reuse(
     assert "<span" in form.code_preview.value
 
     form.submit.click()
-    arn = state.result_arn
+    arn = state.submit.result_arn
     assert arn is not None and arn in cleanrooms.datasets
     assert arn in form.result.value
     assert form.error.value == ""
@@ -94,7 +94,7 @@ def test_choose_table_edit_role_fill_submit_conflict_reuse(
     form.description.value = ""
     assert form.reuse.layout.display is None
     form.reuse.click()
-    assert state.result_arn == arn and arn in form.result.value
+    assert state.submit.result_arn == arn and arn in form.result.value
     assert len(cleanrooms.datasets) == 1
 
 
@@ -171,9 +171,9 @@ def test_dataframe_form_registers_before_submitting(
     form.name.value = "frame-dataset"
     form.role_arn.value = ROLE_ARN
     acknowledge_if_needed(form)
-    assert not form.submit.disabled, form.state.blockers
+    assert not form.submit.disabled, form.state.submit.blockers
     form.submit.click()
-    assert form.state.result_arn in cleanrooms.datasets
+    assert form.state.submit.result_arn in cleanrooms.datasets
 
 
 def test_check_with_aws_button_shows_glue_findings_in_the_grid(glue: boto3.Session) -> None:
@@ -192,7 +192,7 @@ def test_check_with_aws_button_shows_glue_findings_in_the_grid(glue: boto3.Sessi
 
 def test_errors_are_shown_in_the_form(glue: boto3.Session) -> None:
     form = TrainingDatasetForm(boto3_session=glue)
-    form.state.select_database("missing_db")
+    form.state.source.select_database("missing_db")
     assert "missing_db" in form.error.value
     assert form.state.last_error is not None
 
@@ -282,3 +282,71 @@ def test_readiness_table_shows_rules_figures_results_and_bytes(glue: boto3.Sessi
     assert "rows" in shown and "400" in shown and ">= 1,000,000" in shown and "fail" in shown
     assert "timestamp unit" in shown and "pass" in shown
     assert "Athena scanned 8.2 KB" in shown
+    assert form.charts.layout.display == "none"  # this report has no histograms
+
+
+def test_readiness_charts_are_drawn_when_shown_and_offline() -> None:
+    """Issue 20: a DataFrame's counts come with the charts; they are drawn (a PNG inline, no
+    CDN) when the accordion is opened, and follow the figures when a key column changes."""
+    form = TrainingDatasetForm(state=FormState(interactions_frame(), load=False))
+    assert form.charts.layout.display is None and form.readiness_charts.value == ""
+    form.charts.selected_index = 0
+    shown = form.readiness_charts.value
+    assert "<img class='crn-readiness-charts'" in shown and "data:image/png;base64," in shown
+    assert "http" not in shown
+    form.role_dropdowns["item_id"].value = "CATEGORICAL_FEATURE"  # no ITEM_ID: no figures
+    assert form.charts.layout.display == "none"
+    form.role_dropdowns["item_id"].value = "ITEM_ID"
+    assert form.readiness_charts.value.startswith("<img") and form.readiness_charts.value != ""
+
+
+def test_the_warnings_box_shows_only_with_warnings_and_counts_read_as_words() -> None:
+    """Issue 17, item 7: no "I have read the warnings" without warnings; "1 error", never
+    "1 error(s)"; reasons say "6.7 rows each", never "400,000.0 rows each"."""
+    loud = FormState(load=False, schema=offline_schema(ts_unit="ms"))
+    assert loud.findings.warnings  # epoch milliseconds
+    assert TrainingDatasetForm(state=loud).acknowledge.layout.display is None
+    state = FormState(interactions_frame(), load=False)
+    form = TrainingDatasetForm(state=state)
+    head = text_of(form.findings_html.value)
+    assert re.search(r"\b\d+ errors?, \d+ warnings?\b", head) and "(s)" not in head
+    assert all("(s)" not in b for b in state.submit.blockers)
+    quiet = FormState(load=False, schema=offline_schema())
+    quiet_form = TrainingDatasetForm(state=quiet)
+    assert not quiet.findings.warnings
+    assert quiet_form.acknowledge.layout.display == "none"
+    assert "1.0 rows" not in " ".join(c.reason for c in state.schema.columns)
+
+
+def test_slices_are_traitlets_models_linked_to_their_widgets() -> None:
+    """Issue 17, item 7: each slice is a traitlets model; the view binds to its traits with
+    link/dlink, so a change on either side shows on the other and is checked again at once."""
+    import ipywidgets as w
+    from traitlets import HasTraits
+
+    state = FormState(interactions_frame(), load=False)
+    form = TrainingDatasetForm(state=state)
+    heads = [c.value for c in form.widget.children if isinstance(c, w.HTML) and "<b>" in c.value]
+    assert [text_of(h) for h in heads[:4]] == [
+        "1. Source",
+        "2. Columns and roles",
+        "3. Details",
+        "4. Checks",
+    ]
+    for slice_ in ("source", "columns", "fixes", "details", "service_role", "checks", "submit"):
+        assert isinstance(getattr(state, slice_), HasTraits), slice_
+    form.name.value = "typed-in-the-widget"
+    assert (
+        state.details.name == "typed-in-the-widget" and state.request["name"] == state.details.name
+    )
+    state.details.name = "n" * 64  # set on the model: the widget follows, the finding shows
+    assert form.name.value == "n" * 64
+    assert "63" in text_of(form.name_findings.value)
+    revisions: list[int] = []
+    state.observe(lambda change: revisions.append(change.new), names="revision")
+    state.service_role.new_role_name = "my-role"
+    assert form.role_name.value == "my-role" and revisions
+    state.busy = True
+    assert form.submit.description == "Sending..."  # dlink: state to widget only
+    state.busy = False
+    assert form.submit.description == "Create training dataset"

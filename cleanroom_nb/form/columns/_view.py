@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
 from cleanroom_nb._findings import Finding
-from cleanroom_nb.form._edits import LEAVE_OUT, ROLE_CHOICES
-from cleanroom_nb.form._sections import Setter
-from cleanroom_nb.form._sections._html import AMBER, GREY, RED, findings_html
+from cleanroom_nb.form._html import AMBER, GREY, RED, Setter, findings_html
+from cleanroom_nb.form.columns._model import LEAVE_OUT, ROLE_CHOICES
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
@@ -20,7 +19,7 @@ GRID_COLUMNS = "minmax(100px, 1fr) 80px 190px 45px minmax(160px, 2fr) 64px minma
 HEADER = ("column", "Glue type", "role", "conf.", "reason", "samples", "flags")
 
 
-class ColumnsSection:
+class ColumnsView:
     """The role grid; rebuilt only when the columns or their Glue types change."""
 
     def __init__(self, view: TrainingDatasetForm) -> None:
@@ -81,9 +80,9 @@ class ColumnsSection:
                 f"missing {role}: {schema.missing.get(role, 'no column has this role')}; "
                 "give one column this role.",
             )
-            for role in state.missing_roles()
+            for role in state.columns.missing_roles()
         ]
-        for role in state.column_duplicates():
+        for role in state.columns.column_duplicates():
             cols = ", ".join(c.name for c in schema.role_columns(role))
             flags.append(
                 Finding(
@@ -95,7 +94,7 @@ class ColumnsSection:
             )
         others = [
             f
-            for f in state.findings_for("schema")
+            for f in state.validation.findings_for("schema")
             if f.code not in ("missing_role", "duplicate_role")
         ]
         return [*flags, *others]
@@ -122,21 +121,20 @@ class ColumnsSection:
 
         cells: list[w.Widget] = [cell(f"<b>{t}</b>") for t in HEADER]
         options = [(r if r != LEAVE_OUT else "(leave out)", r) for r in ROLE_CHOICES]
-        view = self.view
         for c in schema.columns:
             role = w.Dropdown(
                 options=options, value=c.role or LEAVE_OUT, layout=role_layout, style=role_style
             )
             role.add_class("crn-role")
             role.add_class(f"crn-role-{c.name}")
-            role.observe(lambda ch, col=c.name: view._on_role_change(col, ch), names="value")
+            role.observe(lambda ch, col=c.name: self._on_role_change(col, ch), names="value")
             samples = w.ToggleButton(
                 description="show",
                 layout=toggle_layout,
                 style=toggle_style,
                 tooltip=f"sample values of {c.name}",
             )
-            samples.observe(lambda ch, col=c.name: view._on_samples_click(col, ch), names="value")
+            samples.observe(lambda ch, col=c.name: self._on_samples_click(col, ch), names="value")
             flag, conf, reason = cell(), cell(f"{c.confidence:.2f}"), cell()
             key = " (partition)" if c.is_partition_key else ""
             cells += [
@@ -157,7 +155,7 @@ class ColumnsSection:
 
     def render_flags(self, state: FormState, set_: Setter) -> None:
         """The flags cell of each row (and its sample values when "show" is pressed)."""
-        flags = state.column_flags()
+        flags = state.columns.column_flags()
         for name, cell in self.flag_cells.items():
             parts = []
             for text in flags.get(name, []):
@@ -167,12 +165,23 @@ class ColumnsSection:
                     f"{html.escape(_headline(text))}</div>"
                 )
             if self.sample_buttons[name].value:
-                values = state.sample_values(name)
+                values = state.columns.sample_values(name)
                 shown = ", ".join(values) if values else "no sample values"
                 parts.append(
                     f"<div style='color:{GREY};font-size:12px'>samples: {html.escape(shown)}</div>"
                 )
             set_(cell, "value", "".join(parts))
+
+    # ------------------------------------------------------------------ handlers
+    def _on_role_change(self, column: str, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.columns.set_role(column, str(change["new"])))
+
+    def _on_samples_click(self, column: str, change: dict[str, Any]) -> None:
+        self.view._syncing = True
+        try:
+            self.render_flags(self.view.state, self.view._set)
+        finally:
+            self.view._syncing = False
 
 
 def _headline(text: str, limit: int = 90) -> str:

@@ -10,10 +10,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from traitlets import List, Unicode
+
 from cleanroom_nb._errors import CleanroomNbError, SchemaError
 from cleanroom_nb.aws import _client
-from cleanroom_nb.form._checks import AthenaProgress
-from cleanroom_nb.form._parts import Part
+from cleanroom_nb.form._model import SliceModel
+from cleanroom_nb.form.checks._model import AthenaProgress
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -37,7 +39,7 @@ def sibling_path(location: str, table: str) -> str:
     return f"{scheme}://{'/'.join([*parent, table])}/"
 
 
-class Fixes(Part):
+class FixesModel(SliceModel):
     """The schema's fixes, their previews, and applying them.
 
     Attributes
@@ -46,11 +48,10 @@ class Fixes(Part):
         Words about each fix applied so far (newest last).
     """
 
-    part_name = "fixes"
+    applied = List(Unicode(), help="words about each fix applied so far")
 
     def __init__(self, form: FormState) -> None:
         super().__init__(form)
-        self.applied: list[str] = []
         self._previews: dict[tuple[str, str], Any] = {}
         self._previews_of: int | None = None
 
@@ -102,7 +103,7 @@ class Fixes(Part):
                 SchemaError("fixes apply to a DataFrame source; use 'Rewrite with Athena'"),
                 what="applying a fix",
             )
-            form.notify("errors")
+            form.changed()
             return False
         try:
             fix = self.fix_for(column)
@@ -119,7 +120,7 @@ class Fixes(Part):
             form.schema = schema.with_roles(keep) if keep else schema
         except Exception as exc:
             form.record(exc, what=f"applying the fix of column {column!r}")
-            form.notify("errors")
+            form.changed()
             return False
         form.df = df
         form.source.registered_as = None
@@ -128,15 +129,15 @@ class Fixes(Part):
         form.progress = f"Fixed column {fix.column}: {fix.what}."
         form.last_error = None
         form.validate()
-        form.notify("schema", "findings", "readiness", "source", "submit", "errors", "fixes")
+        form.changed()
         return True
 
     # ------------------------------------------------------------------ Glue
     def free_table_name(self) -> str:
         """``<table>_fixed`` (``_fixed_2``, ... when taken) in the chosen database."""
         form = self.form
-        base = f"{form.table}_fixed"
-        taken = set(form.tables)
+        base = f"{form.source.table}_fixed"
+        taken = set(form.source.tables)
         name, i = base, 2
         while name in taken:
             name, i = f"{base}_{i}", i + 1
@@ -156,19 +157,21 @@ class Fixes(Part):
                 SchemaError("choose a Glue table first; a DataFrame is fixed in memory"),
                 what="rewriting the table with Athena",
             )
-            form.notify("errors")
+            form.changed()
             return False
         target = new_table or self.free_table_name()
-        path = s3_path or sibling_path(form.s3_location, target)
+        path = s3_path or sibling_path(form.source.s3_location, target)
         form.busy = True
         form.set_loading("rewrite")
         session = _client.session(form.boto3_session)
         ok = False
         try:
-            with AthenaProgress(form, session, f"Writing {form.database}.{target} with Athena"):
+            with AthenaProgress(
+                form, session, f"Writing {form.source.database}.{target} with Athena"
+            ) as bar:
                 schema = form.actions.fix_glue_table(
-                    form.database,
-                    form.table,
+                    form.source.database,
+                    form.source.table,
                     form.schema,
                     new_table=target,
                     s3_path=path,
@@ -177,27 +180,37 @@ class Fixes(Part):
                     boto3_session=session,
                 )
         except Exception as exc:
-            form.record(exc, what=f"rewriting {form.database}.{form.table} with Athena")
+            form.record(
+                exc, what=f"rewriting {form.source.database}.{form.source.table} with Athena"
+            )
             form.progress = "The table was not rewritten; see the error below."
         else:
             ok = True
-            self.applied.append(f"{form.database}.{form.table} rewritten as {target}")
+            form.checks.record_scan("rewrite", bar.watcher.bytes_scanned)
+            scanned = form.checks.scanned_text("rewrite")
+            self.applied.append(
+                f"{form.source.database}.{form.source.table} rewritten as {target}"
+                + (f" ({scanned})" if scanned else "")
+            )
             self._switch(target, schema)
         finally:
             form.busy = False
             form.set_loading(None)
         form.validate()
-        form.notify("source", "tables", "schema", "findings", "readiness", "submit", "errors")
+        form.changed()
         return ok
 
     def _switch(self, table: str, schema: Any) -> None:
         """Point the form at the rewritten table."""
         form = self.form
-        if table not in form.tables:
-            form.tables = sorted([*form.tables, table])
+        if table not in form.source.tables:
+            form.source.tables = sorted([*form.source.tables, table])
         form.source.table = table
         form.schema = schema
         form.checks.forget_readiness()
-        form.fields.suggest_name(table)
+        form.checks.refresh_estimates()
+        form.details.suggest_name(table)
         form.last_error = None
-        form.progress = f"Rewritten with Athena as {form.database}.{table}; the form uses it now."
+        form.progress = (
+            f"Rewritten with Athena as {form.source.database}.{table}; the form uses it now."
+        )

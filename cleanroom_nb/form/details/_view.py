@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from cleanroom_nb.form._sections import Setter
-from cleanroom_nb.form._sections._html import findings_html, grey
+from cleanroom_nb.form._html import Setter, findings_html, grey
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
@@ -16,7 +15,7 @@ if TYPE_CHECKING:
 STYLE = {"description_width": "110px"}
 
 
-class DetailsSection:
+class DetailsView:
     """The typed fields, each with its findings beside it; tags as editable rows."""
 
     def __init__(self, view: TrainingDatasetForm, role_box: w.Widget) -> None:
@@ -45,10 +44,7 @@ class DetailsSection:
         self.tag_add = w.Button(description="Add tag", icon="plus", layout=w.Layout(width="110px"))
         self.tag_rows: list[tuple[w.Text, w.Text, w.Button]] = []
         self.tags_findings = w.HTML()
-        self.name.observe(view._on_name_change, names="value")
-        self.description.observe(view._on_description_change, names="value")
-        self.role_arn.observe(view._on_role_arn_change, names="value")
-        self.tag_add.on_click(view._on_tag_add_click)
+        self.tag_add.on_click(self._on_tag_add_click)
         self.box = w.VBox(
             [
                 w.HBox([self.name, self.name_findings]),
@@ -66,39 +62,57 @@ class DetailsSection:
             ]
         )
 
+    def bind(self, state: FormState) -> None:
+        """Link the typed fields to the model's traits (both ways) and the role choices (one)."""
+        details = state.details
+        self.links = [
+            w.link((details, "name"), (self.name, "value")),
+            w.link((details, "description"), (self.description, "value")),
+            w.dlink((details, "role_choices"), (self.role_arn, "options"), tuple),
+            w.link((details, "role_arn"), (self.role_arn, "value")),
+        ]
+
     def render(self, state: FormState, set_: Setter) -> None:
-        """Copy the fields, their findings and the tag rows into the widgets."""
-        set_(self.name, "value", state.name)
-        set_(self.description, "value", state.description)
-        set_(self.role_arn, "options", tuple(state.role_choices))
-        set_(self.role_arn, "value", state.role_arn)
-        set_(self.role_arn_note, "value", grey(state.role_choices_note or ""))
+        """Copy the findings and the tag rows into the widgets (the fields are linked)."""
+        set_(self.role_arn_note, "value", grey(state.details.role_choices_note or ""))
         for field, cell in (
             ("name", self.name_findings),
             ("description", self.description_findings),
             ("role_arn", self.role_arn_findings),
             ("tags", self.tags_findings),
         ):
-            set_(cell, "value", findings_html(state.findings_for(field)))
-        if len(self.tag_rows) != len(state.tags):
+            set_(cell, "value", findings_html(state.validation.findings_for(field)))
+        if len(self.tag_rows) != len(state.details.tags):
             self._build_tags(state)
-        for (key, value, _), row in zip(self.tag_rows, state.tags, strict=True):
+        for (key, value, _), row in zip(self.tag_rows, state.details.tags, strict=True):
             set_(key, "value", row.key)
             set_(value, "value", row.value)
 
     def _build_tags(self, state: FormState) -> None:
         rows = []
         self.tag_rows = []
-        view = self.view
-        for i, tag in enumerate(state.tags):
+        for i, tag in enumerate(state.details.tags):
             key = w.Text(value=tag.key, placeholder="key", layout=w.Layout(width="200px"))
             value = w.Text(value=tag.value, placeholder="value", layout=w.Layout(width="260px"))
             remove = w.Button(
                 icon="trash", tooltip="remove this tag", layout=w.Layout(width="40px")
             )
-            key.observe(lambda ch, i=i: view._on_tag_key_change(i, ch), names="value")
-            value.observe(lambda ch, i=i: view._on_tag_value_change(i, ch), names="value")
-            remove.on_click(lambda _b, i=i: view._on_tag_remove_click(i))
+            key.observe(lambda ch, i=i: self._on_tag_key_change(i, ch), names="value")
+            value.observe(lambda ch, i=i: self._on_tag_value_change(i, ch), names="value")
+            remove.on_click(lambda _b, i=i: self._on_tag_remove_click(i))
             self.tag_rows.append((key, value, remove))
             rows.append(w.HBox([key, value, remove]))
         self.tags_box.children = tuple(rows)
+
+    # ------------------------------------------------------------------ handlers
+    def _on_tag_add_click(self, _button: w.Button) -> None:
+        self.view.state.details.add_tag()
+
+    def _on_tag_remove_click(self, index: int) -> None:
+        self.view.state.details.remove_tag(index)
+
+    def _on_tag_key_change(self, index: int, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.details.set_tag(index, key=str(change["new"])))
+
+    def _on_tag_value_change(self, index: int, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.details.set_tag(index, value=str(change["new"])))

@@ -6,11 +6,13 @@ import json
 import re
 from typing import TYPE_CHECKING, Any
 
+from traitlets import Unicode, observe
+
 from cleanroom_nb.aws._service_role import ROLE_NAME_PREFIX
-from cleanroom_nb.form._parts import Part
+from cleanroom_nb.form._model import SliceModel
 
 if TYPE_CHECKING:
-    from cleanroom_nb.form._state import FormState
+    pass
 
 ROLE_NAME_MAX = 64
 """IAM's longest role name."""
@@ -30,7 +32,7 @@ def proposed_role_name(table: str) -> str:
     return (ROLE_NAME_PREFIX + body)[:ROLE_NAME_MAX]
 
 
-class RoleCreation(Part):
+class ServiceRoleModel(SliceModel):
     """The "Create service role" part: name, policies to create, and creating it.
 
     Attributes
@@ -41,16 +43,12 @@ class RoleCreation(Part):
         The role made from the form, once made.
     """
 
-    part_name = "role"
-
-    def __init__(self, form: FormState) -> None:
-        super().__init__(form)
-        self.new_role_name = ""
-        self.created_role_arn: str | None = None
+    new_role_name = Unicode("", help="the name typed for the new role (empty: the proposal)")
+    created_role_arn = Unicode(None, allow_none=True, help="the role made from the form")
 
     def proposed_name(self) -> str:
         """``cleanrooms-ml-<table>`` for the chosen table."""
-        return proposed_role_name(self.form.table)
+        return proposed_role_name(self.form.source.table)
 
     @property
     def role_name(self) -> str:
@@ -58,9 +56,12 @@ class RoleCreation(Part):
         return self.new_role_name.strip() or self.proposed_name()
 
     def set_new_role_name(self, name: str) -> None:
-        """Type the new role's name (empty: the proposal)."""
+        """Type the new role's name (empty: the proposal); the same as setting the trait."""
         self.new_role_name = name
-        self.form.notify("role")
+
+    @observe("new_role_name")
+    def _on_new_role_name_change(self, change: dict[str, Any]) -> None:
+        self.form.changed()
 
     @property
     def role_blocker(self) -> str:
@@ -69,7 +70,7 @@ class RoleCreation(Part):
         missing = self.missing_facts
         if missing:
             return missing
-        if f"{form.role_arn_prefix}{self.role_name}" in form.role_choices:
+        if f"{form.details.role_arn_prefix}{self.role_name}" in form.details.role_choices:
             return f"type another name: role {self.role_name} exists already (choose it above)"
         return ""
 
@@ -77,31 +78,31 @@ class RoleCreation(Part):
     def missing_facts(self) -> str:
         """What the policies still need (account, table, its S3 location), or ``""``."""
         form = self.form
-        if form.account_id is None:
+        if form.details.account_id is None:
             return "the caller's AWS account is not known yet (sts:GetCallerIdentity)"
-        if not (form.database and form.table):
+        if not (form.source.database and form.source.table):
             if form.source_kind == "dataframe":
                 return "fill in the S3 path, database and table, and register the DataFrame first"
             return "choose the Glue table first"
-        if not form.s3_location:
+        if not form.source.s3_location:
             if form.source_kind == "dataframe":
                 return "register the DataFrame in Glue first (the role reads its S3 location)"
-            return f"Glue table {form.database}.{form.table} has no S3 location"
+            return f"Glue table {form.source.database}.{form.source.table} has no S3 location"
         return ""
 
     def role_policies(self) -> tuple[dict[str, Any], dict[str, Any]] | None:
         """The trust and permissions policies the new role gets (None while it cannot be made)."""
         form = self.form
-        if self.missing_facts or form.account_id is None:
+        if self.missing_facts or form.details.account_id is None:
             return None
         region = form.region or "us-east-1"
-        trust = form.actions.trust_policy(form.account_id, region)
+        trust = form.actions.trust_policy(form.details.account_id, region)
         permissions = form.actions.permissions_policy(
-            form.database,
-            form.table,
-            form.s3_location,
+            form.source.database,
+            form.source.table,
+            form.source.s3_location,
             region=region,
-            account_id=form.account_id,
+            account_id=form.details.account_id,
             catalog_id=form.catalog_id,
         )
         return trust, permissions
@@ -121,19 +122,19 @@ class RoleCreation(Part):
             return None
         if self.role_blocker:
             form.progress = f"The role cannot be created yet: {self.role_blocker}."
-            form.notify("submit", "role")
+            form.changed()
             return None
         form.busy = True
         form.progress = f"Creating the IAM role {self.role_name} ..."
-        form.notify("submit", "role")
+        form.changed()
         arn: str | None = None
         try:
             arn = str(
                 form.actions.create_role(
                     self.role_name,
-                    database=form.database,
-                    table=form.table,
-                    s3_location=form.s3_location,
+                    database=form.source.database,
+                    table=form.source.table,
+                    s3_location=form.source.s3_location,
                     boto3_session=form.boto3_session,
                 )
             )
@@ -145,10 +146,10 @@ class RoleCreation(Part):
         if arn is not None:
             self.created_role_arn = arn
             form.last_error = None
-            form.fields.load_role_choices()
-            if arn not in form.role_choices:
-                form.role_choices = sorted([*form.role_choices, arn])
+            form.details.load_role_choices()
+            if arn not in form.details.role_choices:
+                form.details.role_choices = sorted([*form.details.role_choices, arn])
             form.progress = f"Created the IAM role {arn} and selected it."
-            form.set_role_arn(arn)
-        form.notify("role", "roles", "submit", "errors", "fields")
+            form.details.set_role_arn(arn)
+        form.changed()
         return arn

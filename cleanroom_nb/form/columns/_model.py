@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cleanroom_nb import _roles
 from cleanroom_nb._errors import CleanroomNbError, SchemaError
-from cleanroom_nb.form._parts import Part
+from cleanroom_nb.form._model import SliceModel
 
 LEAVE_OUT = "leave out"
 """The role choice that leaves a column out of the request."""
@@ -13,7 +13,7 @@ ROLE_CHOICES: tuple[str, ...] = (LEAVE_OUT, *_roles.ROLES)
 """Every choice of the role dropdowns, "leave out" first."""
 
 
-class SchemaEdits(Part):
+class ColumnsModel(SliceModel):
     """Changes to the schema's roles, and the per-column facts the grid shows."""
 
     part_name = "edits"
@@ -28,17 +28,18 @@ class SchemaEdits(Part):
             form.record(
                 SchemaError("choose a source first; there is no schema yet"), what="changing a role"
             )
-            form.notify("errors")
+            form.changed()
             return False
         value = None if role in (None, "", LEAVE_OUT) else role
         try:
             form.schema = form.schema.with_role(column, value)
         except CleanroomNbError as exc:
             form.record(exc, what=f"changing the role of {column!r}")
-            form.notify("errors")
+            form.changed()
             return False
+        form.checks.refresh_estimates()
         form.validate()
-        form.notify("schema", "findings", "readiness")
+        form.changed()
         return True
 
     def role_of(self, column: str) -> str:
@@ -73,7 +74,7 @@ class SchemaEdits(Part):
                 for c in cols:
                     flags.setdefault(c.name, []).append(f"{role} given {len(cols)} times")
         for c in schema.columns:
-            for f in self.form.findings_for(f"columns.{c.name}"):
+            for f in self.form.validation.findings_for(f"columns.{c.name}"):
                 flags.setdefault(c.name, []).append(f"{f.level}: {f.message}")
         return flags
 

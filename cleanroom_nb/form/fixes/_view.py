@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from cleanroom_nb.form._sections import Setter
-from cleanroom_nb.form._sections._html import GREY, MONO, grey, table_html
+from cleanroom_nb._words import count
+from cleanroom_nb.form._html import GREY, MONO, Setter, grey, table_html
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
@@ -30,7 +30,7 @@ def _preview_html(preview: Any) -> str:
     return table_html(("before", "after"), rows, cls="crn-fix-preview")
 
 
-class FixesSection:
+class FixesView:
     """What the data needs before Clean Rooms ML can use it, with the buttons that do it."""
 
     def __init__(self, view: TrainingDatasetForm, *, glue: bool) -> None:
@@ -47,7 +47,7 @@ class FixesSection:
             layout=w.Layout(width="220px", display="none"),
             tooltip="write a fixed copy of the table with one Athena query, then use it",
         )
-        self.rewrite.on_click(view._on_rewrite_click)
+        self.rewrite.on_click(self._on_rewrite_click)
         self.rewrite_note = w.HTML()
         self._plan: tuple[tuple[str, str], ...] | None = None
         self._df_id: int | None = None
@@ -66,7 +66,8 @@ class FixesSection:
         set_(self.box.layout, "display", None if plan or state.fixes.applied else "none")
         done = "".join(grey(f"done: {a}", cls="crn-fix-done") for a in state.fixes.applied)
         intro = (
-            f"<b>{len(plan)} column(s) need a fix</b> before Clean Rooms ML can use them."
+            f"<b>{count(len(plan), 'column')} {'needs' if len(plan) == 1 else 'need'} a fix</b>"
+            " before Clean Rooms ML can use them."
             if plan
             else "Nothing left to fix."
         )
@@ -76,11 +77,12 @@ class FixesSection:
         if self.glue:
             set_(self.rewrite.layout, "display", None if plan else "none")
             set_(self.rewrite, "disabled", state.busy or not plan)
-            note = (
-                state.progress
-                if state.loading == "rewrite"
-                else f"into a new table {state.database}.{state.fixes.free_table_name()}"
-            )
+            if state.loading == "rewrite":
+                note = state.progress
+            else:
+                note = f"into a new table {state.source.database}.{state.fixes.free_table_name()}"
+                estimate = state.checks.estimate_text("rewrite")
+                note += f"; {estimate}" if estimate else ""
             set_(self.rewrite_note, "value", grey(note, cls="crn-rewrite-note") if plan else "")
 
     def _stale(self, state: FormState) -> bool:
@@ -98,8 +100,15 @@ class FixesSection:
             preview = w.HTML(_preview_html(state.fixes.fix_preview(fix.column)))
             button = w.Button(description="Apply fix", icon="wrench", tooltip=fix.what)
             button.add_class(f"crn-fix-{fix.column}")
-            button.on_click(lambda _b, col=fix.column: self.view._on_fix_click(col))
+            button.on_click(lambda _b, col=fix.column: self._on_fix_click(col))
             self.fix_buttons[fix.column] = button
             self.fix_previews[fix.column] = preview
             rows.append(w.HBox([text, preview, button], layout=w.Layout(align_items="center")))
         self.fix_rows.children = tuple(rows)
+
+    # ------------------------------------------------------------------ handlers
+    def _on_fix_click(self, column: str) -> None:
+        self.view.state.fixes.apply_fix(column)
+
+    def _on_rewrite_click(self, _button: w.Button) -> None:
+        self.view.state.fixes.rewrite_with_athena()

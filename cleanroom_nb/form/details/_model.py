@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
+
+from traitlets import Bool, Instance, List, Unicode, observe
 
 from cleanroom_nb._findings import Finding
-from cleanroom_nb.form._parts import Part
+from cleanroom_nb.form._model import SliceModel
 
 if TYPE_CHECKING:
-    from cleanroom_nb.form._state import FormState
+    pass
 
 NAME_MAX = 63
 """The longest training dataset name Clean Rooms ML takes (its model's ``name`` max)."""
@@ -34,7 +36,7 @@ def suggested_name(table: str, day: str) -> str:
     return f"{table[: NAME_MAX - len(day) - 1]}-{day}"
 
 
-class Fields(Part):
+class DetailsModel(SliceModel):
     """The typed fields, the caller's account and the service roles offered.
 
     Attributes
@@ -49,26 +51,27 @@ class Fields(Part):
         The IAM roles Clean Rooms ML may assume, or why none is offered.
     """
 
-    part_name = "fields"
-
-    def __init__(self, form: FormState) -> None:
-        super().__init__(form)
-        self.name: str = ""
-        self.description: str = ""
-        self.role_arn: str = ""
-        self.tags: list[TagRow] = []
-        self.name_suggested = False
-        self.account_id: str | None = None
-        self.partition: str = "aws"
-        self.role_choices: list[str] = []
-        self.role_choices_note: str | None = None
+    name = Unicode("", help="the training dataset's name")
+    description = Unicode("", help="its description (empty: none)")
+    role_arn = Unicode("", help="the service role's ARN")
+    tags = List(Instance(TagRow), help="the tags editor's rows (TagRow)")
+    name_suggested = Bool(False, help="name is the form's own suggestion")
+    account_id = Unicode(None, allow_none=True, help="the caller's account (STS)")
+    partition = Unicode("aws", help="the ARN partition")
+    role_choices = List(Unicode(), help="IAM roles Clean Rooms ML may assume")
+    role_choices_note = Unicode(None, allow_none=True, help="why no role is offered")
 
     # ------------------------------------------------------------------ edits
-    def set_name(self, name: str) -> None:
-        """Set the training dataset's name."""
-        self.name = name
-        self.name_suggested = False
+    @observe("name", "description", "role_arn")
+    def _on_field_change(self, change: dict[str, Any]) -> None:
+        """A typed field changed (in the view through ``link``, or in code): check again."""
+        if change["name"] == "name":
+            self.name_suggested = False
         self.changed()
+
+    def set_name(self, name: str) -> None:
+        """Set the training dataset's name (the same as ``details.name = name``)."""
+        self.name = name
 
     def suggest_name(self, table: str) -> None:
         """Propose ``<table>-<yyyy-mm-dd>`` unless the person typed a name of their own."""
@@ -80,17 +83,15 @@ class Fields(Part):
     def set_description(self, description: str) -> None:
         """Set the description (empty means none)."""
         self.description = description
-        self.changed()
 
     def set_role_arn(self, role_arn: str) -> None:
         """Set the service role's ARN."""
         self.role_arn = role_arn
-        self.changed()
 
     def add_tag(self, key: str = "", value: str = "") -> int:
         """Add a tag row; returns its index."""
         self.tags.append(TagRow(key, value))
-        self.changed("tags")
+        self.changed()
         return len(self.tags) - 1
 
     def set_tag(self, index: int, *, key: str | None = None, value: str | None = None) -> None:
@@ -99,17 +100,17 @@ class Fields(Part):
         self.tags[index] = TagRow(
             row.key if key is None else key, row.value if value is None else value
         )
-        self.changed("tags")
+        self.changed()
 
     def remove_tag(self, index: int) -> None:
         """Remove tag row ``index``."""
         del self.tags[index]
-        self.changed("tags")
+        self.changed()
 
-    def changed(self, *extra: str) -> None:
-        """Validate again and tell the observers the fields changed."""
+    def changed(self) -> None:
+        """Check the request again, then bump the form's revision (the views re-render)."""
         self.form.validate()
-        self.form.notify("fields", "findings", *extra)
+        self.form.changed()
 
     # ------------------------------------------------------------------ tags
     def tag_dict(self) -> dict[str, str]:
@@ -158,7 +159,7 @@ class Fields(Part):
         except Exception as exc:
             form.record(exc, what="finding the caller's AWS account (sts:GetCallerIdentity)")
             form.set_loading(None)
-            form.notify("errors")
+            form.changed()
             return
         self.account_id = str(ident["Account"])
         caller = str(ident.get("Arn", ""))
@@ -168,7 +169,7 @@ class Fields(Part):
             self.role_arn = self.role_arn_prefix
         form.set_loading(None)
         form.validate()
-        form.notify("fields", "findings")
+        form.changed()
 
     @property
     def role_arn_prefix(self) -> str:
@@ -203,13 +204,13 @@ class Fields(Part):
             )
         self.preselect_role()
         form.set_loading(None)
-        form.notify("roles", "fields")
+        form.changed()
 
     def preselect_role(self) -> None:
         """Select the role made for this table (``cleanrooms-ml-<table>``) if nothing is chosen."""
         if self.role_arn not in ("", self.role_arn_prefix):
             return
-        wanted = f"{self.role_arn_prefix}{self.form.role.proposed_name()}"
+        wanted = f"{self.role_arn_prefix}{self.form.service_role.proposed_name()}"
         if self.role_arn_prefix and wanted in self.role_choices:
             self.role_arn = wanted
 

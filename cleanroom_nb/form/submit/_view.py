@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from cleanroom_nb.form._sections import Setter
-from cleanroom_nb.form._sections._html import GREEN, GREY, RED
+from cleanroom_nb.form._html import GREEN, GREY, RED, Setter
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
     from cleanroom_nb.form._view import TrainingDatasetForm
 
 
-class SubmitSection:
+class SubmitView:
     """Create the training dataset; offer to reuse an equal one after a name conflict."""
 
     def __init__(self, view: TrainingDatasetForm) -> None:
+        self.view = view
         self.submit = w.Button(
             description="Create training dataset",
             button_style="primary",
@@ -33,17 +33,26 @@ class SubmitSection:
             icon="recycle",
             layout=w.Layout(display="none", width="240px"),
         )
-        self.submit.on_click(view._on_submit_click)
-        self.reuse.on_click(view._on_reuse_click)
+        self.submit.on_click(self._on_submit_click)
+        self.reuse.on_click(self._on_reuse_click)
         self.box = w.VBox(
             [w.HBox([self.submit, self.reuse]), self.progress, self.result, self.error]
         )
 
+    def bind(self, state: FormState) -> None:
+        """The button says "Sending..." while the form is busy (one way: state to widget)."""
+        self.links = [
+            w.dlink(
+                (state, "busy"),
+                (self.submit, "description"),
+                lambda busy: "Sending..." if busy else "Create training dataset",
+            )
+        ]
+
     def render(self, state: FormState, set_: Setter) -> None:
         """Copy the submit state, progress, result and last error into the widgets."""
-        set_(self.submit, "disabled", not state.can_submit)
-        set_(self.submit, "description", "Sending..." if state.busy else "Create training dataset")
-        why = "; ".join(state.blockers)
+        set_(self.submit, "disabled", not state.submit.can_submit)
+        why = "; ".join(state.submit.blockers)
         lines = [state.progress] if state.progress else []
         if not state.busy and why:
             lines.append(f"Submit is disabled: {why}.")
@@ -56,15 +65,15 @@ class SubmitSection:
             else "",
         )
         result = ""
-        if state.result_arn:
+        if state.submit.result_arn:
             status = (
-                f"<br>status: <b>{html.escape(state.result_status)}</b>"
-                if state.result_status
+                f"<br>status: <b>{html.escape(state.submit.result_status)}</b>"
+                if state.submit.result_status
                 else ""
             )
             result = (
                 f"<div class='crn-result' style='color:{GREEN}'>&#10003; training dataset "
-                f"<code class='crn-arn'>{html.escape(state.result_arn)}</code>{status}</div>"
+                f"<code class='crn-arn'>{html.escape(state.submit.result_arn)}</code>{status}</div>"
             )
         set_(self.result, "value", result)
         error = ""
@@ -74,5 +83,12 @@ class SubmitSection:
                 f"&#10007; {html.escape(state.error_message)}</div>"
             )
         set_(self.error, "value", error)
-        set_(self.reuse.layout, "display", None if state.can_reuse else "none")
+        set_(self.reuse.layout, "display", None if state.submit.can_reuse else "none")
         set_(self.reuse, "disabled", state.busy)
+
+    # ------------------------------------------------------------------ handlers
+    def _on_submit_click(self, _button: w.Button) -> None:
+        self.view.state.submit.submit()
+
+    def _on_reuse_click(self, _button: w.Button) -> None:
+        self.view.state.submit.reuse_existing()

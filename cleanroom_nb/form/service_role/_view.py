@@ -6,18 +6,18 @@ from typing import TYPE_CHECKING
 
 import ipywidgets as w
 
-from cleanroom_nb.form._sections import Setter
-from cleanroom_nb.form._sections._html import code_html, grey
+from cleanroom_nb.form._html import Setter, code_html, grey
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
     from cleanroom_nb.form._view import TrainingDatasetForm
 
 
-class RoleSection:
+class ServiceRoleView:
     """Make the service role for the chosen table in one click, then select it."""
 
     def __init__(self, view: TrainingDatasetForm) -> None:
+        self.view = view
         self.role_name = w.Text(
             description="New role",
             placeholder="cleanrooms-ml-<table>",
@@ -34,8 +34,7 @@ class RoleSection:
         self.role_policies.set_title(0, "Trust policy it gets")
         self.role_policies.set_title(1, "Permissions policy it gets")
         self.role_policies.selected_index = None
-        self.role_name.observe(view._on_role_name_change, names="value")
-        self.role_create.on_click(view._on_role_create_click)
+        self.role_create.on_click(self._on_role_create_click)
         self._policies_for: tuple[str, ...] | None = None
         self.box = w.VBox(
             [w.HBox([self.role_name, self.role_create]), self.role_note, self.role_policies],
@@ -43,24 +42,33 @@ class RoleSection:
         )
         self.box.add_class("crn-role-create")
 
+    def bind(self, state: FormState) -> None:
+        """Link the new role's name to the model (both ways)."""
+        self.links = [w.link((state.service_role, "new_role_name"), (self.role_name, "value"))]
+
     def render(self, state: FormState, set_: Setter) -> None:
         """The proposed name, why the role cannot be made yet, and the two policies."""
-        role = state.role
+        role = state.service_role
         set_(self.role_name, "placeholder", role.proposed_name())
-        set_(self.role_name, "value", role.new_role_name)
         blocker = role.role_blocker
         set_(self.role_create, "disabled", state.busy or bool(blocker))
-        if role.created_role_arn and state.role_arn == role.created_role_arn:
+        if role.created_role_arn and state.details.role_arn == role.created_role_arn:
             note = f"Created {role.created_role_arn} and selected it."
         elif blocker:
             note = f"To create a service role here, {blocker}."
         else:
             note = (
                 f"Creates IAM role {role.role_name} (create_role) that Clean Rooms ML may "
-                f"assume and that may read {state.database}.{state.table} and its data."
+                f"assume and that may read {state.source.database}.{state.source.table} and its data."
             )
         set_(self.role_note, "value", grey(note, cls="crn-role-note"))
-        key = (role.role_name, state.database, state.table, state.s3_location, blocker)
+        key = (
+            role.role_name,
+            state.source.database,
+            state.source.table,
+            state.source.s3_location,
+            blocker,
+        )
         if key != self._policies_for:
             self._policies_for = key
             trust, permissions = role.policies_text()
@@ -70,3 +78,7 @@ class RoleSection:
                 "value",
                 code_html(permissions, "json") if permissions else "",
             )
+
+    # ------------------------------------------------------------------ handlers
+    def _on_role_create_click(self, _button: w.Button) -> None:
+        self.view.state.service_role.create_service_role()

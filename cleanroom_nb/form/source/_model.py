@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from traitlets import Instance, List, Unicode
+
 from cleanroom_nb._errors import SchemaError
-from cleanroom_nb.form._parts import Part
+from cleanroom_nb.form._model import SliceModel
 
 if TYPE_CHECKING:
-    from cleanroom_nb.form._state import FormState
     from cleanroom_nb.infer._schema import TrainingSchema
 
 
-class SourceState(Part):
+class SourceModel(SliceModel):
     """Which data the training dataset reads: the Glue catalog choices, or where a frame goes.
 
     Attributes
@@ -27,16 +28,12 @@ class SourceState(Part):
         ``(database, table)`` once the DataFrame is registered there.
     """
 
-    part_name = "source"
-
-    def __init__(self, form: FormState, database: str | None, table: str | None) -> None:
-        super().__init__(form)
-        self.databases: list[str] = []
-        self.tables: list[str] = []
-        self.database: str = database or ""
-        self.table: str = table or ""
-        self.register_path: str = ""
-        self.registered_as: tuple[str, str] | None = None
+    databases = List(Unicode(), help="the Glue databases of the catalog")
+    tables = List(Unicode(), help="the tables of the chosen database")
+    database = Unicode("", help="the chosen (Glue) or target (DataFrame) database")
+    table = Unicode("", help="the chosen (Glue) or target (DataFrame) table")
+    register_path = Unicode("", help="for a DataFrame: the S3 path it is written to")
+    registered_as = Instance(tuple, allow_none=True, help="(database, table) once registered")
 
     # ------------------------------------------------------------------ Glue catalog
     def load_databases(self) -> None:
@@ -49,9 +46,9 @@ class SourceState(Part):
             )
         except Exception as exc:
             form.record(exc, what="listing the Glue databases")
-            form.notify("errors")
+            form.changed()
         form.set_loading(None)
-        form.notify("databases")
+        form.changed()
 
     def select_database(self, database: str, *, keep_table: bool = False) -> None:
         """Choose a Glue database and list its tables (the table choice is reset)."""
@@ -65,7 +62,8 @@ class SourceState(Part):
         self.table = ""
         form.schema = None
         form.checks.forget_readiness()
-        form.notify("source", "tables", "schema")
+        form.checks.refresh_estimates()
+        form.changed()
         if database:
             form.set_loading("tables")
             try:
@@ -74,14 +72,14 @@ class SourceState(Part):
                 )
             except Exception as exc:
                 form.record(exc, what=f"listing the tables of Glue database {database!r}")
-                form.notify("errors")
+                form.changed()
             form.set_loading(None)
-            form.notify("tables")
+            form.changed()
         if table:
             self.select_table(table)
             return
         form.validate()
-        form.notify("findings")
+        form.changed()
 
     def select_table(self, table: str) -> None:
         """Choose a Glue table and infer its schema (``infer_schema_from_glue``)."""
@@ -92,7 +90,7 @@ class SourceState(Part):
         self.table = table
         form.schema = None
         form.checks.forget_readiness()
-        form.notify("source", "schema")
+        form.changed()
         if table and self.database:
             form.set_loading("schema")
             try:
@@ -104,11 +102,12 @@ class SourceState(Part):
                 )
             except Exception as exc:
                 form.record(exc, what=f"reading Glue table {self.database}.{table}")
-                form.notify("errors")
+                form.changed()
             form.set_loading(None)
-            form.fields.suggest_name(table)
+            form.details.suggest_name(table)
+        form.checks.refresh_estimates()
         form.validate()
-        form.notify("schema", "findings", "readiness", "fields")
+        form.changed()
 
     # ------------------------------------------------------------------ DataFrame
     def infer_frame_schema(self) -> None:
@@ -119,7 +118,7 @@ class SourceState(Part):
             form.schema = form.actions.infer_schema(form.df)
         except Exception as exc:
             form.record(exc, what="inferring the DataFrame's schema")
-            form.notify("errors")
+            form.changed()
         form.set_loading(None)
 
     def set_target(
@@ -132,9 +131,9 @@ class SourceState(Part):
             self.database = database.strip()
         if table is not None:
             self.table = table.strip()
-            self.form.fields.suggest_name(self.table)
+            self.form.details.suggest_name(self.table)
         self.form.validate()
-        self.form.notify("fields", "findings", "register", "source")
+        self.form.changed()
 
     @property
     def needs_registration(self) -> bool:
@@ -173,7 +172,7 @@ class SourceState(Part):
         what = "registering the DataFrame"
         if form.df is None or form.schema is None:
             form.record(SchemaError("only a DataFrame source can be registered"), what=what)
-            form.notify("errors")
+            form.changed()
             return False
         missing = self._missing_target()
         if missing:
@@ -184,11 +183,11 @@ class SourceState(Part):
                 ),
                 what=what,
             )
-            form.notify("errors")
+            form.changed()
             return False
         form.busy = True
         form.progress = f"Writing the DataFrame to {self.register_path} ..."
-        form.notify("submit", "register")
+        form.changed()
         ok = False
         try:
             form.schema = self._registered_schema(form.schema, mode=mode)
@@ -203,7 +202,7 @@ class SourceState(Part):
         finally:
             form.busy = False
         form.validate()
-        form.notify("register", "schema", "findings", "submit", "errors", "source")
+        form.changed()
         return ok
 
     def _registered_schema(self, schema: TrainingSchema, *, mode: str) -> TrainingSchema:
@@ -217,6 +216,7 @@ class SourceState(Part):
             self.table,
             schema=schema,
             mode=mode,
+            progress=False,
             boto3_session=form.boto3_session,
         )
         wanted = {c.name: roles.get(c.glue_name, c.role) for c in registered.columns}

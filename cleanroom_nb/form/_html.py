@@ -1,12 +1,16 @@
-"""Small HTML pieces the sections share: finding lines, code with syntax highlighting, tables."""
+"""Small HTML pieces the views share: finding lines, code with syntax highlighting, tables."""
 
 from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from cleanroom_nb._findings import Finding
+
+Setter = Callable[[Any, str, Any], None]
+"""``set_(widget, trait, value)``: set a trait only when it differs (the views' setter)."""
 
 RED, AMBER, GREEN, GREY = "#cf222e", "#9a6700", "#1a7f37", "#6e7781"
 MONO = "ui-monospace, SFMono-Regular, Menlo, Consolas, DejaVu Sans Mono, monospace"

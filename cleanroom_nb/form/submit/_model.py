@@ -5,15 +5,19 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
+from traitlets import Any as AnyTrait
+from traitlets import Int, Set, Unicode
+
 from cleanroom_nb._errors import RequestInvalidError, TrainingDatasetExistsError
-from cleanroom_nb.form._parts import Part
+from cleanroom_nb._words import count
+from cleanroom_nb.form._model import SliceModel
 from cleanroom_nb.form._validation import finding_key, request_json_text
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
 
 
-class Submission(Part):
+class SubmitModel(SliceModel):
     """Sends the request (never twice at once) and keeps the result or the conflict.
 
     Attributes
@@ -28,16 +32,15 @@ class Submission(Part):
         How many requests were sent.
     """
 
-    part_name = "submission"
+    acknowledged = Set(help="the warnings read (finding keys)")
+    result_arn = Unicode(None, allow_none=True, help="the created training dataset's ARN")
+    result_status = Unicode(None, allow_none=True, help="its status when waiting")
+    conflict = AnyTrait(None, allow_none=True, help="the name conflict of the last send")
+    sends = Int(0, help="requests sent")
 
     def __init__(self, form: FormState) -> None:
         super().__init__(form)
-        self.acknowledged: set[tuple[str, str, str, str]] = set()
-        self.result_arn: str | None = None
-        self.result_status: str | None = None
-        self.conflict: TrainingDatasetExistsError | None = None
         self._conflict_for: str | None = None
-        self.sends = 0
 
     # ------------------------------------------------------------------ warnings
     @property
@@ -51,7 +54,7 @@ class Submission(Part):
             self.acknowledged.update(finding_key(f) for f in self.form.findings.warnings)
         else:
             self.acknowledged.clear()
-        self.form.notify("findings", "submit")
+        self.form.changed()
 
     @property
     def blockers(self) -> list[str]:
@@ -64,10 +67,10 @@ class Submission(Part):
             out.append("there is no request yet")
         n_err = len(form.findings.errors)
         if n_err:
-            out.append(f"fix {n_err} error(s)")
+            out.append(f"fix {count(n_err, 'error')}")
         n_warn = sum(1 for f in form.findings.warnings if finding_key(f) not in self.acknowledged)
         if n_warn:
-            out.append(f"acknowledge {n_warn} warning(s)")
+            out.append(f"acknowledge {count(n_warn, 'warning')}")
         return out
 
     @property
@@ -85,7 +88,7 @@ class Submission(Part):
         form = self.form
         if not self.can_submit or form.request is None:
             form.progress = "Not sent: " + "; ".join(self.blockers) + "."
-            form.notify("submit")
+            form.changed()
             return None
         return self._send(form.request, if_exists="error")
 
@@ -105,7 +108,7 @@ class Submission(Part):
         return bool(
             self.conflict is not None
             and self.conflict.same_definition
-            and self._conflict_for == self.form.request_json
+            and self._conflict_for == self.form.validation.request_json
         )
 
     def _start(self) -> None:
@@ -121,7 +124,7 @@ class Submission(Part):
             if form.wait
             else "Sending the request..."
         )
-        form.notify("submit", "result", "errors")
+        form.changed()
 
     def _send(self, request: dict[str, Any], *, if_exists: str) -> str | None:
         form = self.form
@@ -158,7 +161,7 @@ class Submission(Part):
         finally:
             form.busy = False
         form.validate()
-        form.notify("submit", "result", "errors", "findings")
+        form.changed()
         return arn
 
     def _status(self, arn: str) -> str | None:

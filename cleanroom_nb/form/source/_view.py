@@ -3,12 +3,11 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
-from cleanroom_nb.form._sections import Setter
-from cleanroom_nb.form._sections._html import GREEN, findings_html
+from cleanroom_nb.form._html import GREEN, Setter, findings_html
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
@@ -17,10 +16,11 @@ if TYPE_CHECKING:
 STYLE = {"description_width": "110px"}
 
 
-class SourceSection:
+class SourceView:
     """For a Glue source two dropdowns; for a DataFrame the target fields and "Register"."""
 
     def __init__(self, view: TrainingDatasetForm, *, glue: bool) -> None:
+        self.view = view
         self.glue = glue
         wide = w.Layout(width="420px")
         if glue:
@@ -45,41 +45,41 @@ class SourceSection:
             self.register = w.Button(
                 description="Register in Glue", icon="database", button_style="info"
             )
-            self.register_path.observe(view._on_register_path_change, names="value")
-            self.register.on_click(view._on_register_click)
+            self.register_path.observe(self._on_register_path_change, names="value")
+            self.register.on_click(self._on_register_click)
             children = [
                 self.frame_info,
                 w.HBox([self.register_path]),
                 w.HBox([self.database, self.table]),
                 self.register,
             ]
-        self.database.observe(view._on_database_change, names="value")
-        self.table.observe(view._on_table_change, names="value")
+        self.database.observe(self._on_database_change, names="value")
+        self.table.observe(self._on_table_change, names="value")
         self.source_findings = w.HTML()
         self.box = w.VBox([*children, self.source_findings])
 
     def render(self, state: FormState, set_: Setter) -> None:
         """Copy the source part of the state into the widgets."""
         if self.glue:
-            dbs = ("", *state.databases)
-            if state.database and state.database not in dbs:
-                dbs = (*dbs, state.database)
+            dbs = ("", *state.source.databases)
+            if state.source.database and state.source.database not in dbs:
+                dbs = (*dbs, state.source.database)
             set_(self.database, "options", dbs)
-            set_(self.database, "value", state.database)
-            tables = ("", *state.tables)
-            if state.table and state.table not in tables:
-                tables = (*tables, state.table)
+            set_(self.database, "value", state.source.database)
+            tables = ("", *state.source.tables)
+            if state.source.table and state.source.table not in tables:
+                tables = (*tables, state.source.table)
             set_(self.table, "options", tables)
-            set_(self.table, "value", state.table)
+            set_(self.table, "value", state.source.table)
             set_(self.database, "disabled", state.busy)
-            set_(self.table, "disabled", state.busy or not state.database)
+            set_(self.table, "disabled", state.busy or not state.source.database)
         else:
             df = state.df
             assert df is not None
             registered = (
                 f" &mdash; <span style='color:{GREEN}'>registered as "
-                f"<code>{html.escape('.'.join(state.registered_as))}</code></span>"
-                if state.registered_as and not state.needs_registration
+                f"<code>{html.escape('.'.join(state.source.registered_as))}</code></span>"
+                if state.source.registered_as and not state.source.needs_registration
                 else ""
             )
             set_(
@@ -87,8 +87,21 @@ class SourceSection:
                 "value",
                 f"DataFrame: {df.shape[0]:,} rows &times; {df.shape[1]} columns{registered}",
             )
-            set_(self.database, "value", state.database)
-            set_(self.table, "value", state.table)
-            set_(self.register_path, "value", state.register_path)
+            set_(self.database, "value", state.source.database)
+            set_(self.table, "value", state.source.table)
+            set_(self.register_path, "value", state.source.register_path)
             set_(self.register, "disabled", state.busy or state.schema is None)
-        set_(self.source_findings, "value", findings_html(state.findings_for("source")))
+        set_(self.source_findings, "value", findings_html(state.validation.findings_for("source")))
+
+    # ------------------------------------------------------------------ handlers
+    def _on_database_change(self, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.source.select_database(str(change["new"] or "")))
+
+    def _on_table_change(self, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.source.select_table(str(change["new"] or "")))
+
+    def _on_register_path_change(self, change: dict[str, Any]) -> None:
+        self.view._user(lambda: self.view.state.source.set_target(path=str(change["new"])))
+
+    def _on_register_click(self, _button: w.Button) -> None:
+        self.view.state.source.register()

@@ -1,17 +1,21 @@
-"""Checks beyond the offline ones: readiness figures (pandas or Athena) and AWS-side checks."""
+"""The checks slice's model: readiness figures and charts, Athena scan estimates, AWS-side checks."""
 
 from __future__ import annotations
 
 import time
 from typing import TYPE_CHECKING, Any
 
+from traitlets import Any as AnyTrait
+from traitlets import Dict, Instance, List
+
 from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding
 from cleanroom_nb._progress import Progress
 from cleanroom_nb.aws import _client
-from cleanroom_nb.form._parts import Part
+from cleanroom_nb.form._model import SliceModel
 from cleanroom_nb.form._validation import request_json_text
 from cleanroom_nb.glue._athena import AthenaWatcher, fmt_bytes
+from cleanroom_nb.glue._scan_estimate import ScanEstimate, athena_price, fmt_dollars
 
 if TYPE_CHECKING:
     import boto3
@@ -36,7 +40,7 @@ class AthenaProgress(Progress):
         """Show ``title: text (elapsed s)`` on the form and tell the observers."""
         seconds = time.monotonic() - self.start
         self.form.progress = f"{self.title}: {text.lower()} ({seconds:.1f} s)"
-        self.form.notify("readiness", "submit")
+        self.form.changed()
 
     def __enter__(self) -> AthenaProgress:
         self.update("starting")
@@ -47,7 +51,7 @@ class AthenaProgress(Progress):
         self.watcher.__exit__(*exc)
 
 
-class Checks(Part):
+class ChecksModel(SliceModel):
     """Readiness figures and the findings of checks made with AWS.
 
     Attributes
@@ -59,14 +63,96 @@ class Checks(Part):
         changes.
     """
 
-    part_name = "checks"
+    readiness = AnyTrait(None, allow_none=True, help="the ReadinessReport shown")
+    remote_findings = List(Instance(Finding), help="what the last check with AWS found")
+    scan_estimates = Dict(help="per Athena query of the form: its ScanEstimate, or why none")
+    scanned = Dict(help="per Athena query of the form: the bytes it scanned")
 
     def __init__(self, form: FormState) -> None:
         super().__init__(form)
-        self.readiness: Any = None
         self._readiness_key: tuple[Any, ...] | None = None
-        self.remote_findings: list[Finding] = []
         self._remote_for: str | None = None
+        self._estimated: dict[tuple[str, str, tuple[str, ...]], ScanEstimate | str] = {}
+        self._estimate_used: dict[str, ScanEstimate] = {}
+
+    # ------------------------------------------------------------------ scan estimates
+    def scan_columns(self, query: str) -> tuple[str, ...]:
+        """The columns an Athena query of the form reads (``"readiness"`` or ``"rewrite"``).
+
+        The readiness query reads the USER_ID, ITEM_ID and TIMESTAMP columns; the rewrite reads
+        every column of ``to_api()``.
+        """
+        schema = self.form.schema
+        if schema is None:
+            return ()
+        if query == "readiness":
+            cols = [schema.user_id, schema.item_id, schema.timestamp]
+            return tuple(schema.api_name(c) for c in cols if c is not None)
+        return tuple(schema.api_name(c) for c in schema.columns if c.role is not None)
+
+    def refresh_estimates(self) -> None:
+        """Estimate what "Count rows" and "Rewrite with Athena" will scan, before they run.
+
+        ``estimate_athena_scan`` (Parquet footers or object sizes; nothing runs in Athena) for
+        the columns each query reads; an estimate is made once per table and columns. Where no
+        estimate can be made, ``scan_estimates`` holds the reason in words.
+        """
+        form = self.form
+        self.scan_estimates = {}
+        if form.source_kind != "glue" or form.schema is None or not form.source.table:
+            return
+        for query in ("readiness", "rewrite"):
+            cols = self.scan_columns(query)
+            if not cols:
+                continue
+            key = (form.source.database, form.source.table, cols)
+            if key not in self._estimated:
+                try:
+                    self._estimated[key] = form.actions.estimate_athena_scan(
+                        form.source.database,
+                        form.source.table,
+                        columns=list(cols),
+                        progress=False,
+                        boto3_session=form.boto3_session,
+                    )
+                except Exception as exc:
+                    self._estimated[key] = str(form.translate(exc, what="estimating the scan"))
+            self.scan_estimates[query] = self._estimated[key]
+
+    def estimate_text(self, query: str) -> str:
+        """``Athena will scan ~1.2 MB (~$0.000048)`` before ``query`` runs (``""``: unknown)."""
+        est = self.scan_estimates.get(query)
+        if est is None:
+            return ""
+        if isinstance(est, str):
+            return f"no scan estimate: {est}"
+        approx = "" if est.exact else "~"
+        return (
+            f"Athena will scan {approx}{fmt_bytes(est.bytes)} (~{fmt_dollars(est.dollars)} at "
+            f"${est.price_per_tb:g}/TB; {est.basis()})"
+        )
+
+    def scanned_text(self, query: str) -> str:
+        """``Athena scanned 1.1 MB (~$0.000048; estimated 1.2 MB)`` after ``query`` ran."""
+        if query not in self.scanned:
+            return ""
+        done = self.scanned[query]
+        est = self._estimate_used.get(query)
+        price = athena_price(done, est.price_per_tb if est else None)[1]
+        versus = f"; estimated {fmt_bytes(est.bytes)}" if est is not None else ""
+        return f"Athena scanned {fmt_bytes(done)} (~{fmt_dollars(price)}{versus})"
+
+    def record_scan(self, query: str, scanned: int | None) -> None:
+        """Keep the bytes ``query`` actually scanned, next to what was estimated for it."""
+        est = self.scan_estimates.get(query)
+        if isinstance(est, ScanEstimate):
+            self._estimate_used[query] = est
+        else:
+            self._estimate_used.pop(query, None)
+        if scanned is None:
+            self.scanned.pop(query, None)
+        else:
+            self.scanned[query] = int(scanned)
 
     # ------------------------------------------------------------------ remote findings
     def remote_for(self, signature: str) -> list[Finding]:
@@ -101,7 +187,7 @@ class Checks(Part):
             self.set_remote(list(found), request_json_text(request))
         form.set_loading(None)
         form.validate()
-        form.notify("findings", "errors", "submit")
+        form.changed()
         return ok
 
     # ------------------------------------------------------------------ readiness
@@ -109,6 +195,7 @@ class Checks(Part):
         """Drop the figures (the data or its key columns changed)."""
         self.readiness = None
         self._readiness_key = None
+        self.scanned.pop("readiness", None)
 
     def readiness_findings(self) -> list[Finding]:
         """The readiness findings, computing a DataFrame's figures when its key columns changed."""
@@ -121,7 +208,7 @@ class Checks(Part):
             if key != self._readiness_key:
                 self._readiness_key = key
                 self.readiness = None
-                if not form.missing_roles() and not form.column_duplicates():
+                if not form.columns.missing_roles() and not form.columns.column_duplicates():
                     try:
                         self.readiness = form.actions.readiness(form.df, schema)
                     except Exception as exc:
@@ -147,10 +234,10 @@ class Checks(Part):
         session = _client.session(form.boto3_session)
         ok = True
         try:
-            with AthenaProgress(form, session, "Counting rows and users with Athena"):
+            with AthenaProgress(form, session, "Counting rows and users with Athena") as bar:
                 self.readiness = form.actions.readiness_from_athena(
-                    form.database,
-                    form.table,
+                    form.source.database,
+                    form.source.table,
                     form.schema,
                     workgroup=workgroup,
                     s3_output=s3_output or form.athena_output,
@@ -158,12 +245,17 @@ class Checks(Part):
                     boto3_session=session,
                 )
         except Exception as exc:
-            form.record(exc, what=f"counting rows of {form.database}.{form.table} with Athena")
+            form.record(
+                exc, what=f"counting rows of {form.source.database}.{form.source.table} with Athena"
+            )
             ok = False
+        else:
+            scanned = getattr(self.readiness, "bytes_scanned", None)
+            self.record_scan("readiness", bar.watcher.bytes_scanned if scanned is None else scanned)
         form.progress = ""
         form.set_loading(None)
         form.validate()
-        form.notify("readiness", "findings", "errors", "submit")
+        form.changed()
         return ok
 
     def readiness_rows(self) -> list[tuple[str, str, str, str]]:
@@ -183,3 +275,13 @@ class Checks(Part):
         """Bytes the readiness query scanned, in words (``""`` for a DataFrame or none)."""
         scanned = getattr(self.readiness, "bytes_scanned", None)
         return "" if scanned is None else fmt_bytes(int(scanned))
+
+    def charts_html(self) -> str:
+        """The readiness charts as an inline PNG (offline), ``""`` without histograms."""
+        rep = self.readiness
+        if rep is None or getattr(rep, "histograms", None) is None:
+            return ""
+        try:
+            return str(rep.charts_html())
+        except Exception as exc:  # the figures stay; say why the picture is missing
+            return f"<div class='crn-charts-error'>no charts: {type(exc).__name__}: {exc}</div>"

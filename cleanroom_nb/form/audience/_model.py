@@ -1,0 +1,464 @@
+"""The state and logic of the form's "Train an audience model" and "Configure" steps.
+
+:class:`AudienceStep` is a traitlets ``HasTraits`` model: the view
+(:mod:`cleanroom_nb.form.audience._view`) binds its widgets to these traits with
+``link``/``dlink`` and calls its methods; tests drive it without a browser.
+
+Once the training dataset is created (:meth:`AudienceStep.start`), the step reads the data's
+time range from the library's window check (:func:`cleanroom_nb.check_training_window`:
+in-process for a DataFrame, ONE Athena query for a Glue table), prefills the training window
+with it, and draws the events per day with the window shaded. Every change of the window is
+judged at once against the data's range (the library's own findings, in words); a DataFrame's
+window is also counted in-process, a Glue table's with the "Check the window" query.
+
+:meth:`AudienceStep.train` sends ONE CreateAudienceModel (the library checks the window again)
+and waits with the library's waiter, whose statuses (CREATE_PENDING → CREATE_IN_PROGRESS →
+ACTIVE) reach :attr:`AudienceStep.statuses` as it reports them. ``step.config`` (a
+:class:`~cleanroom_nb.form.audience._configure.ConfigureStep`) then makes the configured
+audience model. Nothing is sent twice: a request in flight, or one
+already answered for the same values, is not sent again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from typing import Any
+
+import boto3
+import pandas as pd
+from traitlets import Bool, HasTraits, Instance, Int, List, Unicode, dlink, observe
+
+from cleanroom_nb._errors import AudienceModelExistsError, FindingsError, TrainingFailedError
+from cleanroom_nb._findings import Finding
+from cleanroom_nb._progress import watch
+from cleanroom_nb.form.audience._configure import ConfigureStep
+from cleanroom_nb.form.audience._parts import (
+    NAME_MAX,
+    AudienceActions,
+    day_of,
+    day_start,
+    details_in_words,
+    events_chart,
+    message,
+    output_role_name,
+    seconds,
+    suggest_name,
+    words,
+)
+from cleanroom_nb.readiness._window import iso
+
+REQUEST_FIELDS = ("name", "description", "tags", "kmsKeyArn", "trainingDatasetArn")
+"""Findings on these paths are about the request, not the data in the window."""
+
+
+class AudienceStep(HasTraits):
+    """Train an audience model on a created training dataset, then configure it.
+
+    Parameters
+    ----------
+    athena_output
+        Where Athena writes the window query's results (None: the workgroup's setting).
+    poll_interval
+        Seconds between status reads while training (None: the library's growing interval).
+    timeout
+        Seconds to wait for training (the model keeps training after it: wait again).
+    actions
+        The library functions to call (default: the library's own).
+    boto3_session
+        The session every AWS call uses.
+
+    Examples
+    --------
+    >>> step = AudienceStep()
+    >>> step.visible, step.train_blockers
+    (False, ['create the training dataset first'])
+    """
+
+    # --- the training dataset
+    dataset_arn = Unicode("")
+    dataset_name = Unicode("")
+    source = Unicode("", help="'dataframe' or 'glue'")
+    visible = Bool(False)
+    loading = Unicode("", help="what is being read or sent now ('': nothing)")
+
+    # --- the training window (days, UTC; the end day is included)
+    data_first = Instance(dt.date, allow_none=True)
+    data_last = Instance(dt.date, allow_none=True)
+    data_span = Unicode("", help="the data's time range in words")
+    first_day = Instance(dt.date, allow_none=True)
+    last_day = Instance(dt.date, allow_none=True)
+    window_findings: List[tuple[str, str]] = List(
+        help="(level, message) pairs about the window, in words"
+    )
+    window_counts = Unicode("", help="what the window holds, when counted")
+    window_ready = Bool(False, help="the data's time range is read: the window can be chosen")
+    chart_png = Instance(bytes, allow_none=True)
+
+    # --- training
+    model_name = Unicode("")
+    training = Bool(False)
+    statuses = List(Unicode(), help="the statuses seen, in order, as the waiter reported them")
+    model_arn = Unicode("")
+    model_status = Unicode("")
+    status_details = Unicode("", help="CREATE_FAILED: the service's statusDetails, in words")
+    train_error = Unicode("")
+    can_reuse_model = Bool(False)
+    train_blockers = List(Unicode())
+    train_sends = Int(0)
+
+    def __init__(
+        self,
+        *,
+        athena_output: str | None = None,
+        poll_interval: float | None = None,
+        timeout: float = 3600.0,
+        actions: AudienceActions | None = None,
+        boto3_session: boto3.Session | None = None,
+    ) -> None:
+        super().__init__()
+        self.athena_output = athena_output
+        self.poll_interval = poll_interval
+        self.timeout = timeout
+        self.actions = actions or AudienceActions()
+        self.boto3_session = boto3_session
+        self.df: pd.DataFrame | None = None
+        self.report: Any = None  # the whole data's readiness (the chart's bars)
+        self._first_s: float | None = None
+        self._last_s: float | None = None
+        self._trained_for: tuple[Any, ...] | None = None
+        self.config = ConfigureStep(actions=self.actions, boto3_session=boto3_session)
+        """The "Configure" step (:class:`ConfigureStep`): it follows the model's ARN and status."""
+        self.links = [
+            dlink((self, "model_arn"), (self.config, "model_arn")),
+            dlink((self, "model_status"), (self.config, "model_status")),
+        ]
+        self._refresh()
+
+    # ------------------------------------------------------------------ start
+    def follow(self, state: Any) -> None:
+        """Start when the form ``state`` (a :class:`~cleanroom_nb.FormState`) creates a dataset."""
+
+        def on_change(change: Any) -> None:
+            arn = state.submit.result_arn
+            if arn and arn != self.dataset_arn and not state.busy:
+                location = str(state.source.s3_location or "")
+                self.start(arn, dataset_name=state.details.name, df=state.df, s3_location=location)
+
+        state.observe(on_change, names="revision")
+
+    def start(
+        self,
+        dataset_arn: str,
+        *,
+        dataset_name: str = "",
+        df: pd.DataFrame | None = None,
+        s3_location: str = "",
+        load: bool | None = None,
+    ) -> None:
+        """Show the step for a created training dataset: names, output location, the window.
+
+        The window is prefilled from the data's time range (the library's window check: the
+        DataFrame in-process, or ONE Athena query on the dataset's Glue table). ``load``: read
+        it now (default: for a DataFrame; a Glue table's query, which Athena bills, waits for
+        :meth:`load_window`, the "Read the data's time range" button).
+        """
+        self.dataset_arn = dataset_arn
+        self.dataset_name = dataset_name or dataset_arn.rsplit("/", 1)[-1]
+        self.df = df
+        self.source = "dataframe" if df is not None else "glue"
+        self.model_name = suggest_name(self.dataset_name, "model")
+        config = self.config
+        config.configured_name = suggest_name(self.dataset_name, "lookalike")
+        config.role_name = output_role_name(self.dataset_name)
+        if s3_location.startswith("s3://") and not config.output_s3_uri:
+            bucket = s3_location[5:].split("/", 1)[0]
+            config.output_s3_uri = f"s3://{bucket}/lookalike-segments/{self.model_name}/"
+        self.model_arn = self.model_status = self.status_details = self.train_error = ""
+        self.statuses = []
+        self.report = None
+        self.window_ready = False
+        self.first_day = self.last_day = None
+        self.window_findings = []
+        self.window_counts = self.data_span = ""
+        self.chart_png = None
+        self.visible = True
+        if load or (load is None and df is not None):
+            self.load_window()
+
+    def load_window(self) -> bool:
+        """Read the data's time range and prefill the window with it; False when it failed."""
+        self.loading = (
+            "the data's time range (in-process)"
+            if self.df is not None
+            else "the data's time range (one Athena query)"
+        )
+        try:
+            report = self.actions.check_training_window(
+                self.dataset_arn,
+                df=self.df,
+                s3_output=self.athena_output,
+                progress=False,
+                boto3_session=self.boto3_session,
+            )
+        except Exception as exc:
+            self.window_findings = [("error", message(exc))]
+            return False
+        finally:
+            self.loading = ""
+        first = seconds(report.data_ts_min)
+        last = seconds(report.data_ts_max)
+        self._first_s, self._last_s = first, last
+        if first is None or last is None:
+            self.window_findings = words(report.findings)
+            return False
+        rows = "" if report.rows_all is None else f" ({report.rows_all:,} rows)"
+        self.data_span = f"The data spans {iso(first)} .. {iso(last)}{rows}."
+        self.data_first, self.data_last = day_of(first), day_of(last)
+        self.report = None  # no judging while the window is filled in
+        self.first_day, self.last_day = self.data_first, self.data_last
+        self.report = report
+        self.window_ready = True
+        self._judge_window()
+        self._count(report)  # the whole span was counted with the range
+        return True
+
+    # ------------------------------------------------------------------ the window
+    @property
+    def window(self) -> tuple[dt.datetime, dt.datetime] | None:
+        """The training window as UTC times: the start day's midnight, the day after the end."""
+        if self.first_day is None or self.last_day is None:
+            return None
+        return day_start(self.first_day), day_start(self.last_day) + dt.timedelta(days=1)
+
+    @observe("first_day", "last_day")
+    def _on_window(self, _change: Any) -> None:
+        if self.report is None:
+            return
+        self._judge_window()
+        if self.source == "dataframe" and not self.window_errors:
+            self.check_window()  # in-process: the figures inside the window at once
+
+    @property
+    def window_errors(self) -> list[str]:
+        """The window's errors, in words."""
+        return [m for level, m in self.window_findings if level == "error"]
+
+    def _judge_window(self) -> None:
+        """The window against the data's range, at once (no query): the library's findings."""
+        from cleanroom_nb.audience._window import _range_findings, _window_of
+
+        self.window_counts = ""
+        window = self.window
+        if window is None:
+            problem = self._draw()
+            self.window_findings = [("error", "choose the first and the last day of the window")]
+            self.window_findings = self.window_findings + problem
+            return
+        found = list(_window_of(*window)[1])
+        if not found and self._first_s is not None and self._last_s is not None:
+            w, _ = _window_of(*window)
+            found = _range_findings(w, self._first_s, self._last_s, *window)
+        problem = self._draw()  # the chart first: the findings' words come with it in view
+        self.window_findings = self._words(found) + problem
+
+    def _words(self, findings: Sequence[Finding]) -> list[tuple[str, str]]:
+        """Findings in words, without the warnings that only come from whole days: a window
+        from the first event's day (its midnight comes before that event) to the last's."""
+        skip = set()
+        if self.first_day is not None and self.first_day == self.data_first:
+            skip.add("window_before_data")
+        if self.last_day is not None and self.last_day == self.data_last:
+            skip.add("window_after_data")
+        return words([f for f in findings if f.code not in skip])
+
+    def check_window(self) -> bool:
+        """Count the window with the library's check (in-process, or ONE Athena query)."""
+        window = self.window
+        if window is None or not self.dataset_arn or self.training or self.loading:
+            return False  # nothing to count, or a count or a training is running
+        self.loading = (
+            "the window (in-process)" if self.df is not None else "the window (one Athena query)"
+        )
+        try:
+            report = self.actions.check_training_window(
+                self.dataset_arn,
+                *window,
+                df=self.df,
+                s3_output=self.athena_output,
+                progress=False,
+                boto3_session=self.boto3_session,
+            )
+        except Exception as exc:
+            self.window_findings = [*self.window_findings, ("error", message(exc))]
+            return False
+        finally:
+            self.loading = ""
+        if self.window != window:
+            return False  # changed while it was counted: the new window's judgement stands
+        self.window_findings = self._words(report.findings)
+        self._count(report)
+        return True
+
+    def _count(self, report: Any) -> None:
+        twos = report.users_with_2plus
+        self.window_counts = (
+            f"In the window: {report.rows:,} rows"
+            + ("" if twos is None else f", {twos:,} users with 2 or more interactions")
+            + f" (counted {'in-process' if self.source == 'dataframe' else 'with Athena'})."
+        )
+        self._refresh()
+
+    def _draw(self) -> list[tuple[str, str]]:
+        """Draw the events per day (the library's readiness chart) with the window shaded;
+        returns a warning when it cannot be drawn (a chart is not worth failing the form for).
+        """
+        if self.report is None:
+            self.chart_png = None
+            return []
+        window = self.window
+        if window is not None and not window[0] < window[1]:
+            window = None
+        try:
+            self.chart_png = events_chart(self.report, window)
+        except Exception as exc:
+            self.chart_png = None
+            return [("warning", f"the chart could not be drawn: {exc}")]
+        return []
+
+    # ------------------------------------------------------------------ training
+    @observe(
+        "dataset_arn",
+        "model_name",
+        "window_findings",
+        "window_ready",
+        "training",
+    )
+    def _on_inputs(self, _change: Any) -> None:
+        self._refresh()
+
+    def _refresh(self) -> None:
+        train: list[str] = []
+        if not self.dataset_arn:
+            train.append("create the training dataset first")
+        if self.training:
+            train.append("the model is being trained")
+        if self.dataset_arn and not self.model_name.strip():
+            train.append("give the model a name")
+        elif len(self.model_name) > NAME_MAX:
+            train.append(f"shorten the name to {NAME_MAX} characters")
+        if self.dataset_arn and not self.window_ready:
+            train.append("read the data's time range first")
+        elif self.window_errors:
+            train.append("fix the window")
+        self.train_blockers = train
+
+    def _train_signature(self) -> tuple[Any, ...]:
+        return (self.dataset_arn, self.model_name, self.window)
+
+    def train(self, *, reuse: bool = False) -> str | None:
+        """Send ONE CreateAudienceModel and wait until it is ACTIVE; returns its ARN, or None.
+
+        Does nothing while :attr:`train_blockers` is not empty, and sends nothing again for
+        the same name and window once a model was made (a second click, a re-run).
+        ``reuse=True`` (after a name conflict) takes the existing model of the same definition.
+        """
+        if self.train_blockers:
+            return None
+        signature = self._train_signature()
+        if self.model_arn and self._trained_for == signature and not reuse:
+            if self.model_status.startswith("CREATE_") and "FAIL" not in self.model_status:
+                return self.wait()  # still training when the wait ended: wait again, no send
+            return self.model_arn  # already sent for these values
+        window = self.window
+        assert window is not None  # no blockers
+        self.train_sends += 1
+        self.training = True
+        self.statuses = []
+        self.model_arn = self.model_status = self.status_details = self.train_error = ""
+        self.can_reuse_model = False
+        self.loading = "Training (the window is checked first)"
+        try:
+            arn = str(
+                self.actions.create_audience_model(
+                    self.dataset_arn,
+                    self.model_name,
+                    training_data_start_time=window[0],
+                    training_data_end_time=window[1],
+                    wait=False,
+                    if_exists="reuse" if reuse else "error",
+                    df=self.df,
+                    s3_output=self.athena_output,
+                    progress=False,
+                    boto3_session=self.boto3_session,
+                )
+            )
+            self.model_arn = arn
+            self._trained_for = signature
+            self.loading = "Sent; reading the model's status"
+            self._wait(arn)
+        except TrainingFailedError as exc:
+            self.model_status = exc.status
+            self.status_details = details_in_words(exc.status_details)
+            self.train_error = str(exc)
+        except AudienceModelExistsError as exc:
+            self.can_reuse_model = exc.same_definition is not False  # None: not compared yet
+            self.train_error = str(exc)
+        except FindingsError as exc:
+            if self.window == window:  # (not changed meanwhile)
+                self.window_findings = self._words(
+                    [f for f in exc.findings if not f.path.startswith(REQUEST_FIELDS)]
+                )
+            self.train_error = str(exc)
+        except Exception as exc:
+            self.train_error = message(exc)
+        finally:
+            self.loading = ""
+            self.training = False
+        return self.model_arn or None
+
+    def _wait(self, arn: str) -> None:
+        """The library's waiter; its statuses reach :attr:`statuses` as it reports them."""
+        with watch(self._on_waiter):
+            info = self.actions.wait_for_audience_model(
+                arn,
+                timeout=self.timeout,
+                poll_interval=self.poll_interval,
+                progress=False,
+                boto3_session=self.boto3_session,
+            )
+        self.model_status = str(info.get("status") or "")
+
+    def wait(self) -> str | None:
+        """Wait again for a model still training (e.g. after a timeout); nothing is sent."""
+        if self.training or not self.model_arn:
+            return None
+        self.training = True
+        self.train_error = ""
+        self.loading = "Waiting for the model"
+        try:
+            self._wait(self.model_arn)
+        except TrainingFailedError as exc:
+            self.model_status = exc.status
+            self.status_details = details_in_words(exc.status_details)
+            self.train_error = str(exc)
+        except Exception as exc:
+            self.train_error = message(exc)
+        finally:
+            self.loading = ""
+            self.training = False
+        return self.model_arn
+
+    def _on_waiter(self, _title: str, text: str) -> None:
+        seen = [s.strip() for s in text.split("→") if s.strip()]
+        if seen and seen != self.statuses:
+            self.loading = ""  # the statuses say it from here
+            self.statuses = seen
+            self.model_status = seen[-1]
+
+    def __repr__(self) -> str:
+        return (
+            f"AudienceStep(dataset={self.dataset_arn!r}, window={self.first_day}..{self.last_day}, "
+            f"model={self.model_arn!r} {self.model_status}, "
+            f"configured={self.config.configured_arn!r})"
+        )
