@@ -214,11 +214,11 @@ def test_missing_role_says_the_same_on_every_path() -> None:
 
 
 def test_type_advice_is_written_once() -> None:
-    from cleanroom_nb.infer._findings_schema import _type_fix
+    from cleanroom_nb.infer._findings_schema import type_fix
     from cleanroom_nb.infer._schema import ColumnSchema
 
     c = ColumnSchema("uid", "double", "USER_ID", 1.0, "")
-    assert _type_fix(c) == _rulebook.sentence(_rulebook.type_fix_advice("double", "USER_ID"))
+    assert type_fix(c) == _rulebook.sentence(_rulebook.type_fix_advice("double", "USER_ID"))
     f = _rulebook.glue_type("uid", "decimal(10,2)", "USER_ID", path="columns.uid")
     assert f.message.endswith("Cast it to double (float64).")
 

@@ -17,7 +17,7 @@ from typing import Any, Literal
 import boto3
 import botocore.exceptions
 
-from cleanroom_nb import _rulebook
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._errors import (
     AwsError,
     CleanroomNbError,

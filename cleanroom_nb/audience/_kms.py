@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import boto3
 
-from cleanroom_nb import _rulebook
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._errors import NotFoundError
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws import _client

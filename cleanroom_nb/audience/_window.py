@@ -82,7 +82,7 @@ def _table_types(glue: dict[str, Any], session: boto3.Session) -> dict[str, str]
     return {str(k): str(v) for k, v in types.items()}
 
 
-def _window_of(start: Any, end: Any) -> tuple[TimeWindow, Findings]:
+def window_of(start: Any, end: Any) -> tuple[TimeWindow, Findings]:
     """The window to count in (open ends stand in for missing times) and any error in it."""
     out = Findings()
     try:
@@ -156,7 +156,7 @@ def check_training_window(
     ('2024-01-01T00:00:00Z .. 2024-03-31T23:59:59Z', True)
     """
     session = _client.session(boto3_session)
-    window, findings = _window_of(start, end)
+    window, findings = window_of(start, end)
     described = get_training_dataset(training_dataset_arn, boto3_session=session)
     glue = glue_source(described)
     if findings.errors:
@@ -216,7 +216,7 @@ def _judged(
             math.floor(first) if start is None else asked.start,
             math.floor(last) + 1 if end is None else asked.end,
         )
-        out.extend(_range_findings(window, first, last, start, end))
+        out.extend(range_findings(window, first, last, start, end))
     report.window = window  # the report shows it (and its charts shade it)
     report.source = source
     report.findings = Findings(
@@ -249,7 +249,7 @@ def _no_times(report: ReadinessReport) -> Finding:
     return Finding("error", START_PATH, "window_no_data", message)
 
 
-def _range_findings(
+def range_findings(
     window: TimeWindow, first: float, last: float, start: Any, end: Any
 ) -> list[Finding]:
     span = f"the data spans {iso(first)} .. {iso(last)}"

@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 
 import boto3
 
-from cleanroom_nb import _rulebook
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._errors import NotFoundError
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws import _client

@@ -16,7 +16,7 @@ from typing import Any
 
 import boto3
 
-from cleanroom_nb import _rulebook
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._errors import AccessDeniedError, CleanroomNbError, NotFoundError
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.aws import _client

@@ -10,7 +10,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import TYPE_CHECKING
 
-from cleanroom_nb import _roles, _rulebook
+import cleanroom_nb._rulebook as _rulebook
+from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding
 from cleanroom_nb._rulebook import type_fix_advice
 from cleanroom_nb.aws import _service_model

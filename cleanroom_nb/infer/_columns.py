@@ -35,8 +35,8 @@ TOP_CANDIDATES = 6
 MAX_CATEGORY_VALUES = 1000
 """More distinct values than this (and few rows each) make an identifier, not a category."""
 
-_ID_TYPES = frozenset({"string", "int", "bigint"})
-_NO_FEATURE_TYPES = {
+ID_TYPES = frozenset({"string", "int", "bigint"})
+NO_FEATURE_TYPES = {
     "binary": "bytes",
     "struct": "structs (dicts)",
     "map": "maps (dicts)",
@@ -47,13 +47,13 @@ _NO_FEATURE_TYPES = {
     "timestamp": "datetimes",
     "unknown": "values awswrangler cannot type",
 }
-_CATEGORY_HEADS = CATEGORICAL_WORDS - {"code"}
+CATEGORY_HEADS = CATEGORICAL_WORDS - {"code"}
 _DATED_UNITS = frozenset({"hour", "minute"})
-_ROLE_NOUN = {_roles.USER_ID: "user", _roles.ITEM_ID: "item", _roles.TIMESTAMP: "time"}
+ROLE_NOUN = {_roles.USER_ID: "user", _roles.ITEM_ID: "item", _roles.TIMESTAMP: "time"}
 
 
 @dataclass
-class _Col:
+class Col:
     name: str
     glue_type: str
     base: str
@@ -95,7 +95,7 @@ class _Col:
         return self.profile is not None and any(self.profile.has(x) for x in patterns)
 
 
-def _glue_name(name: str) -> str:
+def glue_name(name: str) -> str:
     from cleanroom_nb.infer._schema import glue_column_name
 
     try:
@@ -104,11 +104,11 @@ def _glue_name(name: str) -> str:
         return name
 
 
-def _never_null(dtype: str) -> bool:
+def never_null(dtype: str) -> bool:
     return dtype.startswith(("int", "uint", "bool")) and "[" not in dtype
 
 
-def _type_text(c: _Col) -> str:
+def _type_text(c: Col) -> str:
     p = c.profile
     if p is None:
         return c.glue_type
@@ -121,7 +121,7 @@ def _type_text(c: _Col) -> str:
     return c.glue_type
 
 
-def _values_text(c: _Col) -> str:
+def _values_text(c: Col) -> str:
     p = c.profile
     if p is None:
         return "no sample values"
@@ -131,7 +131,7 @@ def _values_text(c: _Col) -> str:
     return text
 
 
-def _pattern_text(c: _Col) -> str:
+def pattern_text(c: Col) -> str:
     p = c.profile
     if p is None or not p.patterns:
         return ""
@@ -152,7 +152,7 @@ def _pattern_text(c: _Col) -> str:
     }
     out = []
     for x in p.patterns:
-        if x == PERSON_NAME and _labels(c):
+        if x == PERSON_NAME and holds_labels(c):
             continue  # capitalised labels ("United Kingdom", "Second Class"), not people
         if x in EPOCH_UNITS:
             out.append(f"Unix epoch {EPOCH_UNITS[x]}")
@@ -161,17 +161,17 @@ def _pattern_text(c: _Col) -> str:
     return ", ".join(out)
 
 
-def _reason(c: _Col, head: str) -> str:
+def column_reason(c: Col, head: str) -> str:
     parts = [head] if head else []
     parts.append(_values_text(c))
-    pat = _pattern_text(c)
+    pat = pattern_text(c)
     if pat and pat not in head:
         parts.append(pat)
     parts.append(_type_text(c))
     return "; ".join(parts)
 
 
-def _time_values(c: _Col) -> str | None:
+def time_values(c: Col) -> str | None:
     """How the column holds times, or None."""
     p = c.profile
     if p is None:
@@ -187,14 +187,14 @@ def _time_values(c: _Col) -> str | None:
     return None
 
 
-def _labels(c: _Col) -> bool:
+def holds_labels(c: Col) -> bool:
     """Capitalised words that name places, modes or segments, not people.
 
     A name such as ``country``, ``city``, ``ship_mode`` or ``segment`` says so, and so do a
     few values repeated over many rows (``"Second Class"``, ``"Home Office"``).
     """
     p = c.profile
-    if c.ev.hint == "categorical" and c.ev.hint_word in _CATEGORY_HEADS:
+    if c.ev.hint == "categorical" and c.ev.hint_word in CATEGORY_HEADS:
         return True
     if p is None:
         return False
@@ -202,7 +202,7 @@ def _labels(c: _Col) -> bool:
     return d <= 30 and (p.est_rows_per_value or p.rows_per_value) >= 10
 
 
-def _sample_text(c: _Col) -> str:
+def sample_text(c: Col) -> str:
     """The sample in words ("this sample of 5,000 rows"), for reasons."""
     if c.scope is not None:
         return c.scope.describe()
@@ -210,12 +210,12 @@ def _sample_text(c: _Col) -> str:
     return f"this sample of {rows:,} rows"
 
 
-def _may_be_slice(c: _Col) -> bool:
+def may_be_slice(c: Col) -> bool:
     """The sample may be one slice of the table: sorted by this column, or one object/partition."""
     return c.sorted_run or (c.scope is not None and c.scope.one_slice)
 
 
-def _few_text(c: _Col, count: int, noun: str) -> str:
+def few_text(c: Col, count: int, noun: str) -> str:
     """Why a small count in the sample does not decide the role, in words."""
     plural = noun if count == 1 else noun + "s"
     why = ""
@@ -223,6 +223,4 @@ def _few_text(c: _Col, count: int, noun: str) -> str:
         why = " (the rows look sorted by it, so the sample may be one slice of the table)"
     elif c.scope is not None and c.scope.one_slice:
         why = " (it may be one slice of the table)"
-    return (
-        f"only {count:,} {plural} in {_sample_text(c)}{why}; the readiness check counts the table"
-    )
+    return f"only {count:,} {plural} in {sample_text(c)}{why}; the readiness check counts the table"

@@ -6,18 +6,18 @@ from collections.abc import Mapping
 
 from cleanroom_nb import _roles
 from cleanroom_nb.infer._columns import (
-    _CATEGORY_HEADS,
-    _NO_FEATURE_TYPES,
-    _ROLE_NOUN,
+    CATEGORY_HEADS,
     MAX_CATEGORY_VALUES,
     MIN_ROLE_SCORE,
-    _Col,
-    _labels,
-    _may_be_slice,
-    _pattern_text,
-    _reason,
-    _sample_text,
-    _time_values,
+    NO_FEATURE_TYPES,
+    ROLE_NOUN,
+    Col,
+    column_reason,
+    holds_labels,
+    may_be_slice,
+    pattern_text,
+    sample_text,
+    time_values,
 )
 from cleanroom_nb.infer._patterns import (
     ALL_NULL,
@@ -36,12 +36,12 @@ from cleanroom_nb.infer._patterns import (
 from cleanroom_nb.infer._schema import ColumnProfile
 
 
-def _features(
-    cols: list[_Col], assignment: Mapping[str, _Col]
+def decide_features(
+    cols: list[Col], assignment: Mapping[str, Col]
 ) -> dict[str, tuple[str | None, float, str]]:
     """Role, confidence and reason for every column."""
     out: dict[str, tuple[str | None, float, str]] = {}
-    feats: list[tuple[float, _Col, str, float, str]] = []
+    feats: list[tuple[float, Col, str, float, str]] = []
     taken = {c.name: r for r, c in assignment.items()}
     for c in cols:
         if c.name in taken:
@@ -52,22 +52,22 @@ def _features(
             if role in c.few:
                 conf = min(conf, 0.5)  # kept by name and values; the sample cannot count them
             head = c.facts[role] + _decided(c, role, cols, taken)
-            out[c.name] = (role, max(conf, 0.3), _reason(c, head))
+            out[c.name] = (role, max(conf, 0.3), column_reason(c, head))
             continue
         role_f, useful, conf, why = _feature_of(c, assignment)
         if role_f is None:
-            out[c.name] = (None, conf, _reason(c, why))
+            out[c.name] = (None, conf, column_reason(c, why))
         else:
             feats.append((useful, c, role_f, conf, why))
     feats.sort(key=lambda t: -t[0])
     for rank, (_useful, c, role_f, conf, why) in enumerate(feats):
         if rank < _roles.MAX_FEATURES:
-            out[c.name] = (role_f, conf, _reason(c, why))
+            out[c.name] = (role_f, conf, column_reason(c, why))
         else:
             out[c.name] = (
                 None,
                 0.5,
-                _reason(
+                column_reason(
                     c,
                     f"left out: more than {_roles.MAX_FEATURES} features fit, and this one is "
                     f"less useful than those kept (would be {role_f})",
@@ -76,7 +76,7 @@ def _features(
     return out
 
 
-def _decided(c: _Col, role: str, cols: list[_Col], taken: Mapping[str, str]) -> str:
+def _decided(c: Col, role: str, cols: list[Col], taken: Mapping[str, str]) -> str:
     """What the joint assignment weighed against the strongest other candidate, in words."""
     others = [o for o in cols if o is not c and o.scores.get(role, 0.0) >= MIN_ROLE_SCORE]
     if not others:
@@ -97,7 +97,7 @@ def _decided(c: _Col, role: str, cols: list[_Col], taken: Mapping[str, str]) -> 
     return f"; chosen over {rival.name!r} ({why})"
 
 
-def _feature_of(c: _Col, assignment: Mapping[str, _Col]) -> tuple[str | None, float, float, str]:
+def _feature_of(c: Col, assignment: Mapping[str, Col]) -> tuple[str | None, float, float, str]:
     """(role or None, usefulness, confidence, reason head) for a non-required column."""
     return (
         _left_out_by_storage(c, assignment)
@@ -107,7 +107,7 @@ def _feature_of(c: _Col, assignment: Mapping[str, _Col]) -> tuple[str | None, fl
 
 
 def _left_out_by_storage(
-    c: _Col, assignment: Mapping[str, _Col]
+    c: Col, assignment: Mapping[str, Col]
 ) -> tuple[str | None, float, float, str] | None:
     """Left out for its role elsewhere, its name, its type or its values (else None)."""
     ev, p = c.ev, c.profile
@@ -127,7 +127,7 @@ def _left_out_by_storage(
             "left out: its name does not fit the API's column-name rule (1-128 letters, "
             "digits, '_', inner spaces or hyphens); rename it to use it",
         )
-    if c.partition_key and (ev.time > 0 or ev.not_time or _time_values(c) is not None):
+    if c.partition_key and (ev.time > 0 or ev.not_time or time_values(c) is not None):
         return (
             None,
             0.0,
@@ -144,19 +144,19 @@ def _left_out_by_storage(
             0.8,
             f"left out: a second time column{other}; features cannot hold datetimes",
         )
-    if c.base in _NO_FEATURE_TYPES or c.base not in _roles.ACCEPTED_GLUE_TYPES[cat] | {"array"}:
-        what = _NO_FEATURE_TYPES.get(c.base, c.glue_type)
+    if c.base in NO_FEATURE_TYPES or c.base not in _roles.ACCEPTED_GLUE_TYPES[cat] | {"array"}:
+        what = NO_FEATURE_TYPES.get(c.base, c.glue_type)
         fix = _type_fix(c)
         return None, 0.0, 0.9, f"left out: Glue type {c.glue_type} ({what}) fits no feature; {fix}"
     if p is not None:
         if p.has(ALL_NULL):
             return None, 0.0, 0.95, "left out: all values are null"
-        if p.has(CONSTANT) and _may_be_slice(c):
+        if p.has(CONSTANT) and may_be_slice(c):
             return (
                 None,
                 0.0,
                 0.6,
-                f"left out: one value in {_sample_text(c)}, which may be one slice of the "
+                f"left out: one value in {sample_text(c)}, which may be one slice of the "
                 "table; set it by hand if it varies across the table",
             )
         if p.has(CONSTANT):
@@ -185,7 +185,7 @@ def _left_out_by_storage(
 
 
 def _left_out_by_meaning(
-    c: _Col, assignment: Mapping[str, _Col]
+    c: Col, assignment: Mapping[str, Col]
 ) -> tuple[str | None, float, float, str] | None:
     """Left out for what it means: a row id, personal data, text, a second time (else None)."""
     ev, p = c.ev, c.profile
@@ -197,7 +197,9 @@ def _left_out_by_meaning(
             f"left out: a row-level id ('{ev.entity}'), neither user nor item and no use as "
             "a feature",
         )
-    raw_values = p is not None and (p.has(EMAIL, PHONE) or (p.has(PERSON_NAME) and not _labels(c)))
+    raw_values = p is not None and (
+        p.has(EMAIL, PHONE) or (p.has(PERSON_NAME) and not holds_labels(c))
+    )
     if ev.hint == "pii" and c.hashed and not raw_values:
         return (
             None,
@@ -208,7 +210,7 @@ def _left_out_by_meaning(
         )
     pii = (ev.hint == "pii" and (p is None or p.kind in ("string", "int"))) or raw_values
     if pii:
-        what = ev.hint_word if ev.hint == "pii" else _pattern_text(c)
+        what = ev.hint_word if ev.hint == "pii" else pattern_text(c)
         return (
             None,
             0.0,
@@ -218,7 +220,7 @@ def _left_out_by_meaning(
         )
     if p is not None and p.has(FREE_TEXT):
         return None, 0.0, 0.9, "left out: free text"
-    tv = _time_values(c)
+    tv = time_values(c)
     if tv is not None and not ev.not_time and (ev.time > 0 or tv != "epoch" or not ev.hint):
         used = assignment.get(_roles.TIMESTAMP)
         other = f" ({used.name!r} is the TIMESTAMP)" if used is not None else ""
@@ -230,7 +232,7 @@ def _left_out_by_meaning(
     for role in (_roles.USER_ID, _roles.ITEM_ID):
         used = assignment.get(role)
         if c.scores.get(role, 0.0) >= MIN_ROLE_SCORE and used is not None and _many(p):
-            noun = _ROLE_NOUN[role]
+            noun = ROLE_NOUN[role]
             return (
                 None,
                 0.0,
@@ -240,7 +242,7 @@ def _left_out_by_meaning(
     return None
 
 
-def _feature_role(c: _Col) -> tuple[str | None, float, float, str]:
+def _feature_role(c: Col) -> tuple[str | None, float, float, str]:
     """The feature role (categorical or numerical) by name, type and values."""
     ev, p = c.ev, c.profile
     cat, num = _roles.CATEGORICAL_FEATURE, _roles.NUMERICAL_FEATURE
@@ -250,7 +252,7 @@ def _feature_role(c: _Col) -> tuple[str | None, float, float, str]:
     if c.base == "boolean" or (p is not None and p.kind == "bool"):
         return cat, 0.75 * null_keep, 0.9, "a yes/no flag"
     d = (p.est_distinct or p.distinct) if p is not None else 0
-    id_limit = MAX_CATEGORY_VALUES if ev.hint_word in _CATEGORY_HEADS else 100
+    id_limit = MAX_CATEGORY_VALUES if ev.hint_word in CATEGORY_HEADS else 100
     if c.base == "string":
         if ev.id_like and p is not None and d > id_limit and (p.est_rows_per_value or 1) < 50:
             return (
@@ -324,7 +326,7 @@ def _card_use(d: int) -> float:
     return 0.8
 
 
-def _type_fix(c: _Col) -> str:
+def _type_fix(c: Col) -> str:
     p = c.profile
     dtype = p.dtype if p is not None else ""
     if c.base in ("tinyint", "smallint"):

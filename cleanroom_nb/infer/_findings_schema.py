@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from cleanroom_nb import _roles, _rulebook
+import cleanroom_nb._rulebook as _rulebook
+from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.infer._fixes import fix_text
 from cleanroom_nb.infer._patterns import PII_PATTERNS
@@ -105,7 +106,7 @@ def _small_int_known(schema: TrainingSchema, c: ColumnSchema) -> bool:
     return schema.glue_names and _roles.base_glue_type(c.glue_type) in ("tinyint", "smallint")
 
 
-def _type_fix(c: ColumnSchema) -> str:
+def type_fix(c: ColumnSchema) -> str:
     """How to fix ``c``'s type for its role, as a sentence (:func:`_rulebook.type_fix_advice`)."""
     return _rulebook.sentence(_rulebook.type_fix_advice(c.glue_type, c.role))
 

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 
 
-def _kind_of_dtype(dtype: Any) -> str:
+def kind_of_dtype(dtype: Any) -> str:
     if isinstance(dtype, pd.ArrowDtype):
         import pyarrow as pa
 
@@ -57,7 +57,7 @@ def _kind_of_dtype(dtype: Any) -> str:
     return "other"
 
 
-def _as_arrow_strings(values: pd.Series) -> pd.Series:
+def as_arrow_strings(values: pd.Series) -> pd.Series:
     """Python strings to an Arrow-backed column (one pass; later work is vectorised)."""
     import pyarrow as pa
 
@@ -70,7 +70,7 @@ def _as_arrow_strings(values: pd.Series) -> pd.Series:
     return pd.Series(pd.array(arr, dtype="str"), index=values.index)
 
 
-def _py_family(v: Any) -> str:
+def py_family(v: Any) -> str:
     if isinstance(v, str):
         return "string"
     if isinstance(v, (bool, np.bool_)):

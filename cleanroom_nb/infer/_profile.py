@@ -17,7 +17,7 @@ import pandas as pd
 
 from cleanroom_nb._words import count
 from cleanroom_nb.fixes._timeformat import TimeFormat, detect_time_format
-from cleanroom_nb.infer._kinds import _as_arrow_strings, _kind_of_dtype, _py_family
+from cleanroom_nb.infer._kinds import as_arrow_strings, kind_of_dtype, py_family
 from cleanroom_nb.infer._patterns import (
     ALL_NULL,
     BYTES,
@@ -156,11 +156,11 @@ def _profile(values: pd.Series, total_rows: int | None, pattern_rows: int) -> Co
     nn = s[~isna] if nulls else s
     n_nn = n - nulls
     null_ratio = nulls / n if n else 0.0
-    kind = _kind_of_dtype(s.dtype)
+    kind = kind_of_dtype(s.dtype)
     patterns: list[str] = []
     note = ""
     if kind == "object":
-        fams = {_py_family(v) for v in nn.iloc[:pattern_rows]}
+        fams = {py_family(v) for v in nn.iloc[:pattern_rows]}
         if fams == {"int", "float"} or fams == {"int", "float", "bool"}:
             fams = {"float"}
         if len(fams) > 1:
@@ -173,7 +173,7 @@ def _profile(values: pd.Series, total_rows: int | None, pattern_rows: int) -> Co
         if kind in ("int", "float"):
             nn = pd.to_numeric(nn, errors="coerce").dropna()
         elif kind == "string":
-            nn = _as_arrow_strings(nn)
+            nn = as_arrow_strings(nn)
         elif kind == "datetime":
             nn = pd.to_datetime(nn, errors="coerce", utc=True).dropna()
     vc, distinct, est = _frequencies(nn, kind, n, n_nn, total, null_ratio, pattern_rows)

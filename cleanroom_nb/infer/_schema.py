@@ -12,7 +12,7 @@ from cleanroom_nb import _roles
 from cleanroom_nb._errors import SchemaError
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.fixes._timeformat import TimeFormat
-from cleanroom_nb.infer._findings_schema import _type_fix, check_schema  # noqa: F401
+from cleanroom_nb.infer._findings_schema import check_schema, type_fix  # noqa: F401
 
 if TYPE_CHECKING:
     from cleanroom_nb.infer._fixes import Fix

@@ -7,16 +7,16 @@ from collections.abc import Mapping
 
 from cleanroom_nb import _roles
 from cleanroom_nb.infer._columns import (
-    _ID_TYPES,
-    _ROLE_NOUN,
+    ID_TYPES,
     MIN_ID_VALUES,
     MIN_ROLE_SCORE,
+    ROLE_NOUN,
     TOP_CANDIDATES,
-    _Col,
-    _few_text,
-    _may_be_slice,
-    _sample_text,
-    _time_values,
+    Col,
+    few_text,
+    may_be_slice,
+    sample_text,
+    time_values,
 )
 from cleanroom_nb.infer._patterns import (
     ALL_NULL,
@@ -35,13 +35,13 @@ from cleanroom_nb.infer._schema import ColumnProfile
 from cleanroom_nb.infer._vocabulary import CATEGORICAL_WORDS
 
 
-def _dates(c: _Col) -> bool:
+def _dates(c: Col) -> bool:
     """The values are dates (digits such as 20240131 only when the name says time)."""
     tf = c.profile.time_format if c.profile is not None else None
     return tf is not None and (not tf.needs_time_name or c.ev.time > 0)
 
 
-def _id_values(c: _Col, role: str, name_score: float = 0.0) -> tuple[float, str | None]:
+def _id_values(c: Col, role: str, name_score: float = 0.0) -> tuple[float, str | None]:
     """Value score of a column for an ID role, or a veto reason."""
     p = c.profile
     if p is None:
@@ -73,7 +73,7 @@ def _id_values(c: _Col, role: str, name_score: float = 0.0) -> tuple[float, str 
         if not _few_is_sample(c, name_score, d):
             return 0.0, f"it has only {d} distinct value{'s' if d != 1 else ''}, too few for ids"
         # The name and values say it; a sample cannot show how many the table has.
-        c.few[role] = _few_text(c, d, _ROLE_NOUN[role])
+        c.few[role] = few_text(c, d, ROLE_NOUN[role])
     card = min(1.0, max(0.3, _log10(d) / 3))
     rpv = p.est_rows_per_value or p.rows_per_value
     if role == _roles.USER_ID:
@@ -90,7 +90,7 @@ def _id_values(c: _Col, role: str, name_score: float = 0.0) -> tuple[float, str 
     return v, None
 
 
-def _few_is_sample(c: _Col, name_score: float, distinct: int) -> bool:
+def _few_is_sample(c: Col, name_score: float, distinct: int) -> bool:
     """Few distinct ids that say more about the sample than the table.
 
     A name that says the role outright (``userid``, ``customer_id``), or a weaker one that marks
@@ -121,7 +121,7 @@ def _log10(x: float) -> float:
     return math.log10(x) if x > 0 else 0.0
 
 
-def _fixable_id_type(c: _Col) -> bool:
+def _fixable_id_type(c: Col) -> bool:
     """Float ids (whole numbers, stored as float because of NaN) and small ints can be fixed."""
     p = c.profile
     if c.base in ("double", "float"):
@@ -129,15 +129,15 @@ def _fixable_id_type(c: _Col) -> bool:
     return c.base in ("tinyint", "smallint")
 
 
-def _score_id(c: _Col, role: str, name_score: float, word: str) -> None:
-    noun = _ROLE_NOUN[role]
+def _score_id(c: Col, role: str, name_score: float, word: str) -> None:
+    noun = ROLE_NOUN[role]
     if c.ev.entity:
         return
     hashed = c.has(HEX_HASH, UUID) or (role == _roles.USER_ID and c.has(EMAIL, PHONE))
     if name_score <= 0 and not (hashed and role == _roles.USER_ID and _user_by_values(c)):
         return
     fixable = _fixable_id_type(c)
-    if c.base not in _ID_TYPES and not fixable:
+    if c.base not in ID_TYPES and not fixable:
         if name_score >= 0.5 and c.base not in ("unknown",):
             c.names[role] = name_score
             c.near_miss[role] = (
@@ -174,7 +174,7 @@ def _score_id(c: _Col, role: str, name_score: float, word: str) -> None:
     c.facts[role] = head
 
 
-def _user_by_values(c: _Col) -> bool:
+def _user_by_values(c: Col) -> bool:
     """User-like values and position where the name does not say user.
 
     Personal contact data, or hashed ids in the lead column (where exports put the user) whose
@@ -187,15 +187,15 @@ def _user_by_values(c: _Col) -> bool:
     return c.position == 0 and ev.item < 0.3 and not ev.entity and ev.hint != "categorical"
 
 
-def _score_user(c: _Col) -> None:
+def score_user(c: Col) -> None:
     _score_id(c, _roles.USER_ID, c.ev.user, c.ev.user_word)
 
 
-def _score_item(c: _Col) -> None:
+def score_item(c: Col) -> None:
     _score_id(c, _roles.ITEM_ID, c.ev.item, c.ev.item_word)
 
 
-def _time_storage(c: _Col, kind: str) -> tuple[float, str] | None:
+def _time_storage(c: Col, kind: str) -> tuple[float, str] | None:
     """How well the storage fits TIMESTAMP (1 = as it is) and the words for it; None: no fix."""
     p = c.p
     if kind == "epoch":
@@ -216,12 +216,12 @@ def _time_storage(c: _Col, kind: str) -> tuple[float, str] | None:
     return None
 
 
-def _score_time(c: _Col) -> None:
+def score_time(c: Col) -> None:
     ev, p = c.ev, c.profile
     role = _roles.TIMESTAMP
     if ev.not_time:
         return
-    kind = _time_values(c)
+    kind = time_values(c)
     n = ev.time
     if p is None:
         if n >= 0.6 and c.base in ("bigint", "int", "timestamp"):
@@ -263,9 +263,9 @@ def _score_time(c: _Col) -> None:
         # A name that says the time and values that are times: one day in a short or sorted
         # sample (a day-by-day export's head, one daily object) is not a constant table.
         shown = f" ({p.examples[0]})" if p.examples else ""
-        slice_hint = " (it may be one slice of the table)" if _may_be_slice(c) else ""
+        slice_hint = " (it may be one slice of the table)" if may_be_slice(c) else ""
         one_value = (
-            f"; only one time{shown} in {_sample_text(c)}{slice_hint}; the readiness check "
+            f"; only one time{shown} in {sample_text(c)}{slice_hint}; the readiness check "
             "counts the table"
         )
         c.few[role] = one_value[2:]
@@ -288,9 +288,9 @@ def _score_time(c: _Col) -> None:
     c.facts[role] = f"{head}values are {what}{one_value}"
 
 
-def _assign(cols: list[_Col]) -> dict[str, _Col]:
+def assign(cols: list[Col]) -> dict[str, Col]:
     """The best joint assignment of the three required roles (no column twice)."""
-    options: dict[str, list[_Col | None]] = {}
+    options: dict[str, list[Col | None]] = {}
     for role in _roles.REQUIRED_ROLES:
         # A column whose name fits much better but whose type does not (a float 'user_id')
         # keeps weaker names ('session_id') from being guessed in its place.
@@ -304,7 +304,7 @@ def _assign(cols: list[_Col]) -> dict[str, _Col]:
         ]
         cands.sort(key=lambda c: -c.scores[role])
         options[role] = [*cands[:TOP_CANDIDATES], None]
-    best: tuple[float, tuple[_Col | None, ...]] = (-1.0, (None, None, None))
+    best: tuple[float, tuple[Col | None, ...]] = (-1.0, (None, None, None))
     for combo in itertools.product(*(options[r] for r in _roles.REQUIRED_ROLES)):
         chosen = [c.name for c in combo if c is not None]
         if len(chosen) != len(set(chosen)):
@@ -317,7 +317,7 @@ def _assign(cols: list[_Col]) -> dict[str, _Col]:
     return {r: c for r, c in zip(_roles.REQUIRED_ROLES, best[1], strict=True) if c is not None}
 
 
-def _missing_reasons(cols: list[_Col], assignment: Mapping[str, _Col]) -> dict[str, str]:
+def missing_reasons(cols: list[Col], assignment: Mapping[str, Col]) -> dict[str, str]:
     out: dict[str, str] = {}
     taken = {c.name: r for r, c in assignment.items()}
     for role in _roles.REQUIRED_ROLES:
@@ -343,7 +343,7 @@ def _missing_reasons(cols: list[_Col], assignment: Mapping[str, _Col]) -> dict[s
         elif role == _roles.TIMESTAMP:
             out[role] = "no column holds Unix epoch times or datetimes"
         else:
-            noun = _ROLE_NOUN[role]
+            noun = ROLE_NOUN[role]
             article = "an" if noun[0] in "aeiou" else "a"
             out[role] = (
                 f"no column looks like {article} {noun} id (a name such as '{noun}_id' and "
@@ -352,7 +352,7 @@ def _missing_reasons(cols: list[_Col], assignment: Mapping[str, _Col]) -> dict[s
     return out
 
 
-def _relative_times(c: _Col) -> bool:
+def _relative_times(c: Col) -> bool:
     """Whole numbers counted from a start (days or seconds since ...) under a clear time name.
 
     A name that says the time outright (``date_submitted``, ``timestamp``), many distinct
@@ -368,7 +368,7 @@ def _relative_times(c: _Col) -> bool:
     return (p.est_distinct or p.distinct) >= MIN_ID_VALUES and lo >= -1000 and hi < 2e9
 
 
-def _by_elimination(cols: list[_Col], assignment: dict[str, _Col]) -> dict[str, _Col]:
+def by_elimination(cols: list[Col], assignment: dict[str, Col]) -> dict[str, Col]:
     """Fill a missing ITEM_ID with the one id column nothing else explains.
 
     When no column scores as the item, a single remaining id column (``id_assessment``)
@@ -393,13 +393,13 @@ def _by_elimination(cols: list[_Col], assignment: dict[str, _Col]) -> dict[str, 
     return {**assignment, role: c}
 
 
-def _eliminates_to_item(c: _Col) -> bool:
+def _eliminates_to_item(c: Col) -> bool:
     p, ev = c.profile, c.ev
     if p is None or not ev.id_like or ev.entity or not c.api_ok or c.near_miss:
         return False
     if ev.hint_word in CATEGORICAL_WORDS or ev.time or ev.hint in ("numerical", "pii", "text"):
         return False
-    if c.base not in _ID_TYPES or p.sequential or p.time_unit or _dates(c):
+    if c.base not in ID_TYPES or p.sequential or p.time_unit or _dates(c):
         return False
     if p.has(ALL_NULL, CONSTANT, FREE_TEXT, EMAIL, PHONE, PERSON_NAME, DATETIME):
         return False
@@ -407,7 +407,7 @@ def _eliminates_to_item(c: _Col) -> bool:
     return d >= 5 and (p.est_rows_per_value or p.rows_per_value) >= 1.3
 
 
-def _contact_as_user(cols: list[_Col], assignment: dict[str, _Col]) -> dict[str, _Col]:
+def _contact_as_user(cols: list[Col], assignment: dict[str, Col]) -> dict[str, Col]:
     """No user id, but one column of e-mails (or else phone numbers): that is the user.
 
     It gets a hash fix (a ``raw_pii`` error until applied), so it is never sent raw.

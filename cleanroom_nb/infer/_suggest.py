@@ -15,12 +15,12 @@ import pandas as pd
 from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.infer._columns import (
-    _Col,
-    _glue_name,
-    _never_null,
+    Col,
+    glue_name,
+    never_null,
 )
 from cleanroom_nb.infer._features import (
-    _features,
+    decide_features,
 )
 from cleanroom_nb.infer._names import name_evidence
 from cleanroom_nb.infer._profile import profile_column
@@ -31,12 +31,12 @@ from cleanroom_nb.infer._schema import (
 )
 from cleanroom_nb.infer._scope import SampleScope
 from cleanroom_nb.infer._scores import (
-    _assign,
-    _by_elimination,
-    _missing_reasons,
-    _score_item,
-    _score_time,
-    _score_user,
+    assign,
+    by_elimination,
+    missing_reasons,
+    score_item,
+    score_time,
+    score_user,
 )
 
 
@@ -95,12 +95,12 @@ def suggest_schema(
     """
     cols = _columns_of(sample, glue_types, partition_keys, total_rows, glue_names, scope)
     for c in cols:
-        _score_user(c)
-        _score_item(c)
-        _score_time(c)
-    assignment = _by_elimination(cols, _assign(cols))
-    missing = _missing_reasons(cols, assignment)
-    decisions = _features(cols, assignment)
+        score_user(c)
+        score_item(c)
+        score_time(c)
+    assignment = by_elimination(cols, assign(cols))
+    missing = missing_reasons(cols, assignment)
+    decisions = decide_features(cols, assignment)
     parts = set(partition_keys)
     out = [_column_schema(c, decisions[c.name], nullable, c.name in parts) for c in cols]
     return TrainingSchema.from_columns(
@@ -115,7 +115,7 @@ def _columns_of(
     total_rows: int | None,
     glue_names: bool,
     scope: SampleScope | None = None,
-) -> list[_Col]:
+) -> list[Col]:
     """Every column with its profile (when sampled), name evidence and API-name checks."""
     from cleanroom_nb.aws import _service_model
 
@@ -124,7 +124,7 @@ def _columns_of(
     n_sample = len(sample)
     total = total_rows if total_rows is not None else n_sample
     sample_names = {str(c): i for i, c in reversed(list(enumerate(sample.columns)))}
-    cols: list[_Col] = []
+    cols: list[Col] = []
     taken: dict[str, str] = {}
     position = 0
     for name, glue_type in glue_types.items():
@@ -139,14 +139,14 @@ def _columns_of(
         hashed = ""
         if ev.hint == "pii" and profile is not None and profile.kind == "string":
             hashed = hashed_values(values)
-        api = name if glue_names else _glue_name(name)
+        api = name if glue_names else glue_name(name)
         api_ok = _service_model.matches(_service_model.COLUMN_NAME_PATH, api) and (
             name_min <= len(api) <= name_max
         )
         clash = _name_clash(name, api, taken, glue_names)
         taken.setdefault(api.lower(), name)
         cols.append(
-            _Col(
+            Col(
                 name=name,
                 glue_type=str(glue_type),
                 base=_roles.base_glue_type(str(glue_type)),
@@ -213,7 +213,7 @@ def _sorted_run(values: pd.Series, profile: ColumnProfile) -> bool:
 
 
 def _column_schema(
-    c: _Col,
+    c: Col,
     decision: tuple[str | None, float, str],
     nullable: Mapping[str, bool] | None,
     partition_key: bool,
@@ -223,7 +223,7 @@ def _column_schema(
     if nullable is not None and c.name in nullable:
         can_null = bool(nullable[c.name])
     elif p is not None:
-        can_null = p.null_ratio > 0 or not _never_null(p.dtype)
+        can_null = p.null_ratio > 0 or not never_null(p.dtype)
     else:
         can_null = True
     return ColumnSchema(

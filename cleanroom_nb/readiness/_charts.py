@@ -153,7 +153,7 @@ def _users_panel(ax: Any, report: ReadinessReport, h: Histograms) -> None:
         )
 
 
-def _days_panel(ax: Any, report: ReadinessReport, h: Histograms, window: Window | None) -> None:
+def days_panel(ax: Any, report: ReadinessReport, h: Histograms, window: Window | None) -> None:
     width = h.day_width or 1
     ax.set_title(
         "Events per day" if width == 1 else f"Events per {width} days",
@@ -269,7 +269,7 @@ def readiness_figure(report: ReadinessReport, *, window: Window | None = None) -
         ax.grid(True, which="major", color="#d0d7de", linewidth=0.5, alpha=0.7)
         ax.set_axisbelow(True)
     _users_panel(axes[0], report, h)
-    _days_panel(axes[1], report, h, window)
+    days_panel(axes[1], report, h, window)
     _items_panel(axes[2], report, h)
     for ax in axes:  # log axes' minor ticks: many labels to lay out, little to read
         ax.xaxis.set_minor_locator(NullLocator())

@@ -12,7 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from cleanroom_nb import _roles, _rulebook
+import cleanroom_nb._rulebook as _rulebook
+from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.infer import _patterns
 from cleanroom_nb.infer._schema import ColumnProfile, ColumnSchema, TrainingSchema

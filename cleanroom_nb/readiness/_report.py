@@ -19,7 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 import pandas as pd
 
-from cleanroom_nb import _roles, _rulebook
+import cleanroom_nb._rulebook as _rulebook
+from cleanroom_nb import _roles
 from cleanroom_nb import fixes as _fix
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.glue._athena import fmt_bytes

@@ -19,7 +19,7 @@ from typing import Any
 
 import boto3
 
-from cleanroom_nb import _rulebook
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._errors import (
     CleanroomNbError,
     CredentialsError,

@@ -14,7 +14,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from cleanroom_nb import _rulebook
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._errors import RequestInvalidError
 from cleanroom_nb.aws import _client
 

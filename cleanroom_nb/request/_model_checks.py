@@ -11,7 +11,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from cleanroom_nb import _rulebook
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws import _service_model
 from cleanroom_nb.infer._schema import glue_column_name

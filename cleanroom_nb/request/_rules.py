@@ -12,7 +12,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
-from cleanroom_nb import _roles, _rulebook
+import cleanroom_nb._rulebook as _rulebook
+from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding
 from cleanroom_nb._rulebook import MAX_TAGS
 from cleanroom_nb.aws._service_role import pass_role_note, role_resource

@@ -23,7 +23,7 @@ from typing import Any
 
 import boto3
 
-from cleanroom_nb import _rulebook
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._errors import AccessDeniedError, AwsError, CleanroomNbError, RequestInvalidError
 from cleanroom_nb._findings import Finding, format_findings
 from cleanroom_nb.aws import _client, _service_model

@@ -246,7 +246,7 @@ class AudienceStep(HasTraits):
 
     def _judge_window(self) -> None:
         """The window against the data's range, at once (no query): the library's findings."""
-        from cleanroom_nb.audience._window import _range_findings, _window_of
+        from cleanroom_nb.audience._window import range_findings, window_of
 
         self.window_counts = ""
         window = self.window
@@ -255,10 +255,10 @@ class AudienceStep(HasTraits):
             self.window_findings = [("error", "choose the first and the last day of the window")]
             self.window_findings = self.window_findings + problem
             return
-        found = list(_window_of(*window)[1])
+        found = list(window_of(*window)[1])
         if not found and self._first_s is not None and self._last_s is not None:
-            w, _ = _window_of(*window)
-            found = _range_findings(w, self._first_s, self._last_s, *window)
+            w, _ = window_of(*window)
+            found = range_findings(w, self._first_s, self._last_s, *window)
         problem = self._draw()  # the chart first: the findings' words come with it in view
         self.window_findings = self._words(found) + problem
 

@@ -136,7 +136,7 @@ def events_chart(report: Any, window: tuple[dt.datetime, dt.datetime] | None) ->
     from matplotlib.figure import Figure
 
     from cleanroom_nb.readiness._bins import Histograms
-    from cleanroom_nb.readiness._charts import _days_panel
+    from cleanroom_nb.readiness._charts import days_panel
 
     fig = Figure(figsize=(7.0, 3.0))
     FigureCanvasAgg(fig)
@@ -145,7 +145,7 @@ def events_chart(report: Any, window: tuple[dt.datetime, dt.datetime] | None) ->
     ax.tick_params(labelsize=8)
     ax.grid(True, which="major", color="#d0d7de", linewidth=0.5, alpha=0.7)
     ax.set_axisbelow(True)
-    _days_panel(ax, report, report.histograms or Histograms(), window)
+    days_panel(ax, report, report.histograms or Histograms(), window)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", dpi=96)
     return buf.getvalue()
