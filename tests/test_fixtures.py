@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 import cleanroom_nb as crn
+from cleanroom_nb.local import CleanRoomsMLEmulator
 from cleanroom_nb.testing import GlueTable, GlueTableFactory
 
 
@@ -71,7 +72,7 @@ def test_glue_table_catalogues_a_table_without_data(
 def test_cleanrooms_is_the_plugins_fixture_with_moto(cleanrooms: object, aws: str) -> None:
     from cleanroom_nb import testing
 
-    assert isinstance(cleanrooms, crn.CleanRoomsMLEmulator)
+    assert isinstance(cleanrooms, CleanRoomsMLEmulator)
     assert os.environ["AWS_ENDPOINT_URL_CLEANROOMSML"] == cleanrooms.url
     assert os.environ["AWS_ENDPOINT_URL"] == aws
     assert cleanrooms.account_id == testing.ACCOUNT_ID and cleanrooms.datasets == {}

@@ -193,6 +193,7 @@ def test_wheel_installs_and_runs_without_the_source_tree(tmp_path: Path) -> None
 OTHER_RAISES_ALLOWED = {
     ("__init__.py", "AttributeError"),  # module __getattr__
     ("form/__init__.py", "AttributeError"),  # module __getattr__
+    ("form/audience/__init__.py", "AttributeError"),  # module __getattr__
     ("form/_view.py", "AttributeError"),  # __getattr__
     ("glue/_s3_file.py", "ValueError"),  # io.RawIOBase.seek's own contract
     ("_progress.py", "NotImplementedError"),  # abstract methods
@@ -257,3 +258,20 @@ def test_conversion_and_pattern_errors_are_cleanroom_nb_errors() -> None:
     for cls in (ConversionError, UnsupportedPatternError, crn.CleanroomNbError):
         assert issubclass(cls, crn.CleanroomNbError)
     assert issubclass(UnsupportedPatternError, ValueError)  # `except ValueError` still works
+
+
+def test_top_level_is_what_a_notebook_user_calls() -> None:
+    """Test seams and the emulation live in submodules; ``crn.local_aws`` stays a shortcut."""
+    import cleanroom_nb as crn
+    import cleanroom_nb.form
+    import cleanroom_nb.local
+
+    for name in ("FormState", "CleanRoomsMLEmulator", "LocalAws", "local_aws"):
+        assert name not in crn.__all__, name
+    assert not hasattr(crn, "FormState") and not hasattr(crn, "CleanRoomsMLEmulator")
+    assert crn.local_aws is cleanroom_nb.local.local_aws
+    assert cleanroom_nb.form.FormState.__module__.startswith("cleanroom_nb.form")
+    assert len(crn.__all__) == len(set(crn.__all__))
+    errors = [getattr(crn, n) for n in crn.__all__ if n.endswith(("Error", "Exception"))]
+    assert all(issubclass(e, crn.CleanroomNbError) for e in errors), errors
+    assert {"ConversionError", "UnsupportedPatternError"} <= set(crn.__all__)
