@@ -47,7 +47,7 @@ class Fix:
     >>> fix = crn.infer_schema(df).fixes[0]
     >>> fix.column, fix.kind, fix.params["format"]
     ('t_dat', 'to_epoch_seconds', '%Y-%m-%d')
-    >>> fix.sql.startswith('CAST(floor(to_unixtime(try(date_parse(trim(regexp_replace("t_dat"')
+    >>> fix.sql.startswith('CAST(floor(to_unixtime(try(date_parse(regexp_replace("t_dat"')
     True
     >>> fix.pandas
     "df['t_dat'] = crn.to_epoch_seconds(df['t_dat'], format='%Y-%m-%d', errors='coerce')"

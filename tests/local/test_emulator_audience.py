@@ -8,6 +8,7 @@ reads, no status for a configured model but ACTIVE).
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 
 import boto3
@@ -385,3 +386,11 @@ def test_reset_forgets_audience_models_and_knobs(cleanrooms: CleanRoomsMLEmulato
     assert c.get_audience_model(audienceModelArn=arn)["status"] == "ACTIVE"
     with pytest.raises(ValueError):
         cleanrooms.training_seconds = -1
+
+
+def test_reset_puts_the_wall_clock_back(cleanrooms: Any) -> None:
+    """A test's stepped clock must not leak into the next test (the emulator is per session)."""
+    audience = cleanrooms.backend.audience
+    audience.clock = lambda: 0.0
+    cleanrooms.reset()
+    assert audience.clock is time.time

@@ -191,12 +191,14 @@ class AudienceModels:
     # ------------------------------------------------------------------ knobs
 
     def reset(self) -> None:
-        """Forget every model, configured model and planned failure; training is immediate."""
+        """Forget every model, configured model and planned failure; training is immediate and
+        the clock is the wall clock again (a test's stepped clock does not outlive the test)."""
         with self._lock:
             self.models.clear()
             self.configured.clear()
             self._failures.clear()
             self.training_seconds = 0.0
+            self.clock = time.time
 
     def fail_next_training(self, message: str, status_code: str | None = None) -> None:
         """The next audience model created ends in CREATE_FAILED with this ``statusDetails``."""
