@@ -115,10 +115,32 @@ def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 
 @pytest.fixture
 def boto3_session(aws: str) -> boto3.Session:
-    """A boto3 session with fake credentials in :data:`REGION`, talking to moto (``aws``)."""
+    """A boto3 session with fake credentials in :data:`REGION`, talking to moto (``aws``).
+
+    Each test gets a new session; they share one botocore data loader, so the service models
+    (JSON files of several MB) are parsed once per test run, not once per test.
+    """
     return boto3.Session(
-        aws_access_key_id="testing", aws_secret_access_key="testing", region_name=REGION
+        aws_access_key_id="testing",
+        aws_secret_access_key="testing",
+        region_name=REGION,
+        botocore_session=_botocore_session(),
     )
+
+
+_LOADER: list[Any] = []
+
+
+def _botocore_session() -> Any:
+    """A new botocore session whose data loader (and its cache of parsed models) is shared."""
+    import botocore.session
+
+    session = botocore.session.get_session()
+    if _LOADER:
+        session.register_component("data_loader", _LOADER[0])
+    else:
+        _LOADER.append(session.get_component("data_loader"))
+    return session
 
 
 @pytest.fixture(scope="session")

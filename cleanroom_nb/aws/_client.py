@@ -45,12 +45,27 @@ def session(boto3_session: boto3.Session | None = None) -> boto3.Session:
         _DEFAULTS, "session", None
     )
     if cached is None or cached[0] != env:
-        cached = (env, boto3.Session())
+        cached = (env, boto3.Session(botocore_session=_botocore_session()))
         _DEFAULTS.session = cached
     return cached[1]
 
 
 _DEFAULTS = threading.local()
+_LOADER: list[Any] = []
+
+
+def _botocore_session() -> botocore.session.Session:
+    """A new botocore session sharing one data loader with our other default sessions.
+
+    The loader caches the parsed service models (JSON files of several MB): a new thread or a
+    changed environment then costs a session, not a second parse of every model.
+    """
+    s = botocore.session.get_session()
+    if _LOADER:
+        s.register_component("data_loader", _LOADER[0])
+    else:
+        _LOADER.append(s.get_component("data_loader"))
+    return s
 
 
 def client(service: str, boto3_session: boto3.Session | None = None, **kwargs: Any) -> Any:
