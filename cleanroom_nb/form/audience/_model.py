@@ -48,7 +48,7 @@ from cleanroom_nb.form.audience._parts import (
     window_query_table,
     words,
 )
-from cleanroom_nb.form.checks._model import estimate_words, scanned_words
+from cleanroom_nb.form.checks._model import scanned_words
 from cleanroom_nb.readiness._window import iso
 
 REQUEST_FIELDS = ("name", "description", "tags", "kmsKeyArn", "trainingDatasetArn")
@@ -100,7 +100,6 @@ class AudienceStep(HasTraits):
     scan_estimate = AnyTrait(
         None, allow_none=True, help="a Glue table's window query: its ScanEstimate, or why none"
     )
-    scan_text = Unicode("", help="what the window query will scan and cost, before it runs")
     scanned_text = Unicode("", help="what the last window query scanned and cost")
 
     # --- training
@@ -221,10 +220,6 @@ class AudienceStep(HasTraits):
             self.scan_estimate = message(exc)
         finally:
             self.loading = ""
-
-    @observe("scan_estimate")
-    def _on_scan_estimate(self, change: Any) -> None:
-        self.scan_text = estimate_words(change["new"])
 
     def _record_scan(self, report: Any) -> None:
         """Keep what the query of ``report`` scanned, next to the estimate (Athena only)."""

@@ -23,6 +23,7 @@ from cleanroom_nb.form._html import (
     scan_estimate_html,
 )
 from cleanroom_nb.form.audience._model import AudienceStep
+from cleanroom_nb.form.checks._model import estimate_words
 
 LABEL = {"description_width": "150px"}
 WIDE = w.Layout(width="620px")
@@ -183,7 +184,11 @@ class AudienceStepView:
             w.dlink((m, "chart_png"), (self.chart, "value"), _chart_html),
             w.dlink((m, "window_findings"), (self.window_findings, "value"), _findings_html),
             w.dlink((m, "window_counts"), (self.window_counts, "value"), lambda s: grey(s)),
-            w.dlink((m, "scan_text"), (self.scan_estimate, "value"), scan_estimate_html),
+            w.dlink(
+                (m, "scan_estimate"),
+                (self.scan_estimate, "value"),
+                lambda est: scan_estimate_html(estimate_words(est)),
+            ),
             w.dlink((m, "scanned_text"), (self.scanned, "value"), bytes_scanned_html),
             w.dlink(
                 (m, "source"),
