@@ -34,6 +34,16 @@ def grey(text: str, *, cls: str = "") -> str:
     return f"<div{klass} style='color:{GREY};font-size:12px'>{html.escape(text)}</div>"
 
 
+def scan_estimate_html(text: str) -> str:
+    """An Athena query's scan estimate, shown before it runs (``""`` for none)."""
+    return grey(text, cls="crn-scan-estimate")
+
+
+def bytes_scanned_html(text: str) -> str:
+    """The bytes an Athena query scanned, shown after it ran (``""`` for none)."""
+    return grey(text, cls="crn-bytes-scanned")
+
+
 @functools.lru_cache(maxsize=32)
 def code_html(code: str, language: str = "python") -> str:
     """``code`` in a monospace block with Pygments' syntax highlighting (inline styles).

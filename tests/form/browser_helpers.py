@@ -177,7 +177,7 @@ def train_audience_model(
     """The audience steps after "Created" (issue 19): the window prefilled from the data with
     the events chart shaded, a window outside the data refused in words, Train with each
     status, then Configure with a created output role. ``snap(name)`` takes the screenshots
-    (``13_window`` .. ``16_configured``)."""
+    (``12b_window_estimate`` .. ``16_configured``)."""
     from playwright.sync_api import expect
 
     cleanrooms.training_seconds = 8.0  # the statuses move while the page shows them
@@ -186,7 +186,14 @@ def train_audience_model(
     expect(audience).to_be_visible()
     load = audience.get_by_role("button", name="Read the data's time range (Athena)")
     expect(load).to_be_visible()  # a Glue table: Athena bills the query, so it waits for a click
+    # issue 20: what the query will scan and cost, before it runs; the bytes it scanned after
+    expect(audience.locator(".crn-scan-estimate")).to_contain_text("Athena will scan")
+    expect(audience.locator(".crn-scan-estimate")).to_contain_text("/TB")
+    expect(audience.locator(".crn-bytes-scanned")).to_have_count(0)
+    snap("12b_window_estimate")
     load.click()
+    expect(audience.locator(".crn-bytes-scanned")).to_contain_text("Athena scanned")
+    expect(audience.locator(".crn-bytes-scanned")).to_contain_text("estimated")
     chart = audience.locator("img.crn-window-chart")
     expect(chart).to_be_visible()
     assert chart.evaluate("e => e.naturalWidth") > 300

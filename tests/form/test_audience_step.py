@@ -11,6 +11,7 @@ requirements for Clean Rooms ML") are scaled down for a 900-row table, as in tes
 from __future__ import annotations
 
 import datetime as dt
+import html
 from typing import Any
 
 import boto3
@@ -22,6 +23,8 @@ from form_helpers import ROLE_ARN, make_glue_table, make_roles
 import cleanroom_nb as crn
 from cleanroom_nb import _roles
 from cleanroom_nb.form.audience import AudienceStep, AudienceStepView
+from cleanroom_nb.form.checks._model import estimate_words
+from cleanroom_nb.glue._athena import fmt_bytes
 from cleanroom_nb.submit import _once
 
 DATABASE, TABLE = "shop", "interactions"
@@ -116,6 +119,9 @@ def test_window_is_prefilled_from_the_dataframe_with_the_events_chart(
     assert "data:image/png;base64," in view.chart.value
     assert view.start.value == dt.date(2024, 1, 1)
     assert not view.train.disabled
+    # counted in-process: no Athena query, so no scan estimate and no bytes scanned
+    assert step.scan_estimate is None and step.scanned_text == ""
+    assert view.scan_estimate.value == view.scanned.value == ""
 
 
 def test_window_of_a_glue_table_comes_from_one_athena_query(
@@ -138,6 +144,59 @@ def test_window_of_a_glue_table_comes_from_one_athena_query(
     assert step.check_window()
     assert "600 rows" in step.window_counts and "300 users" in step.window_counts
     assert errors(step) == []
+
+
+def test_glue_window_query_shows_its_scan_estimate_before_and_the_bytes_after(
+    dataset: tuple[str, pd.DataFrame], boto3_session: boto3.Session, local_athena: Any
+) -> None:
+    """Issue 20, item 2: before the window query runs on the Glue table, the step shows what
+    it will scan and cost (``estimate_athena_scan`` on the columns it reads, as the form's
+    other Athena buttons do); after each query, the bytes Athena actually scanned."""
+    arn, _ = dataset
+    step = AudienceStep(athena_output="s3://segments/athena/", boto3_session=boto3_session)
+    view = AudienceStepView(step)
+    step.start(arn, dataset_name="shop-events")
+    est = step.scan_estimate
+    assert isinstance(est, crn.ScanEstimate), est
+    assert (est.database, est.table) == (DATABASE, TABLE)
+    assert set(est.columns or ()) == {"user_id", "item_id", "event_time"}
+    assert est.bytes > 0 and est.dollars > 0
+    shown = estimate_words(est)  # the form's one wording, as next to "Count rows (Athena)"
+    assert shown.startswith("Athena will scan ") and "/TB" in shown
+    assert "crn-scan-estimate" in view.scan_estimate.value
+    assert html.escape(shown) in view.scan_estimate.value
+    assert step.scanned_text == "" and view.scanned.value == ""  # nothing ran yet
+
+    view.load_window.click()
+    scanned = step.report.bytes_scanned
+    assert scanned and step.scanned_text.startswith(f"Athena scanned {fmt_bytes(scanned)} (~$")
+    assert f"estimated {fmt_bytes(est.bytes)}" in step.scanned_text
+    assert "crn-bytes-scanned" in view.scanned.value
+    # Parquet: the estimate comes from the column chunks the query reads (issue 20: within 10%)
+    assert abs(est.bytes - scanned) <= 0.1 * scanned, (est.bytes, scanned)
+    assert "Athena will scan" in view.scan_estimate.value  # still shown for "Check the window"
+
+    step.scanned_text = ""
+    step.last_day = dt.date(2024, 1, 31)
+    assert step.check_window()
+    assert step.scanned_text.startswith("Athena scanned ")
+
+
+def test_a_scan_estimate_that_cannot_be_made_says_why(
+    dataset: tuple[str, pd.DataFrame], boto3_session: boto3.Session
+) -> None:
+    arn, _ = dataset
+
+    def denied(*_args: Any, **_kwargs: Any) -> Any:
+        raise crn.AccessDeniedError("s3:GetObject was denied on the table's data")
+
+    step = AudienceStep(boto3_session=boto3_session)
+    step.actions = step.actions.replace(estimate_athena_scan=denied)
+    view = AudienceStepView(step)
+    step.start(arn, dataset_name="shop-events")
+    assert step.scan_estimate == "s3:GetObject was denied on the table's data"
+    assert "no scan estimate: s3:GetObject was denied" in view.scan_estimate.value
+    assert step.loading == "" and not view.load_window.disabled  # the query can still run
 
 
 def test_window_outside_the_data_is_refused_in_words(

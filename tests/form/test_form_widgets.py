@@ -350,3 +350,50 @@ def test_slices_are_traitlets_models_linked_to_their_widgets() -> None:
     assert form.submit.description == "Sending..."  # dlink: state to widget only
     state.busy = False
     assert form.submit.description == "Create training dataset"
+
+
+def test_dataframe_target_fields_are_bound_both_ways_and_keep_what_is_typed() -> None:
+    """The DataFrame's target fields: the model's values show through ``dlink``; what is
+    typed goes back trimmed (a transformation, so a handler), spaces typed around a value stay
+    on screen, and nothing is validated twice for the model's own echo."""
+    state = FormState(interactions_frame(), load=False)
+    form = TrainingDatasetForm(state=state)
+    source = state.source
+    form.register_path.value = "  s3://frames/clicks/ "  # widget -> model, trimmed
+    form.database.value = "frames_db"
+    form.table.value = "clicks"
+    assert (source.register_path, source.database, source.table) == (
+        "s3://frames/clicks/",
+        "frames_db",
+        "clicks",
+    )
+    assert form.register_path.value == "s3://frames/clicks/"  # the value used, trimmed
+    form.register_path.value = "s3://frames/clicks/ "  # a space typed after it: kept on screen
+    assert form.register_path.value == "s3://frames/clicks/ "
+    assert source.register_path == "s3://frames/clicks/"
+    assert state.details.name.startswith("clicks-")  # the table's name is suggested
+    source.set_target(database="other_db", table="events")  # model -> widget
+    assert (form.database.value, form.table.value) == ("other_db", "events")
+    revisions: list[int] = []
+    state.observe(lambda change: revisions.append(change.new), names="revision")
+    form.table.value = "events "  # the same table: nothing to check again
+    assert revisions == [] and source.table == "events" and form.table.value == "events "
+    form.table.value = "events_2"
+    assert source.table == "events_2" and revisions
+
+
+def test_bound_notes_and_states_follow_their_traits() -> None:
+    """One-way displays bound with ``dlink``: the role choices' note, the proposed role name
+    as the placeholder, and the reuse button while a request is in flight."""
+    state = FormState(interactions_frame(), load=False)
+    form = TrainingDatasetForm(state=state)
+    state.details.role_choices_note = "existing roles are not offered: access denied"
+    assert "access denied" in text_of(form.role_arn_note.value)
+    state.details.role_choices_note = None
+    assert form.role_arn_note.value == ""
+    state.source.set_target(table="clicks")
+    assert form.role_name.placeholder == "cleanrooms-ml-clicks"
+    state.busy = True
+    assert form.reuse.disabled
+    state.busy = False
+    assert not form.reuse.disabled

@@ -27,6 +27,7 @@ from typing import Any
 
 import boto3
 import pandas as pd
+from traitlets import Any as AnyTrait
 from traitlets import Bool, HasTraits, Instance, Int, List, Unicode, dlink, observe
 
 from cleanroom_nb._errors import AudienceModelExistsError, FindingsError, TrainingFailedError
@@ -44,8 +45,10 @@ from cleanroom_nb.form.audience._parts import (
     output_role_name,
     seconds,
     suggest_name,
+    window_query_table,
     words,
 )
+from cleanroom_nb.form.checks._model import scanned_words
 from cleanroom_nb.readiness._window import iso
 
 REQUEST_FIELDS = ("name", "description", "tags", "kmsKeyArn", "trainingDatasetArn")
@@ -94,6 +97,10 @@ class AudienceStep(HasTraits):
     window_counts = Unicode("", help="what the window holds, when counted")
     window_ready = Bool(False, help="the data's time range is read: the window can be chosen")
     chart_png = Instance(bytes, allow_none=True)
+    scan_estimate = AnyTrait(
+        None, allow_none=True, help="a Glue table's window query: its ScanEstimate, or why none"
+    )
+    scanned_text = Unicode("", help="what the last window query scanned and cost")
 
     # --- training
     model_name = Unicode("")
@@ -180,11 +187,50 @@ class AudienceStep(HasTraits):
         self.window_ready = False
         self.first_day = self.last_day = None
         self.window_findings = []
-        self.window_counts = self.data_span = ""
+        self.window_counts = self.data_span = self.scanned_text = ""
         self.chart_png = None
+        self.scan_estimate = None
         self.visible = True
+        if df is None:
+            self.estimate_scan()
         if load or (load is None and df is not None):
             self.load_window()
+
+    def estimate_scan(self) -> None:
+        """Estimate what the window query on the Glue table will scan and cost, before it runs.
+
+        The library's ``estimate_athena_scan`` on the training dataset's table, for the columns
+        the query reads (Parquet footers or object sizes: nothing runs in Athena). Where no
+        estimate can be made, :attr:`scan_estimate` holds the reason in words.
+        """
+        self.loading = "the scan estimate of the window query"
+        try:
+            described = self.actions.get_training_dataset(
+                self.dataset_arn, boto3_session=self.boto3_session
+            )
+            database, table, columns = window_query_table(described)
+            self.scan_estimate = self.actions.estimate_athena_scan(
+                database,
+                table,
+                columns=columns,
+                progress=False,
+                boto3_session=self.boto3_session,
+            )
+        except Exception as exc:
+            self.scan_estimate = message(exc)
+        finally:
+            self.loading = ""
+
+    def _record_scan(self, report: Any) -> None:
+        """Keep what the query of ``report`` scanned, next to the estimate (Athena only)."""
+        scanned = getattr(report, "bytes_scanned", None)
+        if self.source != "glue" or scanned is None:
+            self.scanned_text = ""
+            return
+        estimate = getattr(report, "scan_estimate", None)
+        if estimate is None and not isinstance(self.scan_estimate, str):
+            estimate = self.scan_estimate
+        self.scanned_text = scanned_words(int(scanned), estimate)
 
     def load_window(self) -> bool:
         """Read the data's time range and prefill the window with it; False when it failed."""
@@ -206,6 +252,7 @@ class AudienceStep(HasTraits):
             return False
         finally:
             self.loading = ""
+        self._record_scan(report)
         first = seconds(report.data_ts_min)
         last = seconds(report.data_ts_max)
         self._first_s, self._last_s = first, last
@@ -294,6 +341,7 @@ class AudienceStep(HasTraits):
             return False
         finally:
             self.loading = ""
+        self._record_scan(report)  # billed whether or not the window changed meanwhile
         if self.window != window:
             return False  # changed while it was counted: the new window's judgement stands
         self.window_findings = self._words(report.findings)

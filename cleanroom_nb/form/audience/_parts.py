@@ -16,6 +16,7 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from cleanroom_nb import _roles
 from cleanroom_nb._errors import CleanroomNbError
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.audience import (
@@ -24,13 +25,16 @@ from cleanroom_nb.audience import (
     create_configured_audience_model,
     wait_for_audience_model,
 )
+from cleanroom_nb.audience._window import glue_source
 from cleanroom_nb.aws import (
     check_output_role,
     create_output_role,
     output_permissions_policy,
     output_trust_policy,
 )
+from cleanroom_nb.glue import estimate_athena_scan
 from cleanroom_nb.readiness._window import epoch_seconds
+from cleanroom_nb.submit import get_training_dataset
 
 NAME_MAX = 63
 """The longest audience model / configured audience model name (botocore's model)."""
@@ -41,6 +45,8 @@ class AudienceActions:
     """The library functions the step calls; tests replace some (``dataclasses.replace``)."""
 
     check_training_window: Callable[..., Any] = check_training_window
+    get_training_dataset: Callable[..., Any] = get_training_dataset
+    estimate_athena_scan: Callable[..., Any] = estimate_athena_scan
     create_audience_model: Callable[..., Any] = create_audience_model
     wait_for_audience_model: Callable[..., Any] = wait_for_audience_model
     create_configured_audience_model: Callable[..., Any] = create_configured_audience_model
@@ -52,6 +58,32 @@ class AudienceActions:
     def replace(self, **changes: Callable[..., Any]) -> AudienceActions:
         """A copy with some actions replaced."""
         return dataclasses.replace(self, **changes)
+
+
+def window_query_table(described: Mapping[str, Any]) -> tuple[str, str, list[str]]:
+    """The Glue table a training dataset reads and the columns the window query scans.
+
+    The window query (:func:`cleanroom_nb.check_training_window` on a Glue table) reads the
+    USER_ID, ITEM_ID and TIMESTAMP columns, as the readiness query does.
+
+    Examples
+    --------
+    >>> described = {"trainingData": [{"inputConfig": {
+    ...     "dataSource": {"glueDataSource": {"databaseName": "shop", "tableName": "events"}},
+    ...     "schema": [{"columnName": "user_id", "columnTypes": ["USER_ID"]},
+    ...                {"columnName": "price", "columnTypes": ["NUMERICAL_FEATURE"]},
+    ...                {"columnName": "ts", "columnTypes": ["TIMESTAMP"]}]}}]}
+    >>> window_query_table(described)
+    ('shop', 'events', ['user_id', 'ts'])
+    """
+    glue = glue_source(dict(described))
+    data = (described.get("trainingData") or [{}])[0]
+    columns = [
+        str(c.get("columnName"))
+        for c in (data.get("inputConfig") or {}).get("schema") or []
+        if (c.get("columnTypes") or [None])[0] in _roles.REQUIRED_ROLES
+    ]
+    return str(glue.get("databaseName") or ""), str(glue.get("tableName") or ""), columns
 
 
 def suggest_name(base: str, suffix: str) -> str:

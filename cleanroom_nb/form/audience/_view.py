@@ -13,8 +13,17 @@ from typing import Any
 
 import ipywidgets as w
 
-from cleanroom_nb.form._html import GREEN, GREY, RED, code_html, grey
+from cleanroom_nb.form._html import (
+    GREEN,
+    GREY,
+    RED,
+    bytes_scanned_html,
+    code_html,
+    grey,
+    scan_estimate_html,
+)
 from cleanroom_nb.form.audience._model import AudienceStep
+from cleanroom_nb.form.checks._model import estimate_words
 
 LABEL = {"description_width": "150px"}
 WIDE = w.Layout(width="620px")
@@ -78,6 +87,8 @@ class AudienceStepView:
         self.chart = w.HTML()
         self.window_findings = w.HTML()
         self.window_counts = w.HTML()
+        self.scan_estimate = w.HTML()  # before the Athena query: its bytes and price
+        self.scanned = w.HTML()  # after it: the bytes it scanned
         self.model_name = w.Text(description="Model name", style=LABEL, layout=WIDE)
         self.train = w.Button(
             description="Train", button_style="primary", icon="play", layout=w.Layout(width="240px")
@@ -92,9 +103,11 @@ class AudienceStepView:
                 self.load_window,
                 self.data_span,
                 self.window_box,
+                self.scan_estimate,
                 self.chart,
                 self.window_findings,
                 self.window_counts,
+                self.scanned,
                 self.model_name,
                 w.HBox([self.train, self.reuse_model]),
                 self.train_status,
@@ -171,6 +184,12 @@ class AudienceStepView:
             w.dlink((m, "chart_png"), (self.chart, "value"), _chart_html),
             w.dlink((m, "window_findings"), (self.window_findings, "value"), _findings_html),
             w.dlink((m, "window_counts"), (self.window_counts, "value"), lambda s: grey(s)),
+            w.dlink(
+                (m, "scan_estimate"),
+                (self.scan_estimate, "value"),
+                lambda est: scan_estimate_html(estimate_words(est)),
+            ),
+            w.dlink((m, "scanned_text"), (self.scanned, "value"), bytes_scanned_html),
             w.dlink(
                 (m, "source"),
                 (self.check_window.layout, "display"),

@@ -23,6 +23,50 @@ if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
 
 
+def estimate_words(estimate: ScanEstimate | str | None) -> str:
+    """What an Athena query will scan and cost, in words, before it runs.
+
+    The one wording of the form's scan estimates (the checks, the rewrite, the audience step).
+
+    Parameters
+    ----------
+    estimate
+        A :class:`~cleanroom_nb.glue._scan_estimate.ScanEstimate`, the reason none could be
+        made, or None (nothing to say: ``""``).
+
+    Examples
+    --------
+    >>> est = ScanEstimate("db", "t", bytes=1_234_567, data_format="parquet",
+    ...                    method="parquet footers", exact=True, files=2, total_bytes=2_000_000)
+    >>> estimate_words(est)
+    'Athena will scan 1.2 MB (~$0.000048 at $5/TB; column chunks in the footers of 2 Parquet files)'
+    >>> estimate_words("access denied")
+    'no scan estimate: access denied'
+    """
+    if estimate is None:
+        return ""
+    if isinstance(estimate, str):
+        return f"no scan estimate: {estimate}"
+    approx = "" if estimate.exact else "~"
+    return (
+        f"Athena will scan {approx}{fmt_bytes(estimate.bytes)} (~{fmt_dollars(estimate.dollars)} "
+        f"at ${estimate.price_per_tb:g}/TB; {estimate.basis()})"
+    )
+
+
+def scanned_words(scanned: int, estimate: ScanEstimate | None = None) -> str:
+    """What an Athena query scanned and cost, in words, next to its estimate.
+
+    Examples
+    --------
+    >>> scanned_words(1_100_000)
+    'Athena scanned 1.0 MB (~$0.000048)'
+    """
+    price = athena_price(scanned, estimate.price_per_tb if estimate else None)[1]
+    versus = f"; estimated {fmt_bytes(estimate.bytes)}" if estimate is not None else ""
+    return f"Athena scanned {fmt_bytes(scanned)} (~{fmt_dollars(price)}{versus})"
+
+
 class AthenaProgress(Progress):
     """While a query runs, show its state and the bytes scanned on ``form.progress``.
 
@@ -120,27 +164,14 @@ class ChecksModel(SliceModel):
             self.scan_estimates[query] = self._estimated[key]
 
     def estimate_text(self, query: str) -> str:
-        """``Athena will scan ~1.2 MB (~$0.000048)`` before ``query`` runs (``""``: unknown)."""
-        est = self.scan_estimates.get(query)
-        if est is None:
-            return ""
-        if isinstance(est, str):
-            return f"no scan estimate: {est}"
-        approx = "" if est.exact else "~"
-        return (
-            f"Athena will scan {approx}{fmt_bytes(est.bytes)} (~{fmt_dollars(est.dollars)} at "
-            f"${est.price_per_tb:g}/TB; {est.basis()})"
-        )
+        """``Athena will scan ~1.2 MB (~$0.000048 ...)`` before ``query`` runs (``""``: unknown)."""
+        return estimate_words(self.scan_estimates.get(query))
 
     def scanned_text(self, query: str) -> str:
         """``Athena scanned 1.1 MB (~$0.000048; estimated 1.2 MB)`` after ``query`` ran."""
         if query not in self.scanned:
             return ""
-        done = self.scanned[query]
-        est = self._estimate_used.get(query)
-        price = athena_price(done, est.price_per_tb if est else None)[1]
-        versus = f"; estimated {fmt_bytes(est.bytes)}" if est is not None else ""
-        return f"Athena scanned {fmt_bytes(done)} (~{fmt_dollars(price)}{versus})"
+        return scanned_words(self.scanned[query], self._estimate_used.get(query))
 
     def record_scan(self, query: str, scanned: int | None) -> None:
         """Keep the bytes ``query`` actually scanned, next to what was estimated for it."""

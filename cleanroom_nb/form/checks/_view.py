@@ -14,9 +14,10 @@ from cleanroom_nb.form._html import (
     GREY,
     RED,
     Setter,
+    bytes_scanned_html,
     code_html,
     findings_html,
-    grey,
+    scan_estimate_html,
     table_html,
 )
 
@@ -57,7 +58,7 @@ def readiness_html(state: FormState) -> str:
         + table_html(
             ("rule", "figure", "required", "result"), body, cls="crn-readiness-table", raw=True
         )
-        + grey(foot, cls="crn-bytes-scanned")
+        + bytes_scanned_html(foot)
         + "</div>"
     )
 
@@ -145,7 +146,7 @@ class ChecksView:
         set_(self.charts.layout, "display", None if has_charts else "none")
         self.render_charts(state, set_)
         estimate = state.checks.estimate_text("readiness") if state.schema is not None else ""
-        set_(self.scan_estimate, "value", grey(estimate, cls="crn-scan-estimate"))
+        set_(self.scan_estimate, "value", scan_estimate_html(estimate))
         self.render_previews(state, set_)
 
     def render_charts(self, state: FormState, set_: Setter) -> None:

@@ -134,7 +134,7 @@ class ColumnsView:
                 style=toggle_style,
                 tooltip=f"sample values of {c.name}",
             )
-            samples.observe(lambda ch, col=c.name: self._on_samples_click(col, ch), names="value")
+            samples.observe(lambda ch, col=c.name: self._on_samples_change(col, ch), names="value")
             flag, conf, reason = cell(), cell(f"{c.confidence:.2f}"), cell()
             key = " (partition)" if c.is_partition_key else ""
             cells += [
@@ -176,7 +176,7 @@ class ColumnsView:
     def _on_role_change(self, column: str, change: dict[str, Any]) -> None:
         self.view._user(lambda: self.view.state.columns.set_role(column, str(change["new"])))
 
-    def _on_samples_click(self, column: str, change: dict[str, Any]) -> None:
+    def _on_samples_change(self, column: str, change: dict[str, Any]) -> None:
         self.view._syncing = True
         try:
             self.render_flags(self.view.state, self.view._set)

@@ -70,11 +70,15 @@ class DetailsView:
             w.link((details, "description"), (self.description, "value")),
             w.dlink((details, "role_choices"), (self.role_arn, "options"), tuple),
             w.link((details, "role_arn"), (self.role_arn, "value")),
+            w.dlink(
+                (details, "role_choices_note"),
+                (self.role_arn_note, "value"),
+                lambda note: grey(note or ""),
+            ),
         ]
 
     def render(self, state: FormState, set_: Setter) -> None:
         """Copy the findings and the tag rows into the widgets (the fields are linked)."""
-        set_(self.role_arn_note, "value", grey(state.details.role_choices_note or ""))
         for field, cell in (
             ("name", self.name_findings),
             ("description", self.description_findings),

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING
 import ipywidgets as w
 
 from cleanroom_nb.form._html import Setter, code_html, grey
+from cleanroom_nb.form.service_role._model import proposed_role_name
 
 if TYPE_CHECKING:
     from cleanroom_nb.form._state import FormState
@@ -43,13 +44,15 @@ class ServiceRoleView:
         self.box.add_class("crn-role-create")
 
     def bind(self, state: FormState) -> None:
-        """Link the new role's name to the model (both ways)."""
-        self.links = [w.link((state.service_role, "new_role_name"), (self.role_name, "value"))]
+        """Link the new role's name to the model (both ways); the proposal is its placeholder."""
+        self.links = [
+            w.link((state.service_role, "new_role_name"), (self.role_name, "value")),
+            w.dlink((state.source, "table"), (self.role_name, "placeholder"), proposed_role_name),
+        ]
 
     def render(self, state: FormState, set_: Setter) -> None:
         """The proposed name, why the role cannot be made yet, and the two policies."""
         role = state.service_role
-        set_(self.role_name, "placeholder", role.proposed_name())
         blocker = role.role_blocker
         set_(self.role_create, "disabled", state.busy or bool(blocker))
         if role.created_role_arn and state.details.role_arn == role.created_role_arn:

@@ -58,8 +58,23 @@ class SourceView:
         self.source_findings = w.HTML()
         self.box = w.VBox([*children, self.source_findings])
 
+    def bind(self, state: FormState) -> None:
+        """For a DataFrame, show the target fields' model values (one way: ``dlink``).
+
+        What is typed goes back through the ``_on_<field>_change`` handlers, which trim it
+        (not a plain copy). A Glue source's dropdowns depend on their options: :meth:`render`.
+        """
+        self.links = []
+        if not self.glue:
+            source = state.source
+            self.links = [
+                w.dlink((source, "database"), (self.database, "value")),
+                w.dlink((source, "table"), (self.table, "value")),
+                w.dlink((source, "register_path"), (self.register_path, "value")),
+            ]
+
     def render(self, state: FormState, set_: Setter) -> None:
-        """Copy the source part of the state into the widgets."""
+        """Copy the source part of the state into the widgets (a DataFrame's fields are bound)."""
         if self.glue:
             dbs = ("", *state.source.databases)
             if state.source.database and state.source.database not in dbs:
@@ -87,21 +102,35 @@ class SourceView:
                 "value",
                 f"DataFrame: {df.shape[0]:,} rows &times; {df.shape[1]} columns{registered}",
             )
-            set_(self.database, "value", state.source.database)
-            set_(self.table, "value", state.source.table)
-            set_(self.register_path, "value", state.source.register_path)
             set_(self.register, "disabled", state.busy or state.schema is None)
         set_(self.source_findings, "value", findings_html(state.validation.findings_for("source")))
 
     # ------------------------------------------------------------------ handlers
+    def _typed(self, change: dict[str, Any], current: str) -> str | None:
+        """The value typed, or None when it is the model's own (trimmed) value: for a
+        DataFrame, the ``dlink`` echo, or spaces typed around it (they stay on screen)."""
+        value = str(change["new"] or "")
+        if not self.glue and value.strip() == current:
+            return None
+        return value
+
     def _on_database_change(self, change: dict[str, Any]) -> None:
-        self.view._user(lambda: self.view.state.source.select_database(str(change["new"] or "")))
+        source = self.view.state.source
+        value = self._typed(change, source.database)
+        if value is not None:
+            self.view._user(lambda: source.select_database(value))
 
     def _on_table_change(self, change: dict[str, Any]) -> None:
-        self.view._user(lambda: self.view.state.source.select_table(str(change["new"] or "")))
+        source = self.view.state.source
+        value = self._typed(change, source.table)
+        if value is not None:
+            self.view._user(lambda: source.select_table(value))
 
     def _on_register_path_change(self, change: dict[str, Any]) -> None:
-        self.view._user(lambda: self.view.state.source.set_target(path=str(change["new"])))
+        source = self.view.state.source
+        value = self._typed(change, source.register_path)
+        if value is not None:
+            self.view._user(lambda: source.set_target(path=value))
 
     def _on_register_click(self, _button: w.Button) -> None:
         self.view.state.source.register()

@@ -46,7 +46,8 @@ class SubmitView:
                 (state, "busy"),
                 (self.submit, "description"),
                 lambda busy: "Sending..." if busy else "Create training dataset",
-            )
+            ),
+            w.dlink((state, "busy"), (self.reuse, "disabled")),
         ]
 
     def render(self, state: FormState, set_: Setter) -> None:
@@ -84,7 +85,6 @@ class SubmitView:
             )
         set_(self.error, "value", error)
         set_(self.reuse.layout, "display", None if state.submit.can_reuse else "none")
-        set_(self.reuse, "disabled", state.busy)
 
     # ------------------------------------------------------------------ handlers
     def _on_submit_click(self, _button: w.Button) -> None:
