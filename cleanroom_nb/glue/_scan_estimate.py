@@ -137,7 +137,7 @@ class ScanEstimate:
     >>> round(est.dollars, 6)
     0.000563
     >>> print(est)
-    Athena will scan 117.7 MB of db.t (~$0.00056 at $5/TB, column chunks in the footers of 3 Parquet files)
+    Athena will scan 117.7 MB of db.t (~$0.00056 at $5/TB; column chunks in the footers of 3 Parquet files)
       columns: user_id
       billed: 118.0 MB (rounded up to the MB, 10 MB minimum)
     """
@@ -168,12 +168,8 @@ class ScanEstimate:
         return athena_price(self.bytes, self.price_per_tb)[1]
 
     def summary(self) -> str:
-        """One line: bytes, price and how they were found."""
-        approx = "" if self.exact else "~"
-        return (
-            f"Athena will scan {approx}{fmt_bytes(self.bytes)} of {self.database}.{self.table}"
-            f" (~{fmt_dollars(self.dollars)} at ${self.price_per_tb:g}/TB, {self.basis()})"
-        )
+        """One line: bytes, price and how they were found, naming the table."""
+        return estimate_words(self, table=True)
 
     def basis(self) -> str:
         """How the figure was found, in a few words."""
@@ -231,6 +227,53 @@ class ScanEstimate:
             f"<div><p><b>Athena scan estimate</b> for {html.escape(self.database)}."
             f"{html.escape(self.table)}</p><table>{body}</table></div>"
         )
+
+
+def estimate_words(estimate: ScanEstimate | str | None, *, table: bool = False) -> str:
+    """What an Athena query will scan and cost, in words, before it runs.
+
+    The one wording of scan estimates (``ScanEstimate.summary``, the form's checks, rewrite and
+    audience step).
+
+    Parameters
+    ----------
+    estimate
+        A :class:`ScanEstimate`, the reason none could be made, or None (nothing to say: ``""``).
+    table
+        Name the table (``of db.t``).
+
+    Examples
+    --------
+    >>> est = ScanEstimate("db", "t", bytes=1_234_567, data_format="parquet",
+    ...                    method="parquet footers", exact=True, files=2, total_bytes=2_000_000)
+    >>> estimate_words(est)
+    'Athena will scan 1.2 MB (~$0.000048 at $5/TB; column chunks in the footers of 2 Parquet files)'
+    >>> estimate_words("access denied")
+    'no scan estimate: access denied'
+    """
+    if estimate is None:
+        return ""
+    if isinstance(estimate, str):
+        return f"no scan estimate: {estimate}"
+    approx = "" if estimate.exact else "~"
+    of = f" of {estimate.database}.{estimate.table}" if table else ""
+    return (
+        f"Athena will scan {approx}{fmt_bytes(estimate.bytes)}{of} (~{fmt_dollars(estimate.dollars)}"
+        f" at ${estimate.price_per_tb:g}/TB; {estimate.basis()})"
+    )
+
+
+def scanned_words(scanned: int, estimate: ScanEstimate | None = None) -> str:
+    """What an Athena query scanned and cost, in words, next to its estimate.
+
+    Examples
+    --------
+    >>> scanned_words(1_100_000)
+    'Athena scanned 1.0 MB (~$0.000048)'
+    """
+    price = athena_price(scanned, estimate.price_per_tb if estimate else None)[1]
+    versus = f"; estimated {fmt_bytes(estimate.bytes)}" if estimate is not None else ""
+    return f"Athena scanned {fmt_bytes(scanned)} (~{fmt_dollars(price)}{versus})"
 
 
 def estimate_athena_scan(

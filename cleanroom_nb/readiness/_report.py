@@ -23,8 +23,7 @@ import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb import _roles
 from cleanroom_nb import fixes as _fix
 from cleanroom_nb._findings import Finding, Findings
-from cleanroom_nb.glue._athena import fmt_bytes
-from cleanroom_nb.glue._scan_estimate import ScanEstimate, athena_price, fmt_dollars
+from cleanroom_nb.glue._scan_estimate import ScanEstimate, scanned_words
 from cleanroom_nb.infer._schema import TrainingSchema
 from cleanroom_nb.readiness._bins import Histograms
 from cleanroom_nb.readiness._window import TimeWindow
@@ -310,11 +309,7 @@ class ReadinessReport:
 
     def _scan_text(self) -> str:
         """``Athena scanned 117.7 MB (~$0.00056; estimated 117.7 MB)``."""
-        scanned = int(self.bytes_scanned or 0)
-        est = self.scan_estimate
-        price = athena_price(scanned, est.price_per_tb if est else None)[1]
-        versus = f"; estimated {fmt_bytes(est.bytes)}" if est is not None else ""
-        return f"Athena scanned {fmt_bytes(scanned)} (~{fmt_dollars(price)}{versus})"
+        return scanned_words(int(self.bytes_scanned or 0), self.scan_estimate)
 
 
 def _fmt_ts(v: Any) -> str:

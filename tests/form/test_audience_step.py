@@ -23,8 +23,8 @@ from form_helpers import ROLE_ARN, make_glue_table, make_roles
 import cleanroom_nb as crn
 from cleanroom_nb import _roles
 from cleanroom_nb.form.audience import AudienceStep, AudienceStepView
-from cleanroom_nb.form.checks._model import estimate_words
 from cleanroom_nb.glue._athena import fmt_bytes
+from cleanroom_nb.glue._scan_estimate import estimate_words
 from cleanroom_nb.submit import _once
 
 DATABASE, TABLE = "shop", "interactions"

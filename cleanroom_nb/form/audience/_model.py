@@ -48,7 +48,7 @@ from cleanroom_nb.form.audience._parts import (
     window_query_table,
     words,
 )
-from cleanroom_nb.form.checks._model import scanned_words
+from cleanroom_nb.glue._scan_estimate import scanned_words
 from cleanroom_nb.readiness._window import iso
 
 REQUEST_FIELDS = ("name", "description", "tags", "kmsKeyArn", "trainingDatasetArn")

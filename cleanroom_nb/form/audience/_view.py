@@ -23,7 +23,7 @@ from cleanroom_nb.form._html import (
     scan_estimate_html,
 )
 from cleanroom_nb.form.audience._model import AudienceStep
-from cleanroom_nb.form.checks._model import estimate_words
+from cleanroom_nb.glue._scan_estimate import estimate_words
 
 LABEL = {"description_width": "150px"}
 WIDE = w.Layout(width="620px")

@@ -15,56 +15,12 @@ from cleanroom_nb.aws import _client
 from cleanroom_nb.form._model import SliceModel
 from cleanroom_nb.form._validation import request_json_text
 from cleanroom_nb.glue._athena import AthenaWatcher, fmt_bytes
-from cleanroom_nb.glue._scan_estimate import ScanEstimate, athena_price, fmt_dollars
+from cleanroom_nb.glue._scan_estimate import ScanEstimate, estimate_words, scanned_words
 
 if TYPE_CHECKING:
     import boto3
 
     from cleanroom_nb.form._state import FormState
-
-
-def estimate_words(estimate: ScanEstimate | str | None) -> str:
-    """What an Athena query will scan and cost, in words, before it runs.
-
-    The one wording of the form's scan estimates (the checks, the rewrite, the audience step).
-
-    Parameters
-    ----------
-    estimate
-        A :class:`~cleanroom_nb.glue._scan_estimate.ScanEstimate`, the reason none could be
-        made, or None (nothing to say: ``""``).
-
-    Examples
-    --------
-    >>> est = ScanEstimate("db", "t", bytes=1_234_567, data_format="parquet",
-    ...                    method="parquet footers", exact=True, files=2, total_bytes=2_000_000)
-    >>> estimate_words(est)
-    'Athena will scan 1.2 MB (~$0.000048 at $5/TB; column chunks in the footers of 2 Parquet files)'
-    >>> estimate_words("access denied")
-    'no scan estimate: access denied'
-    """
-    if estimate is None:
-        return ""
-    if isinstance(estimate, str):
-        return f"no scan estimate: {estimate}"
-    approx = "" if estimate.exact else "~"
-    return (
-        f"Athena will scan {approx}{fmt_bytes(estimate.bytes)} (~{fmt_dollars(estimate.dollars)} "
-        f"at ${estimate.price_per_tb:g}/TB; {estimate.basis()})"
-    )
-
-
-def scanned_words(scanned: int, estimate: ScanEstimate | None = None) -> str:
-    """What an Athena query scanned and cost, in words, next to its estimate.
-
-    Examples
-    --------
-    >>> scanned_words(1_100_000)
-    'Athena scanned 1.0 MB (~$0.000048)'
-    """
-    price = athena_price(scanned, estimate.price_per_tb if estimate else None)[1]
-    versus = f"; estimated {fmt_bytes(estimate.bytes)}" if estimate is not None else ""
-    return f"Athena scanned {fmt_bytes(scanned)} (~{fmt_dollars(price)}{versus})"
 
 
 class AthenaProgress(Progress):
