@@ -206,8 +206,8 @@ def _judged(
     """Fill the window's missing ends from the data, and judge the window against it."""
     asked = report.window or TimeWindow(_FIRST, _LAST)
     out: list[Finding] = []
-    first = _seconds(report.data_ts_min)
-    last = _seconds(report.data_ts_max)
+    first = data_seconds(report.data_ts_min)
+    last = data_seconds(report.data_ts_max)
     if first is None or last is None:
         out.append(_no_times(report))
         window = asked
@@ -225,7 +225,7 @@ def _judged(
     return report
 
 
-def _seconds(value: Any) -> float | None:
+def data_seconds(value: Any) -> float | None:
     """A data time (epoch seconds or a timestamp) as epoch seconds; None when it is neither."""
     if value is None:
         return None

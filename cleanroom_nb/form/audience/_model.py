@@ -33,6 +33,7 @@ from traitlets import Bool, HasTraits, Instance, Int, List, Unicode, dlink, obse
 from cleanroom_nb._errors import AudienceModelExistsError, FindingsError, TrainingFailedError
 from cleanroom_nb._findings import Finding
 from cleanroom_nb._progress import watch
+from cleanroom_nb.audience._window import data_seconds
 from cleanroom_nb.form.audience._configure import ConfigureStep
 from cleanroom_nb.form.audience._parts import (
     NAME_MAX,
@@ -43,7 +44,6 @@ from cleanroom_nb.form.audience._parts import (
     events_chart,
     message,
     output_role_name,
-    seconds,
     suggest_name,
     window_query_table,
     words,
@@ -253,8 +253,8 @@ class AudienceStep(HasTraits):
         finally:
             self.loading = ""
         self._record_scan(report)
-        first = seconds(report.data_ts_min)
-        last = seconds(report.data_ts_max)
+        first = data_seconds(report.data_ts_min)
+        last = data_seconds(report.data_ts_max)
         self._first_s, self._last_s = first, last
         if first is None or last is None:
             self.window_findings = words(report.findings)

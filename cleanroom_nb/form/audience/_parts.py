@@ -33,7 +33,6 @@ from cleanroom_nb.aws import (
     output_trust_policy,
 )
 from cleanroom_nb.glue import estimate_athena_scan
-from cleanroom_nb.readiness._window import epoch_seconds
 from cleanroom_nb.submit import get_training_dataset
 
 NAME_MAX = 63
@@ -147,15 +146,6 @@ def details_in_words(details: Mapping[str, Any]) -> str:
     if not message and not code:
         return "the service gave no statusDetails"
     return f"{message} ({code})" if message and code else message or code
-
-
-def seconds(value: Any) -> float | None:
-    if value is None:
-        return None
-    try:
-        return epoch_seconds(value)
-    except ValueError:
-        return None
 
 
 def events_chart(report: Any, window: tuple[dt.datetime, dt.datetime] | None) -> bytes:
