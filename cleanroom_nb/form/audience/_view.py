@@ -50,6 +50,21 @@ def _chart_html(png: bytes | None) -> str:
     )
 
 
+def _loading_html(what: str) -> str:
+    if not what:
+        return ""
+    return (
+        f"<span class='crn-audience-loading' style='color:{GREY}'>{SPINNER} "
+        f"{html.escape(what)}...</span>"
+    )
+
+
+def _role_note_html(note: str) -> str:
+    if not note:
+        return ""
+    return f"<div class='crn-role-note' style='color:{GREEN}'>{html.escape(note)}</div>"
+
+
 def _display(show: bool) -> str | None:
     return None if show else "none"
 
@@ -179,7 +194,7 @@ class AudienceStepView:
             w.link((c, "role_arn"), (self.role_arn, "value")),
             w.link((c, "configured_name"), (self.configured_name, "value")),
             w.dlink((m, "visible"), (self.box.layout, "display"), _display),
-            w.dlink((m, "loading"), (self.loading, "value"), self._loading_html),
+            w.dlink((m, "loading"), (self.loading, "value"), _loading_html),
             w.dlink((m, "data_span"), (self.data_span, "value"), lambda s: grey(s)),
             w.dlink((m, "chart_png"), (self.chart, "value"), _chart_html),
             w.dlink((m, "window_findings"), (self.window_findings, "value"), _findings_html),
@@ -227,15 +242,7 @@ class AudienceStepView:
                 (self.role_policies, "value"),
                 lambda text: code_html(text, "json") if text else "",
             ),
-            w.dlink(
-                (c, "role_note"),
-                (self.role_note, "value"),
-                lambda s: (
-                    f"<div class='crn-role-note' style='color:{GREEN}'>{html.escape(s)}</div>"
-                    if s
-                    else ""
-                ),
-            ),
+            w.dlink((c, "role_note"), (self.role_note, "value"), _role_note_html),
             w.dlink((c, "role_findings"), (self.role_findings, "value"), _findings_html),
             w.dlink((c, "configuring"), (self.create_role, "disabled")),
             w.dlink((c, "configure_blockers"), (self.configure, "disabled"), bool),
@@ -301,14 +308,6 @@ class AudienceStepView:
         self.model.config.configure(reuse=True)
 
     # ------------------------------------------------------------------ what the model shows
-    @staticmethod
-    def _loading_html(what: str) -> str:
-        if not what:
-            return ""
-        return (
-            f"<span class='crn-audience-loading' style='color:{GREY}'>{SPINNER} "
-            f"{html.escape(what)}...</span>"
-        )
 
     def _on_model_change(self, _change: Any) -> None:
         m = self.model

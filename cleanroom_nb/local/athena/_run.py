@@ -88,6 +88,15 @@ def duckdb_reason(exc: duckdb.Error) -> str:
     return f"GENERIC_USER_ERROR: the local Athena (DuckDB) could not run the query: {msg}"
 
 
+def _put(s3: Any, uri: str, body: bytes) -> None:
+    """Write one result object, as Athena does (a missing bucket fails the query)."""
+    bucket, key = split_s3(uri)
+    try:
+        s3.put_object(Bucket=bucket, Key=key, Body=body)
+    except s3.exceptions.NoSuchBucket as exc:
+        raise QueryError(f"Unable to verify/create output bucket {bucket}") from exc
+
+
 class Runner:
     """Runs planned statements against Glue and S3 (see module docs).
 
@@ -200,21 +209,13 @@ class Runner:
         return outcome
 
     # ------------------------------------------------------------------ statements
-    @staticmethod
-    def _put(s3: Any, uri: str, body: bytes) -> None:
-        bucket, key = split_s3(uri)
-        try:
-            s3.put_object(Bucket=bucket, Key=key, Body=body)
-        except s3.exceptions.NoSuchBucket as exc:
-            raise QueryError(f"Unable to verify/create output bucket {bucket}") from exc
-
     def _select(
         self, con: duckdb.DuckDBPyConnection, sql: str, s3: Any, output: str, query_id: str
     ) -> Outcome:
         result = collect(con, sql)
         location = _join(output, f"{query_id}.csv")
-        self._put(s3, location, result.csv_bytes())
-        self._put(s3, location + ".metadata", result.metadata_bytes())
+        _put(s3, location, result.csv_bytes())
+        _put(s3, location + ".metadata", result.metadata_bytes())
         return Outcome(result, output_location=location)
 
     def _drop(self, p: Plan, glue: Any, s3: Any, output: str | None, query_id: str) -> Outcome:
@@ -229,7 +230,7 @@ class Runner:
                 ) from exc
         location = _join(output, f"{query_id}.txt") if output else None
         if location is not None:
-            self._put(s3, location, b"")
+            _put(s3, location, b"")
         return Outcome(Result([], pa.table({})), output_location=location)
 
     def _ctas(
@@ -278,7 +279,7 @@ class Runner:
         files = self._write_parquet(s3, table, spec, location, query_id)
         self._register(glue, spec, location, names, glue_types, files)
         manifest = _join(output, f"tables/{query_id}-manifest.csv")
-        self._put(s3, manifest, "".join(f"{f}\n" for f, _ in files).encode())
+        _put(s3, manifest, "".join(f"{f}\n" for f, _ in files).encode())
         result = Result([], pa.table({}), update_count=table.num_rows)
         return Outcome(
             result,
@@ -329,7 +330,7 @@ class Runner:
             uri = f"{location}{sub}{query_id}_{n:05d}"
             sink = io.BytesIO()
             pq.write_table(part, sink, compression=compression.lower())
-            self._put(s3, uri, sink.getvalue())
+            _put(s3, uri, sink.getvalue())
             out.append((uri, vals))
         return out
 
