@@ -202,3 +202,29 @@ def test_schema_checks_once_and_plans_its_fixes_once(monkeypatch: pytest.MonkeyP
         "float_id",
         "raw_pii",
     }
+
+
+def test_the_form_flags_missing_and_doubled_roles_as_the_library_does() -> None:
+    """The form's columns section builds missing_role and duplicate_role with the same builders
+    (its own 'how': the role menu)."""
+    from cleanroom_nb.form._state import FormState
+    from cleanroom_nb.form.columns._view import ColumnsView
+
+    df = pd.DataFrame(
+        {"item": [1, 2, 3], "other": [4, 5, 6], "ts": [1_700_000_000, 1_700_000_001, 1]}
+    )
+    schema = crn.infer_schema(df).with_roles({"item": "ITEM_ID", "other": "ITEM_ID", "ts": None})
+    state = FormState(df=df, schema=schema, load=False)
+    flags = ColumnsView.schema_findings(state)
+    missing = [f for f in flags if f.code == "missing_role"]
+    assert [f.message.split(":")[0] for f in missing] == [
+        "no USER_ID column",
+        "no TIMESTAMP column",
+    ]
+    assert missing[0] == _rulebook.missing_role(
+        "USER_ID", why=schema.missing.get("USER_ID"), how="in its role menu"
+    )
+    assert all((f.level, f.path) == ("error", "schema") for f in missing)
+    assert [f for f in flags if f.code == "duplicate_role"] == [
+        _rulebook.duplicate_role("ITEM_ID", ["item", "other"])
+    ]
