@@ -1,8 +1,12 @@
 """The rule book: every finding code (:class:`~cleanroom_nb._findings.FindingCode`) and the
 one builder of each, which writes its message and its fix advice.
 
-Infer, request, readiness, submit and the form call these builders; none of them builds a
-:class:`~cleanroom_nb._findings.Finding` of a code itself (``tests/test_rulebook.py`` checks).
+One module per subject: the schema (``_schema``), the data (``_data``), the Glue table
+(``_glue``), the request (``_request``), IAM, S3 and KMS (``_aws``), trust policies
+(``_trust``), audience models and their training window (``_audience``) and what only the form
+checks (``_form``). Infer, glue, request, readiness, submit, aws, audience and the form call
+these builders; none of them builds a :class:`~cleanroom_nb._findings.Finding` itself
+(``tests/test_rulebook.py`` checks).
 """
 
 from __future__ import annotations

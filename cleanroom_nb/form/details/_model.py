@@ -207,6 +207,6 @@ class DetailsModel(SliceModel):
         if self.account_id is None or len(parts) < 6 or not parts[4].isdigit():
             return []
         if parts[4] != self.account_id:
-            how = f"Use a role of {self.account_id} (Clean Rooms ML refuses others' roles)."
+            how = f"Choose a role of {self.account_id}, or press 'Create service role' below."
             return [_rulebook.role_account(parts[4], self.account_id, how=how)]
         return []
