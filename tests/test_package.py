@@ -202,13 +202,6 @@ OTHER_RAISES_ALLOWED = {
     ("_rulebook/_registry.py", "RuntimeError"),  # a second builder of a code: at import
     ("_rulebook/_schema.py", "KeyError"),  # fix_needed of a code that is no fix: a bug of ours
 }
-# Files other branches rewrite right now; their ValueErrors become InvalidArgumentError there.
-NOT_YET = {
-    ("glue/_fix_table.py", "ValueError"),
-    ("glue/_register.py", "ValueError"),
-    ("glue/_register.py", "KeyError"),
-    ("glue/_text_sample.py", "ValueError"),
-}
 
 
 def _raised_classes(path: Path) -> list[tuple[str, int]]:
@@ -244,7 +237,7 @@ def test_every_error_the_library_raises_is_a_cleanroom_nb_error() -> None:
             if not (isinstance(obj, type) and issubclass(obj, BaseException)):
                 continue  # a function that returns an error (e.g. _client.translate)
             key = (rel.as_posix(), obj.__name__)
-            if issubclass(obj, crn.CleanroomNbError) or key in OTHER_RAISES_ALLOWED | NOT_YET:
+            if issubclass(obj, crn.CleanroomNbError) or key in OTHER_RAISES_ALLOWED:
                 continue
             wrong.append(f"{rel.as_posix()}:{line} raises {obj.__name__}")
     assert not wrong, wrong

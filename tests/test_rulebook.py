@@ -4,9 +4,6 @@
 every other module calls it. This test reads the library's source (``ast``) and fails when a
 module builds a :class:`~cleanroom_nb.Finding` of a code itself, when a code has no builder or
 two, or when a builder builds another rule's code.
-
-``NOT_PORTED`` lists the sites that still build their own findings, by file: it may only shrink
-(an entry that is no longer there fails too, so the list stays true).
 """
 
 from __future__ import annotations
@@ -24,46 +21,6 @@ from cleanroom_nb._findings import Finding, FindingCode
 
 PACKAGE = Path(crn.__file__).parent
 RULEBOOK = PACKAGE / "_rulebook"
-
-NOT_PORTED: dict[str, set[str]] = {
-    # audience and aws checks (no owner in this change; ported next)
-    "audience/_configured.py": {"audience_model_status", "audience_model_training", "not_found"},
-    "audience/_kms.py": {"kms_not_found", "kms_region", "kms_state"},
-    "audience/_model.py": {"time"},
-    "audience/_window.py": {
-        "time",
-        "window_after_data",
-        "window_before_data",
-        "window_no_data",
-        "window_order",
-        "window_outside_data",
-    },
-    "aws/_encryption.py": {"kms_encrypted"},
-    "aws/_output_role_check.py": {"bucket_not_found", "kms_key_arn", "s3_uri"},
-    "aws/_role_check.py": {"condition_mismatch", "role_arn_mismatch", "s3_location"},
-    "aws/_trust.py": {
-        "<code>",
-        "missing_trust",
-        "trust_condition_unchecked",
-        "trust_denied",
-        "trust_source_arn_one_dataset",
-        "trust_unconditioned",
-        "wrong_trust_principal",
-    },
-    # the form (being rewritten on traitlets in another branch; the integrator ports these)
-    "form/_checks.py": {"<f.code>"},
-    "form/_fields.py": {"role_account", "tag_key_duplicate", "tag_key_empty"},
-    "form/_sections/columns.py": {"duplicate_role", "missing_role"},
-    "form/_validation.py": {"build_request", "no_source", "not_registered"},
-    # files other branches edit at the same time
-    "glue/_infer.py": {"no_data", "sample_unreadable"},
-    "infer/_apply.py": {"dropped_rows"},
-    "infer/_frame.py": {"inference_failed"},
-}
-
-
-COMPUTED_NOT_PORTED = {"trust_condition", "trust_source_account", "trust_source_arn"}
-"""The codes aws/_trust.py computes (its ``<code>`` site above)."""
 
 
 def _finding_calls(tree: ast.AST) -> list[ast.Call]:
@@ -123,13 +80,8 @@ def _rule_codes(func: ast.FunctionDef) -> set[str]:
 
 def test_every_code_has_exactly_one_builder() -> None:
     # rule() refuses a second builder of a code at import; here: none is missing.
-    not_ported = {c for codes in NOT_PORTED.values() for c in codes if not c.startswith("<")}
-    not_ported |= COMPUTED_NOT_PORTED
     missing = {c.value for c in FindingCode} - {c.value for c in _rulebook.BUILDERS}
-    assert missing == not_ported - {c.value for c in _rulebook.BUILDERS}, (
-        "codes without a builder in cleanroom_nb/_rulebook (and not listed in NOT_PORTED): "
-        f"{sorted(missing - not_ported)}"
-    )
+    assert not missing, f"codes without a builder in cleanroom_nb/_rulebook: {sorted(missing)}"
     builders = {c.value: f"{b.__module__}.{b.__qualname__}" for c, b in _rulebook.BUILDERS.items()}
     assert builders["missing_role"] == "cleanroom_nb._rulebook._schema.missing_role"
     assert builders["glue_type"] == "cleanroom_nb._rulebook._schema.glue_type"
@@ -143,22 +95,11 @@ def test_a_code_can_have_one_builder_only() -> None:
 
 
 def test_no_module_builds_a_finding_of_a_code_itself() -> None:
-    sites = _library_sites()
-    extra = {
-        f: sorted(codes - NOT_PORTED.get(f, set()))
-        for f, codes in sites.items()
-        if codes - NOT_PORTED.get(f, set())
-    }
-    assert not extra, (
+    sites = {f: sorted(codes) for f, codes in _library_sites().items()}
+    assert not sites, (
         "these modules build findings themselves; call (or add) the code's builder in "
-        f"cleanroom_nb/_rulebook instead: {extra}"
+        f"cleanroom_nb/_rulebook instead: {sites}"
     )
-    stale = {
-        f: sorted(codes - sites.get(f, set()))
-        for f, codes in NOT_PORTED.items()
-        if codes - sites.get(f, set())
-    }
-    assert not stale, f"ported now: remove these from NOT_PORTED: {stale}"
 
 
 def test_each_builder_builds_its_own_codes_only() -> None:
@@ -261,3 +202,29 @@ def test_schema_checks_once_and_plans_its_fixes_once(monkeypatch: pytest.MonkeyP
         "float_id",
         "raw_pii",
     }
+
+
+def test_the_form_flags_missing_and_doubled_roles_as_the_library_does() -> None:
+    """The form's columns section builds missing_role and duplicate_role with the same builders
+    (its own 'how': the role menu)."""
+    from cleanroom_nb.form._state import FormState
+    from cleanroom_nb.form.columns._view import ColumnsView
+
+    df = pd.DataFrame(
+        {"item": [1, 2, 3], "other": [4, 5, 6], "ts": [1_700_000_000, 1_700_000_001, 1]}
+    )
+    schema = crn.infer_schema(df).with_roles({"item": "ITEM_ID", "other": "ITEM_ID", "ts": None})
+    state = FormState(df=df, schema=schema, load=False)
+    flags = ColumnsView.schema_findings(state)
+    missing = [f for f in flags if f.code == "missing_role"]
+    assert [f.message.split(":")[0] for f in missing] == [
+        "no USER_ID column",
+        "no TIMESTAMP column",
+    ]
+    assert missing[0] == _rulebook.missing_role(
+        "USER_ID", why=schema.missing.get("USER_ID"), how="in its role menu"
+    )
+    assert all((f.level, f.path) == ("error", "schema") for f in missing)
+    assert [f for f in flags if f.code == "duplicate_role"] == [
+        _rulebook.duplicate_role("ITEM_ID", ["item", "other"])
+    ]

@@ -1,20 +1,48 @@
 """The rule book: every finding code (:class:`~cleanroom_nb._findings.FindingCode`) and the
 one builder of each, which writes its message and its fix advice.
 
-Infer, request, readiness, submit and the form call these builders; none of them builds a
-:class:`~cleanroom_nb._findings.Finding` of a code itself (``tests/test_rulebook.py`` checks).
+One module per subject: the schema (``_schema``), the data (``_data``), the Glue table
+(``_glue``), the request (``_request``), IAM, S3 and KMS (``_aws``), trust policies
+(``_trust``), audience models and their training window (``_audience``) and what only the form
+checks (``_form``). Infer, glue, request, readiness, submit, aws, audience and the form call
+these builders; none of them builds a :class:`~cleanroom_nb._findings.Finding` itself
+(``tests/test_rulebook.py`` checks).
 """
 
 from __future__ import annotations
 
 from cleanroom_nb._findings import FindingCode
+from cleanroom_nb._rulebook._audience import (
+    WINDOW_END,
+    WINDOW_START,
+    audience_model_status,
+    audience_model_training,
+    bad_time,
+    not_found,
+    window_after_data,
+    window_before_data,
+    window_no_data,
+    window_order,
+    window_outside_data,
+)
 from cleanroom_nb._rulebook._aws import (
+    bucket_not_found,
     bucket_region,
+    condition_mismatch,
+    kms_encrypted,
+    kms_key_arn,
     kms_key_unresolved,
+    kms_not_found,
+    kms_region,
+    kms_state,
     missing_permission,
+    role_arn_mismatch,
     role_not_found,
+    s3_location,
+    s3_uri,
 )
 from cleanroom_nb._rulebook._data import (
+    dropped_rows,
     min_rows,
     min_users_with_2_interactions,
     mixed_timestamp_units,
@@ -22,11 +50,20 @@ from cleanroom_nb._rulebook._data import (
     timestamp_not_epoch,
     timestamp_range,
 )
+from cleanroom_nb._rulebook._form import (
+    build_request,
+    no_source,
+    not_registered,
+    tag_key_duplicate,
+    tag_key_empty,
+)
 from cleanroom_nb._rulebook._glue import (
     csv_header_not_skipped,
     empty_location,
     invalid_column_name,
+    no_data,
     not_s3,
+    sample_unreadable,
     unsupported_format,
     unusable_glue_type,
     zstd_parquet,
@@ -65,6 +102,7 @@ from cleanroom_nb._rulebook._schema import (
     glue_rename,
     glue_type,
     glue_type_synonym,
+    inference_failed,
     missing_role,
     raw_pii,
     sentence,
@@ -76,22 +114,41 @@ from cleanroom_nb._rulebook._schema import (
     too_many_features,
     type_fix_advice,
 )
+from cleanroom_nb._rulebook._trust import (
+    missing_trust,
+    trust_condition,
+    trust_condition_code,
+    trust_condition_unchecked,
+    trust_denied,
+    trust_source_arn_one_dataset,
+    trust_unconditioned,
+    wrong_trust_principal,
+)
 
 __all__ = [
     "BUILDERS",
     "FIX_BUILDERS",
     "MAX_TAGS",
     "SERVICE_MODEL_CODES",
+    "WINDOW_END",
+    "WINDOW_START",
     "FindingCode",
+    "audience_model_status",
+    "audience_model_training",
     "aws_unchecked",
+    "bad_time",
+    "bucket_not_found",
     "bucket_region",
+    "build_request",
     "catalog_account",
     "codegen",
     "column_misnamed",
     "column_name_length",
     "column_name_pattern",
     "column_path",
+    "condition_mismatch",
     "csv_header_not_skipped",
+    "dropped_rows",
     "duplicate_column",
     "duplicate_role",
     "empty_location",
@@ -103,14 +160,25 @@ __all__ = [
     "glue_table_not_found",
     "glue_type",
     "glue_type_synonym",
+    "inference_failed",
     "invalid_column_name",
+    "kms_encrypted",
+    "kms_key_arn",
     "kms_key_unresolved",
+    "kms_not_found",
+    "kms_region",
+    "kms_state",
     "min_rows",
     "min_users_with_2_interactions",
     "missing_permission",
     "missing_role",
+    "missing_trust",
     "mixed_timestamp_units",
     "model_violation",
+    "no_data",
+    "no_source",
+    "not_found",
+    "not_registered",
     "not_s3",
     "null_role",
     "other_table",
@@ -118,12 +186,18 @@ __all__ = [
     "request_type",
     "reserved_tag_prefix",
     "role_account",
+    "role_arn_mismatch",
     "role_name",
     "role_not_found",
     "role_partition",
     "rule",
+    "s3_location",
+    "s3_uri",
+    "sample_unreadable",
     "sentence",
     "small_int",
+    "tag_key_duplicate",
+    "tag_key_empty",
     "timestamp_datetime",
     "timestamp_not_epoch",
     "timestamp_range",
@@ -132,10 +206,22 @@ __all__ = [
     "timestamp_unit",
     "too_many_features",
     "too_many_tags",
+    "trust_condition",
+    "trust_condition_code",
+    "trust_condition_unchecked",
+    "trust_denied",
+    "trust_source_arn_one_dataset",
+    "trust_unconditioned",
     "type_fix_advice",
     "unknown_column",
     "unsupported_format",
     "unsupported_region",
     "unusable_glue_type",
+    "window_after_data",
+    "window_before_data",
+    "window_no_data",
+    "window_order",
+    "window_outside_data",
+    "wrong_trust_principal",
     "zstd_parquet",
 ]

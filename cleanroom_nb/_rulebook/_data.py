@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from cleanroom_nb import _roles
 from cleanroom_nb._findings import Finding, FindingCode
 from cleanroom_nb._rulebook._registry import rule
@@ -90,4 +92,16 @@ def null_role(role: str, n: int, share: float, column: str | None) -> Finding:
         f"{count(n, 'row')} ({share:.1%}) {'has' if n == 1 else 'have'} no {role} ({column!r}); "
         f"Clean Rooms ML cannot use {them}. Drop or fill {them} before creating the training "
         "dataset.",
+    )
+
+
+@rule(FindingCode.DROPPED_ROWS)
+def dropped_rows(dropped: int, rows: int, required: Sequence[str]) -> Finding:
+    """Fixing dropped the rows without a value in a required column (null, or not convertible)."""
+    return Finding(
+        "warning",
+        "rows",
+        FindingCode.DROPPED_ROWS,
+        f"{dropped:,} of {rows:,} rows dropped: null (or not convertible) "
+        f"{', '.join(repr(c) for c in required)}; Clean Rooms ML needs all three",
     )

@@ -99,3 +99,21 @@ def csv_header_not_skipped(table: str) -> Finding:
         "so readers see it as a row. Set the table property skip.header.line.count=1 (ALTER "
         f"TABLE {table} SET TBLPROPERTIES ('skip.header.line.count'='1')).",
     )
+
+
+@rule(FindingCode.NO_DATA)
+def no_data(location: str) -> Finding:
+    """No data file under the table's location: Clean Rooms ML would find an empty table."""
+    return Finding(
+        "error",
+        "table.location",
+        FindingCode.NO_DATA,
+        f"no data files under {location} (markers such as _SUCCESS are skipped); "
+        "Clean Rooms ML would find an empty table. Write the data there or fix the location.",
+    )
+
+
+@rule(FindingCode.SAMPLE_UNREADABLE)
+def sample_unreadable(problem: str) -> Finding:
+    """The sample of the table's data could not be read (``problem`` says which file and why)."""
+    return Finding("warning", "table.sample", FindingCode.SAMPLE_UNREADABLE, problem)

@@ -130,6 +130,18 @@ def duplicate_column(name: str, first_index: int, first_name: str, *, path: str)
     )
 
 
+@rule(FindingCode.INFERENCE_FAILED)
+def inference_failed(error: BaseException) -> Finding:
+    """Inference raised ``error``: every column is left out, and the roles are the user's to set."""
+    return Finding(
+        "warning",
+        SCHEMA,
+        FindingCode.INFERENCE_FAILED,
+        f"schema inference failed ({type(error).__name__}); set the roles by hand with "
+        "schema.with_roles({...}) or fix the column types and try again",
+    )
+
+
 # -------------------------------------------------------------------------------- types
 @rule(FindingCode.GLUE_TYPE)
 def glue_type(

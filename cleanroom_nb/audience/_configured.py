@@ -89,32 +89,15 @@ def _audience_model_findings(arn: str, session: boto3.Session) -> list[Finding]:
         model = get_audience_model(arn, boto3_session=session)
     except CleanroomNbError as exc:
         if getattr(exc, "code", None) == "ResourceNotFoundException":
-            return [
-                Finding("error", path, "not_found", f"{exc} (cleanroom_nb.list_audience_models)")
-            ]
+            listed_by = "cleanroom_nb.list_audience_models"
+            return [_rulebook.not_found(str(exc), path=path, listed_by=listed_by)]
         return [_rulebook.aws_unchecked(f"could not check it: {exc}", path=path)]
     status = str(model.get("status"))
     if status == "ACTIVE":
         return []
     if training(status):
-        return [
-            Finding(
-                "warning",
-                path,
-                "audience_model_training",
-                f"audience model {model.get('name')!r} is still {status}; audiences can be "
-                "generated from it only once it is ACTIVE (cleanroom_nb.wait_for_audience_model)",
-            )
-        ]
-    return [
-        Finding(
-            "error",
-            path,
-            "audience_model_status",
-            f"audience model {model.get('name')!r} is {status}: it cannot serve audiences. "
-            "Train a new one (cleanroom_nb.create_audience_model) and configure that",
-        )
-    ]
+        return [_rulebook.audience_model_training(model.get("name"), status)]
+    return [_rulebook.audience_model_status(model.get("name"), status)]
 
 
 def _aws_findings(request: Mapping[str, Any], session: boto3.Session) -> list[Finding]:

@@ -35,30 +35,13 @@ def kms_key_findings(
     parts = kms_key_arn.split(":")
     region = parts[3] if len(parts) > 5 else None
     if region and session.region_name and region != session.region_name:
-        return [
-            Finding(
-                "warning",
-                PATH,
-                "kms_region",
-                f"the KMS key's ARN names {region}, but the audience model will be in "
-                f"{session.region_name}; a KMS key belongs to one region (a multi-Region key has "
-                f"a replica with its own ARN in each). Use a key (or replica) of "
-                f"{session.region_name}",
-            )
-        ]
+        return [_rulebook.kms_region(region, session.region_name, path=PATH)]
     try:
         meta = _client.client("kms", session).describe_key(KeyId=kms_key_arn)["KeyMetadata"]
     except Exception as exc:
         err = _client.translate(exc, what=f"reading KMS key {kms_key_arn}")
         if isinstance(err, NotFoundError):
-            return [
-                Finding(
-                    "error",
-                    PATH,
-                    "kms_not_found",
-                    f"there is no KMS key {kms_key_arn}: fix the ARN or create the key",
-                )
-            ]
+            return [_rulebook.kms_not_found(kms_key_arn, path=PATH)]
         return [
             _rulebook.aws_unchecked(
                 f"could not check the KMS key: {err} (needs kms:DescribeKey)", path=PATH
@@ -66,13 +49,5 @@ def kms_key_findings(
         ]
     state = str(meta.get("KeyState", ""))
     if state and state != "Enabled":
-        return [
-            Finding(
-                "error",
-                PATH,
-                "kms_state",
-                f"the KMS key is {state}, so it cannot encrypt the model; enable it (or cancel "
-                "its deletion), or choose another key",
-            )
-        ]
+        return [_rulebook.kms_state(state, path=PATH)]
     return []

@@ -22,6 +22,7 @@ import boto3
 import botocore.exceptions
 import pandas as pd
 
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._errors import (
     AudienceModelExistsError,
     AudienceModelInUseError,
@@ -190,7 +191,7 @@ def _time_findings(start: Any, end: Any) -> list[Finding]:
         try:
             epoch_seconds(value, what=path)
         except ValueError as exc:
-            out.append(Finding("error", path, "time", str(exc)))
+            out.append(_rulebook.bad_time(str(exc), path=path))
     return out
 
 

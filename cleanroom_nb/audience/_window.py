@@ -27,6 +27,7 @@ from typing import Any
 import boto3
 import pandas as pd
 
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._errors import NotFoundError
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.aws import _client
@@ -38,7 +39,7 @@ from cleanroom_nb.readiness._report import ReadinessReport, missing_role_finding
 from cleanroom_nb.readiness._window import TimeWindow, epoch_seconds, iso
 from cleanroom_nb.submit._describe import get_training_dataset
 
-START_PATH, END_PATH = "trainingDataStartTime", "trainingDataEndTime"
+START_PATH, END_PATH = _rulebook.WINDOW_START, _rulebook.WINDOW_END
 _FIRST, _LAST = 0.0, 253_402_300_799.0
 """Bounds that stand for "no start" and "no end" (1970-01-01 and 9999-12-31T23:59:59Z): the
 one query counts between them, and the defaults come from the data's own range it returns."""
@@ -88,21 +89,13 @@ def window_of(start: Any, end: Any) -> tuple[TimeWindow, Findings]:
     try:
         low = _FIRST if start is None else epoch_seconds(start, what="trainingDataStartTime")
     except ValueError as exc:
-        return TimeWindow(_FIRST, _LAST), Findings([Finding("error", START_PATH, "time", str(exc))])
+        return TimeWindow(_FIRST, _LAST), Findings([_rulebook.bad_time(str(exc), path=START_PATH)])
     try:
         high = _LAST if end is None else epoch_seconds(end, what="trainingDataEndTime")
     except ValueError as exc:
-        return TimeWindow(_FIRST, _LAST), Findings([Finding("error", END_PATH, "time", str(exc))])
+        return TimeWindow(_FIRST, _LAST), Findings([_rulebook.bad_time(str(exc), path=END_PATH)])
     if start is not None and end is not None and low >= high:
-        out.append(
-            Finding(
-                "error",
-                START_PATH,
-                "window_order",
-                f"the training window starts on {iso(low)} and ends on {iso(high)}: the start "
-                "must come before the end. Swap them, or leave them out to use the data's span",
-            )
-        )
+        out.append(_rulebook.window_order(iso(low), iso(high)))
     return TimeWindow(low, high), out
 
 
@@ -236,17 +229,7 @@ def data_seconds(value: Any) -> float | None:
 
 
 def _no_times(report: ReadinessReport) -> Finding:
-    if not report.rows_all:
-        message = "the training data has no rows: there is nothing to train on"
-    elif report.data_ts_max is None:
-        message = "no row of the training data has a TIMESTAMP: no window can hold any"
-    else:
-        message = (
-            f"the TIMESTAMP column holds {report.data_ts_max!r} at most, which is not Unix epoch "
-            "seconds, so the window cannot be placed in the data; convert it to seconds first "
-            "(cleanroom_nb.to_epoch_seconds, or crn.fix_glue_table)"
-        )
-    return Finding("error", START_PATH, "window_no_data", message)
+    return _rulebook.window_no_data(report.rows_all, report.data_ts_max)
 
 
 def range_findings(
@@ -254,35 +237,10 @@ def range_findings(
 ) -> list[Finding]:
     span = f"the data spans {iso(first)} .. {iso(last)}"
     if window.end <= first or window.start > last:
-        path = END_PATH if window.end <= first else START_PATH
-        return [
-            Finding(
-                "error",
-                path,
-                "window_outside_data",
-                f"the training window {window} holds no event: {span}. Choose a window inside "
-                "it, or leave the times out to use the whole span",
-            )
-        ]
+        return [_rulebook.window_outside_data(window, span, before=window.end <= first)]
     out = []
     if start is not None and window.start < first:
-        out.append(
-            Finding(
-                "warning",
-                START_PATH,
-                "window_before_data",
-                f"the training window starts on {iso(window.start)}, before the first event "
-                f"({span}): nothing is lost, but check the date (a wrong year?)",
-            )
-        )
+        out.append(_rulebook.window_before_data(iso(window.start), span))
     if end is not None and window.end > last + 1:
-        out.append(
-            Finding(
-                "warning",
-                END_PATH,
-                "window_after_data",
-                f"the training window ends on {iso(window.end)}, after the last event ({span}): "
-                "nothing is lost, but check the date (a wrong year?)",
-            )
-        )
+        out.append(_rulebook.window_after_data(iso(window.end), span))
     return out

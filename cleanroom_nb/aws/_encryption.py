@@ -255,16 +255,5 @@ def kms_findings(
     if use.key_arn is None:
         out.append(_rulebook.kms_key_unresolved(use.note, path=path))
     key = use.key_arn or use.named or "the key"
-    out.append(
-        Finding(
-            "warning",
-            path,
-            "kms_encrypted",
-            f"the training data is encrypted with a KMS key ({where}). The service role needs "
-            f"kms:Decrypt on {key}, for the encryption context KMS will receive "
-            f"(kms:EncryptionContext:aws:s3:arn = {context}), which the user guide's example "
-            "policy leaves out; add it with cleanroom_nb.permissions_policy(..., "
-            f"kms_key_arn={key!r}, bucket_key={bucket_key})",
-        )
-    )
+    out.append(_rulebook.kms_encrypted(where, key, context, bucket_key, path=path))
     return out, use

@@ -68,7 +68,7 @@ def output_location_findings(
     try:
         bucket, _ = parse_s3_location(output_s3_uri)
     except ValueError as exc:
-        return [Finding("error", S3_PATH, "s3_uri", str(exc))]
+        return [_rulebook.s3_uri(str(exc), path=S3_PATH)]
     session = _client.session(boto3_session)
     region = session.region_name
     try:
@@ -76,15 +76,7 @@ def output_location_findings(
     except Exception as exc:
         err = _client.translate(exc, what=f"reading the region of bucket {bucket}")
         if isinstance(err, NotFoundError):
-            return [
-                Finding(
-                    "error",
-                    S3_PATH,
-                    "bucket_not_found",
-                    f"there is no S3 bucket {bucket!r}: create it in {region} (the region of "
-                    "your Clean Rooms ML resources) or choose another output location",
-                )
-            ]
+            return [_rulebook.bucket_not_found(bucket, region, path=S3_PATH)]
         return [_could_not(f"the output bucket {bucket}", err, S3_PATH)]
     # GetBucketLocation answers None (or "") for us-east-1 and "EU" for the old eu-west-1 name.
     where = answer.get("LocationConstraint") or "us-east-1"
@@ -212,15 +204,7 @@ def check_output_role(
         )
     )
     if kms_key_arn is not None and KMS_KEY_ARN.fullmatch(kms_key_arn) is None:
-        findings.append(
-            Finding(
-                "error",
-                "kms_key_arn",
-                "kms_key_arn",
-                f"{kms_key_arn!r} is not a KMS key ARN; a policy names keys by ARN: resolve it "
-                f"with boto3.client('kms').describe_key(KeyId={kms_key_arn!r})",
-            )
-        )
+        findings.append(_rulebook.kms_key_arn(kms_key_arn))
         return findings
     if output_s3_uri is not None:
         try:
@@ -293,7 +277,7 @@ def _permission_findings(
     try:
         parse_s3_location(output_s3_uri)
     except ValueError as exc:
-        return [Finding("error", S3_PATH, "s3_uri", str(exc))]
+        return [_rulebook.s3_uri(str(exc), path=S3_PATH)]
     kms_key_arn, bucket_key = key
     if kms_key_arn is None:
         use, unchecked = output_kms_key(output_s3_uri, boto3_session=session)

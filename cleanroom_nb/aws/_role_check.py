@@ -324,15 +324,7 @@ def _role_findings(
         return [_unchecked(exc, "iam:GetRole", resource, "roleArn", "the role")]
     out: list[Finding] = []
     if role.get("Arn") and role["Arn"] != role_arn:
-        out.append(
-            Finding(
-                "error",
-                "roleArn",
-                "role_arn_mismatch",
-                f"the role {role_name!r} has the ARN {role['Arn']}; use that ARN "
-                "(the path differs)",
-            )
-        )
+        out.append(_rulebook.role_arn_mismatch(role_name, role["Arn"]))
     trust = ev.document(role.get("AssumeRolePolicyDocument"))
     out.extend(trust_findings(trust, account, region, given.get("training_dataset_arn")))
     out.extend(_permission_findings(iam, role_name, resource, region, account, session, given))
@@ -366,7 +358,7 @@ def _permission_findings(
         try:
             s3 = parse_s3_location(s3_location)
         except ValueError as exc:
-            out.append(Finding("error", "s3_location", "s3_location", str(exc)))
+            out.append(_rulebook.s3_location(str(exc)))
     statements = role_statements(iam, role_name, resource)
     needs = needed_permissions(
         arns, s3, part, kms_key_arn, account=account, bucket_key=given.get("bucket_key")
@@ -401,7 +393,6 @@ def unmet_condition_finding(need: Need, decision: ev.Decision, fix: str | None =
     request context: an error naming the failed condition, the context and ``fix``."""
     stmt, results = decision.unmet[0]
     failed = "; ".join(str(r) for r in results if r.result is False)
-    sid = f" {stmt['Sid']!r}" if stmt.get("Sid") else ""
     if fix is None:
         fix = "cleanroom_nb.permissions_policy(...) gives a statement that matches"
         if need.action == "kms:Decrypt":
@@ -409,14 +400,15 @@ def unmet_condition_finding(need: Need, decision: ev.Decision, fix: str | None =
                 "allow that context too: cleanroom_nb.permissions_policy(..., kms_key_arn=..., "
                 "bucket_key=...) or cleanroom_nb.create_role(..., if_exists='update') writes it"
             )
-    return Finding(
-        need.level,
-        f"permissions.{need.action}",
-        "condition_mismatch",
-        f"the role's statement{sid} allows {need.action} on {need.resource} only when {failed}, "
-        f"but the request will have {_context_text(need)}"
-        + (f" ({need.why})" if need.why else "")
-        + f", so it is denied; {fix}",
+    return _rulebook.condition_mismatch(
+        need.action,
+        need.resource,
+        sid=stmt.get("Sid"),
+        failed=failed,
+        context=_context_text(need),
+        why=need.why,
+        fix=fix,
+        level=need.level,
     )
 
 

@@ -13,6 +13,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from typing import Any
 
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.aws import _policy_eval as ev
 from cleanroom_nb.aws._service_role import SERVICE_PRINCIPAL, WRONG_PRINCIPALS, partition
@@ -97,33 +98,8 @@ def _principal_findings(assume: Sequence[Mapping[str, Any]], fix: str = _FIX) ->
         }
     )
     if wrong:
-        return [
-            Finding(
-                "error",
-                "trust",
-                "wrong_trust_principal",
-                f"the trust policy names {', '.join(wrong)} (AWS Clean Rooms), but Clean Rooms "
-                f"ML assumes the role as {SERVICE_PRINCIPAL}; change the principal, or {fix}",
-            )
-        ]
-    return [
-        Finding(
-            "error",
-            "trust",
-            "missing_trust",
-            f"the trust policy does not let {SERVICE_PRINCIPAL} perform sts:AssumeRole, so "
-            f"Clean Rooms ML cannot use the role; {fix}",
-        )
-    ]
-
-
-def _code(results: Sequence[ev.ConditionResult]) -> str:
-    keys = {r.key.lower() for r in results}
-    if keys == {"aws:sourceaccount"}:
-        return "trust_source_account"
-    if keys == {"aws:sourcearn"}:
-        return "trust_source_arn"
-    return "trust_condition"
+        return [_rulebook.wrong_trust_principal(wrong, SERVICE_PRINCIPAL, fix)]
+    return [_rulebook.missing_trust(SERVICE_PRINCIPAL, fix)]
 
 
 def _scoped_datasets(
@@ -183,17 +159,7 @@ def trust_findings(
         return _principal_findings(assume, fix)
     out: list[Finding] = []
     if all(not s.get("Condition") for s in allowing):
-        out.append(
-            Finding(
-                "warning",
-                "trust",
-                "trust_unconditioned",
-                "the trust policy lets the service assume the role for any account's resources; "
-                "add the user guide's conditions on aws:SourceAccount and aws:SourceArn "
-                f"({_POLICY_FUNCTIONS[resource_type]} with account_id and region) "
-                "against the confused-deputy problem",
-            )
-        )
+        out.append(_rulebook.trust_unconditioned(_POLICY_FUNCTIONS[resource_type]))
     if account is None:
         return out
     target = training_dataset_arn or dataset_arn(account, region, resource_type=resource_type)
@@ -206,43 +172,20 @@ def trust_findings(
         [] if training_dataset_arn else _scoped_datasets(allowing, account, region, resource_type)
     )
     if scoped:
-        out.append(
-            Finding(
-                "warning",
-                "trust",
-                "trust_source_arn_one_dataset",
-                f"the trust policy's aws:SourceArn is limited to {', '.join(scoped)}: fine for "
-                f"that {words}, but a new {words} cannot use this role. To create a new one, "
-                f"widen it to {dataset_arn(account, region, '*', resource_type)} ({fix})",
-            )
-        )
+        widened = dataset_arn(account, region, "*", resource_type)
+        out.append(_rulebook.trust_source_arn_one_dataset(scoped, words, widened, fix))
         return out
     failing = [r for v in verdicts for r in v if r.result is False]
     if failing:
-        for code in dict.fromkeys(_code([r]) for r in failing):
-            shown = "; ".join(str(r) for r in failing if _code([r]) == code)
-            out.append(
-                Finding(
-                    "error",
-                    "trust",
-                    code,
-                    f"the trust policy's condition ({shown}) does not hold when Clean Rooms ML "
-                    f"assumes the role for {target} (aws:SourceAccount {account}), so it "
-                    f"cannot use the role; {fix}",
-                )
-            )
+        by_code: dict[str, list[ev.ConditionResult]] = {}
+        for r in failing:
+            by_code.setdefault(_rulebook.trust_condition_code(r.key), []).append(r)
+        for group in by_code.values():
+            shown = "; ".join(str(r) for r in group)
+            out.append(_rulebook.trust_condition(group[0].key, shown, target, account, fix))
         return out
     unknown = "; ".join(str(r) for v in verdicts for r in v if r.result is None)
-    out.append(
-        Finding(
-            "warning",
-            "trust",
-            "trust_condition_unchecked",
-            f"the trust policy's condition ({unknown}) could not be evaluated here (only "
-            "aws:SourceAccount and aws:SourceArn are known to be sent); make sure it holds for "
-            f"{SERVICE_PRINCIPAL}",
-        )
-    )
+    out.append(_rulebook.trust_condition_unchecked(unknown, SERVICE_PRINCIPAL))
     return out
 
 
@@ -254,14 +197,5 @@ def _deny_findings(
         verdict = ev.all_true(ev.evaluate_condition(stmt.get("Condition"), ctx))
         if verdict is False:
             continue
-        out.append(
-            Finding(
-                "error" if verdict else "warning",
-                "trust",
-                "trust_denied",
-                f"the trust policy denies sts:AssumeRole to {SERVICE_PRINCIPAL}"
-                + ("" if verdict else " (under a condition that could not be evaluated)")
-                + f"; remove that Deny, or {fix}",
-            )
-        )
+        out.append(_rulebook.trust_denied(SERVICE_PRINCIPAL, fix, certain=bool(verdict)))
     return out

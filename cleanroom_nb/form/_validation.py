@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any
 from traitlets import Any as AnyTrait
 from traitlets import Dict, Instance, Unicode
 
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._errors import CleanroomNbError, FindingsError
 from cleanroom_nb._findings import Finding, Findings
 from cleanroom_nb.form._model import SliceModel
@@ -101,7 +102,7 @@ class Validation(SliceModel):
         )
         self.request = None
         return [
-            Finding("error", "source", "no_source", f"choose {what} first."),
+            _rulebook.no_source(what),
             *self._field_only_findings(),
         ]
 
@@ -116,22 +117,14 @@ class Validation(SliceModel):
             found.extend(exc.findings)
         except CleanroomNbError as exc:
             self.request = None
-            found.append(Finding("error", "general", "build_request", str(exc)))
+            found.append(_rulebook.build_request(str(exc)))
         if self.request is not None:
             # The schema already explains its own problems: skip the request's copies.
             found = self._merge(found, list(form.actions.validate_request(self.request)))
         if form.source.needs_registration:
             # one message for the missing table: not one per empty database/table name
             found = [f for f in found if "glueDataSource" not in f.path]
-            found.append(
-                Finding(
-                    "error",
-                    "source",
-                    "not_registered",
-                    "the DataFrame is not a Glue table yet: fill in the S3 path, database and "
-                    "table and press 'Register in Glue' (register_dataframe).",
-                )
-            )
+            found.append(_rulebook.not_registered())
         found.extend(form.checks.readiness_findings())
         return found
 

@@ -101,12 +101,12 @@ def _outputs(schema: TrainingSchema) -> list[_Output]:
 def _check_target(new_table: str, s3_path: str) -> str:
     """``s3_path`` as a prefix ending in ``/``; refuse names Athena would refuse."""
     if not _TABLE_NAME.fullmatch(new_table):
-        raise ValueError(
+        raise _errors.InvalidArgumentError(
             f"new_table {new_table!r} is not a valid Athena table name: use letters, digits and "
             f"underscores only (e.g. {re.sub(r'[^A-Za-z0-9_]+', '_', new_table).strip('_')!r})"
         )
     if not s3_path.startswith("s3://") or not _client.split_s3_uri(s3_path)[0]:
-        raise ValueError(
+        raise _errors.InvalidArgumentError(
             f"s3_path must be an S3 prefix such as 's3://bucket/fixed/', not {s3_path!r}"
         )
     return s3_path if s3_path.endswith("/") else s3_path + "/"
@@ -179,8 +179,8 @@ def fix_glue_table_sql(
     ------
     SchemaError
         A required role has no single column, or a column does not fit its role and has no fix.
-    ValueError
-        ``new_table`` or ``s3_path`` is not valid.
+    InvalidArgumentError
+        ``new_table`` or ``s3_path`` is not valid (a ``ValueError`` too).
 
     Examples
     --------
@@ -230,7 +230,7 @@ def _check_aws(
     source = glue_table_info(database, table, boto3_session=session)[0].location
     src = source if source.endswith("/") else source + "/"
     if source and (path.startswith(src) or src.startswith(path)):
-        raise ValueError(
+        raise _errors.InvalidArgumentError(
             f"s3_path {path} overlaps the location of {database}.{table} ({source}): the new "
             "files would become part of the table read (or the other way round). Choose a "
             "prefix outside it, e.g. a sibling folder."

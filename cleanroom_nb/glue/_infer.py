@@ -18,6 +18,7 @@ import boto3
 import botocore.exceptions
 import pandas as pd
 
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb import _errors
 from cleanroom_nb._findings import Finding
 from cleanroom_nb._progress import reports_progress, stage
@@ -145,7 +146,7 @@ def _unreadable(frame: pd.DataFrame, uri: str, message: str, **kwargs: Any) -> _
     return _Sample(
         frame,
         uri=uri,
-        findings=[Finding("warning", "table.sample", "sample_unreadable", message)],
+        findings=[_rulebook.sample_unreadable(message)],
         **kwargs,
     )
 
@@ -180,15 +181,7 @@ def _read_sample(
         return _Sample(
             empty(),
             listing=listing,
-            findings=[
-                Finding(
-                    "error",
-                    "table.location",
-                    "no_data",
-                    f"no data files under {info.location} (markers such as _SUCCESS are skipped); "
-                    "Clean Rooms ML would find an empty table. Write the data there or fix the location.",
-                )
-            ],
+            findings=[_rulebook.no_data(info.location)],
         )
     try:
         targets, partitions, partitions_total = _sample_targets(info, listing, s3, clients)

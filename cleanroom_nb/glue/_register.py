@@ -161,14 +161,14 @@ def prepare_frame(
         )
     roles: dict[str, ColumnSchema] = {}
     for c in schema.columns:
-        try:
-            roles[str(_find_column(df, c.name))] = c
-        except KeyError:
-            if c.role is not None:
-                raise _errors.SchemaError(
-                    f"the schema's {c.role} column {c.name!r} is not in the DataFrame; pass the "
-                    "frame the schema was made from, or fix the schema."
-                ) from None
+        found = _find_column(df, c.name)
+        if found is not None:
+            roles[str(found)] = c
+        elif c.role is not None:
+            raise _errors.SchemaError(
+                f"the schema's {c.role} column {c.name!r} is not in the DataFrame; pass the "
+                "frame the schema was made from, or fix the schema."
+            )
     out: dict[str, pd.Series] = {}
     dtype: dict[str, str] = {}
     for col in df.columns:
@@ -193,12 +193,11 @@ def prepare_frame(
 
 
 def _find_column(df: pd.DataFrame, name: str) -> Any:
+    """The frame's column ``name`` (or the one Glue names so); None when there is none."""
     if name in df.columns:
         return name
     hits = [c for c in df.columns if glue_column_name(str(c)) == name]
-    if len(hits) == 1:
-        return hits[0]
-    raise KeyError(name)
+    return hits[0] if len(hits) == 1 else None
 
 
 def _apply_plan(
@@ -336,10 +335,12 @@ def register_dataframe(
     from cleanroom_nb.infer._frame import check_frame, infer_schema
 
     if mode not in ("error", "overwrite"):
-        raise ValueError(f"mode must be 'error' or 'overwrite', not {mode!r}")
+        raise _errors.InvalidArgumentError(f"mode must be 'error' or 'overwrite', not {mode!r}")
     check_frame(df)
     if not path.startswith("s3://"):
-        raise ValueError(f"path must be an S3 prefix such as 's3://bucket/table/', not {path!r}")
+        raise _errors.InvalidArgumentError(
+            f"path must be an S3 prefix such as 's3://bucket/table/', not {path!r}"
+        )
     if not path.endswith("/"):
         path += "/"
     inferred = schema is None
@@ -389,9 +390,9 @@ def _carried(
     by_glue = {c.name: c for c in written.columns}
     cols: list[ColumnSchema] = []
     for c in schema.columns:
-        try:
-            gname = names[str(_find_column(df, c.name))]
-        except KeyError:
+        found = _find_column(df, c.name)
+        gname = None if found is None else names.get(str(found))
+        if gname is None:
             continue
         w = by_glue.pop(gname)
         cols.append(

@@ -17,6 +17,7 @@ from typing import Any
 
 import pandas as pd
 
+from cleanroom_nb._errors import DataFileError
 from cleanroom_nb.glue._s3_file import (
     DEFAULT_SAMPLE_BYTES,
     MAX_SAMPLE_BYTES,
@@ -88,7 +89,7 @@ def read_text_head(
 
     Raises
     ------
-    ValueError
+    DataFileError
         For a compression that cannot be streamed (snappy, zstd, lz4, ...).
     """
     sample_bytes = max(1, min(int(sample_bytes), MAX_SAMPLE_BYTES))
@@ -100,13 +101,13 @@ def read_text_head(
     if comp != "none":
         dec = _decompressor(comp)
         if dec is None:
-            raise ValueError(
+            raise DataFileError(
                 f"{obj.uri} is {comp}-compressed text, which cannot be sampled with a ranged read"
             )
         try:
             data = dec.decompress(raw, 4 * sample_bytes) if comp == "gzip" else dec.decompress(raw)
         except (OSError, EOFError, zlib.error) as exc:
-            raise ValueError(f"{obj.uri}: not valid {comp} data ({exc})") from exc
+            raise DataFileError(f"{obj.uri}: not valid {comp} data ({exc})") from exc
         data = data[: 4 * sample_bytes]
         finished = bool(getattr(dec, "eof", False)) and whole
     else:

@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb import _roles
 from cleanroom_nb._errors import SchemaError
 from cleanroom_nb._findings import Finding, Findings
@@ -113,15 +114,7 @@ def apply_fixes(df: Any, schema: TrainingSchema) -> pd.DataFrame:
         dropped = int((~keep).sum())
         if dropped:
             out = out.loc[keep]
-            findings.append(
-                Finding(
-                    "warning",
-                    "rows",
-                    "dropped_rows",
-                    f"{dropped:,} of {len(frame):,} rows dropped: null (or not convertible) "
-                    f"{', '.join(repr(c) for c in required)}; Clean Rooms ML needs all three",
-                )
-            )
+            findings.append(_rulebook.dropped_rows(dropped, len(frame), required))
         out = out.reset_index(drop=True)
     for fix in fixes:
         col = out[fix.column]

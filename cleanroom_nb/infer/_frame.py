@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._errors import CleanroomNbError, InvalidFrameError
-from cleanroom_nb._findings import Finding
 from cleanroom_nb.infer._frames import arrow_table, arrow_to_pandas
 from cleanroom_nb.infer._schema import ColumnSchema, TrainingSchema
 from cleanroom_nb.infer._scope import SampleScope
@@ -264,12 +264,6 @@ def _with_notes(schema: TrainingSchema, notes: dict[str, str]) -> TrainingSchema
 def _fallback(df: pd.DataFrame, exc: Exception) -> TrainingSchema:
     why = f"could not be inferred ({type(exc).__name__}: {str(exc)[:200]})"
     cols = [ColumnSchema(str(name), UNKNOWN, None, 0.0, f"left out: {why}") for name in df.columns]
-    finding = Finding(
-        "warning",
-        "schema",
-        "inference_failed",
-        f"schema inference failed ({type(exc).__name__}); set the roles by hand with "
-        "schema.with_roles({...}) or fix the column types and try again",
-    )
+    finding = _rulebook.inference_failed(exc)
     missing = {r: why for r in ("USER_ID", "ITEM_ID", "TIMESTAMP")}
     return TrainingSchema.from_columns(cols, missing=missing, extra_findings=[finding])

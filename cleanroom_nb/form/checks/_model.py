@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from traitlets import Any as AnyTrait
@@ -203,7 +204,7 @@ class ChecksModel(SliceModel):
         if self.readiness is None:
             return []
         return [
-            f if f.path.startswith("columns.") else Finding(f.level, "readiness", f.code, f.message)
+            f if f.path.startswith("columns.") else replace(f, path="readiness")
             for f in self.readiness.findings
         ]
 

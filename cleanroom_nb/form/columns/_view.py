@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 import ipywidgets as w
 
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.form._html import AMBER, GREY, RED, Setter, findings_html
 from cleanroom_nb.form.columns._model import LEAVE_OUT, ROLE_CHOICES
@@ -73,25 +74,12 @@ class ColumnsView:
         schema = state.schema
         assert schema is not None
         flags = [
-            Finding(
-                "error",
-                "schema",
-                "missing_role",
-                f"missing {role}: {schema.missing.get(role, 'no column has this role')}; "
-                "give one column this role.",
-            )
+            _rulebook.missing_role(role, why=schema.missing.get(role), how="in its role menu")
             for role in state.columns.missing_roles()
         ]
         for role in state.columns.column_duplicates():
-            cols = ", ".join(c.name for c in schema.role_columns(role))
-            flags.append(
-                Finding(
-                    "error",
-                    "schema",
-                    "duplicate_role",
-                    f"{role} is given twice or more ({cols}); keep one.",
-                )
-            )
+            cols = [c.name for c in schema.role_columns(role)]
+            flags.append(_rulebook.duplicate_role(role, cols))
         others = [
             f
             for f in state.validation.findings_for("schema")

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 
 from traitlets import Bool, Instance, List, Unicode, observe
 
+import cleanroom_nb._rulebook as _rulebook
 from cleanroom_nb._findings import Finding
 from cleanroom_nb.form._model import SliceModel
 
@@ -128,23 +129,9 @@ class DetailsModel(SliceModel):
         for i, row in enumerate(self.tags, start=1):
             key = row.key.strip()
             if not key and row.value:
-                out.append(
-                    Finding(
-                        "error",
-                        "tags",
-                        "tag_key_empty",
-                        f"tag row {i} has a value but no key; type a key or remove the row.",
-                    )
-                )
+                out.append(_rulebook.tag_key_empty(i))
             elif key in seen:
-                out.append(
-                    Finding(
-                        "error",
-                        f"tags.{key}",
-                        "tag_key_duplicate",
-                        f"tag key {key!r} is in rows {seen[key]} and {i}; keep one row per key.",
-                    )
-                )
+                out.append(_rulebook.tag_key_duplicate(key, seen[key], i))
             elif key:
                 seen[key] = i
         return out
@@ -220,14 +207,6 @@ class DetailsModel(SliceModel):
         if self.account_id is None or len(parts) < 6 or not parts[4].isdigit():
             return []
         if parts[4] != self.account_id:
-            return [
-                Finding(
-                    "error",
-                    "roleArn",
-                    "role_account",
-                    f"the role is in account {parts[4]}, but you are signed in to account "
-                    f"{self.account_id}; Clean Rooms ML refuses roles of another account "
-                    f"(AccessDeniedException). Use a role of {self.account_id}.",
-                )
-            ]
+            how = f"Choose a role of {self.account_id}, or press 'Create service role' below."
+            return [_rulebook.role_account(parts[4], self.account_id, how=how)]
         return []
