@@ -29,7 +29,8 @@ export CLEANROOM_NB_FLOOR=1
 # audience models, configured audience models); glue/readiness/infer/local: the data paths
 # (pandas, pyarrow, awswrangler, the local Athena). form/ and the notebooks need a browser or a
 # kernel and test the widgets' views, not AWS or data: the main run covers them.
-.venv-floor/bin/python -m pytest -q -p no:cacheprovider -m "not browser and not notebook" \
+.venv-floor/bin/python -m pytest -q -p no:cacheprovider -n "${CLEANROOM_NB_WORKERS:-2}" \
+  --dist loadfile -m "not browser and not notebook" \
   tests/submit tests/audience tests/aws tests/request tests/glue tests/readiness tests/infer \
   tests/fixes \
   tests/local --deselect tests/local/test_demo.py "$@"
