@@ -117,27 +117,32 @@ class WindowPart(HasTraits):
             estimate = self.scan_estimate
         self.scanned_text = scanned_words(int(scanned), estimate)
 
-    def load_window(self) -> bool:
-        """Read the data's time range and prefill the window with it; False when it failed."""
-        self.loading = (
-            "the data's time range (in-process)"
-            if self.df is not None
-            else "the data's time range (one Athena query)"
-        )
+    def _check(self, what: str, *window: dt.datetime) -> Any:
+        """The library's window check (the whole data without ``window``), shown as loading;
+        what its query scanned is kept, billed whether or not the window changed meanwhile."""
+        where = "in-process" if self.df is not None else "one Athena query"
+        self.loading = f"{what} ({where})"
         try:
             report = self.actions.check_training_window(
                 self.dataset_arn,
+                *window,
                 df=self.df,
                 s3_output=self.athena_output,
                 progress=False,
                 boto3_session=self.boto3_session,
             )
-        except Exception as exc:
-            self.window_findings = [("error", message(exc))]
-            return False
         finally:
             self.loading = ""
         self._record_scan(report)
+        return report
+
+    def load_window(self) -> bool:
+        """Read the data's time range and prefill the window with it; False when it failed."""
+        try:
+            report = self._check("the data's time range")
+        except Exception as exc:
+            self.window_findings = [("error", message(exc))]
+            return False
         first = data_seconds(report.data_ts_min)
         last = data_seconds(report.data_ts_max)
         self._first_s, self._last_s = first, last
@@ -207,24 +212,11 @@ class WindowPart(HasTraits):
         window = self.window
         if window is None or not self.dataset_arn or self.training or self.loading:
             return False  # nothing to count, or a count or a training is running
-        self.loading = (
-            "the window (in-process)" if self.df is not None else "the window (one Athena query)"
-        )
         try:
-            report = self.actions.check_training_window(
-                self.dataset_arn,
-                *window,
-                df=self.df,
-                s3_output=self.athena_output,
-                progress=False,
-                boto3_session=self.boto3_session,
-            )
+            report = self._check("the window", *window)
         except Exception as exc:
             self.window_findings = [*self.window_findings, ("error", message(exc))]
             return False
-        finally:
-            self.loading = ""
-        self._record_scan(report)  # billed whether or not the window changed meanwhile
         if self.window != window:
             return False  # changed while it was counted: the new window's judgement stands
         self.window_findings = self._words(report.findings)
