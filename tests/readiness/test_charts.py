@@ -165,7 +165,7 @@ def test_grouping_sets_give_each_group_once() -> None:
     """The readiness query groups by GROUPING SETS twice; DuckDB before 1.4.4 (the local
     Athena's engine) now and then returned one group twice when aggregating in parallel, which
     split the item-popularity runs (found by the hypothesis test above, about 1 run in 20).
-    The same frame, 200 times: every run must give the same runs as pandas."""
+    The same frame, 100 times (a bad DuckDB fails it with odds above 99%): every run must give the same runs as pandas."""
     rows = [
         ("G", None, 1700000000000000),
         ("G", "a", -353038),
@@ -182,7 +182,7 @@ def test_grouping_sets_give_each_group_once() -> None:
     )
     ours = crn.readiness(df, _schema("bigint", item=True), progress=False).histograms
     assert ours is not None and ours.item_runs == ((1, 3, 1), (2, 2, 1), (4, 1, 2))
-    seen = {_sql_histograms(df, "bigint", translate=False).item_runs for _ in range(200)}
+    seen = {_sql_histograms(df, "bigint", translate=False).item_runs for _ in range(100)}
     assert seen == {ours.item_runs}, f"DuckDB {duckdb.__version__}: {seen}"
 
 
