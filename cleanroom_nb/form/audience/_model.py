@@ -108,7 +108,7 @@ class AudienceStep(WindowPart):
 
     # ------------------------------------------------------------------ start
     def follow(self, state: Any) -> None:
-        """Start when the form ``state`` (a :class:`~cleanroom_nb.FormState`) creates a dataset."""
+        """Start when the form ``state`` (a :class:`~cleanroom_nb.form.FormState`) creates a dataset."""
 
         def on_change(change: Any) -> None:
             arn = state.submit.result_arn
