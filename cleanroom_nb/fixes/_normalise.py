@@ -111,8 +111,8 @@ def normalise(values: pd.Series, kind: Kind = "email") -> pd.Series:
 def trimmed(values: pd.Series) -> pd.Series:
     """Text values trimmed of :data:`TRIM_CHARACTERS` at both ends (nulls stay null).
 
-    The first step of the rule, also used before times are parsed so that pandas and Athena
-    strip the same characters (Trino's ``trim`` keeps NBSP; Python's ``strip`` removes it).
+    The first step of the rule; times are trimmed of the same characters before they are parsed
+    (``fixes/_timeformat``). Trino's ``trim`` keeps NBSP, so the SQL trims with a regex.
     """
     import pyarrow.compute as pc
 

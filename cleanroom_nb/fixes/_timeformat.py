@@ -131,12 +131,6 @@ def _regex(fmt: str) -> re.Pattern[str]:
     return re.compile("".join(_REGEX.get(p, re.escape(p)) for p in parts if p))
 
 
-WHITESPACE = TRIM_CHARACTERS
-"""What every path trims around a time: the identifier normalisation's characters (Python's
-``str.isspace`` plus U+200B and U+FEFF; README). Trino's ``trim`` keeps NBSP, so the SQL trims
-with a regex (:func:`~cleanroom_nb.fixes._normalise.sql_trimmed`)."""
-
-
 @dataclass(frozen=True)
 class TimeFormat:
     """How a column holds times as text (or as digits in an integer).
@@ -210,7 +204,7 @@ def _as_text(values: pd.Series) -> tuple[pd.Series, bool]:
         if pd.api.types.is_float_dtype(num.dtype):
             num = num.where((num % 1 == 0) & (num.abs() < 1e18)).astype("Int64")
         return num.astype("str").where(num.notna()), True
-    return s.astype("str").str.strip(WHITESPACE).where(s.notna()), False
+    return s.astype("str").str.strip(TRIM_CHARACTERS).where(s.notna()), False
 
 
 def _prepare(text: pd.Series, fmt: str, integer: bool) -> pd.Series:
@@ -327,8 +321,8 @@ def _single_offset(text: pd.Series, fmt: str) -> str:
 def parse_times(values: pd.Series, fmt: str) -> pd.Series:
     """Text in ``fmt`` to int64 epoch seconds (floor); unparseable and null values give NA.
 
-    Naive text is read as UTC; text with an offset is converted to UTC. :data:`WHITESPACE`
-    around the text is ignored. Integers are read as their digits (compact formats only:
+    Naive text is read as UTC; text with an offset is converted to UTC. White space around the
+    text (``TRIM_CHARACTERS``, the README's trim rule) is ignored. Integers are read as their digits (compact formats only:
     ``20240131`` in ``%Y%m%d``, ``5010100`` as ``"05010100"`` in ``%y%m%d%H``).
 
     Examples
@@ -395,15 +389,10 @@ def _arrow_seconds(text: pd.Series, fmt: str) -> tuple[np.ndarray, np.ndarray] |
     return secs, isna
 
 
-def sql_strip(column_sql: str) -> str:
-    """Athena SQL for ``column_sql`` without :data:`WHITESPACE` around it (the one trim rule)."""
-    return sql_trimmed(column_sql)
-
-
 def _sql_text(column_sql: str, tf: TimeFormat) -> str:
     """The text ``parse_times`` reads: trimmed text, or the digits of a whole number."""
     if not tf.integer:
-        return sql_strip(column_sql)
+        return sql_trimmed(column_sql)
     digits = f"CAST(CAST({column_sql} AS BIGINT) AS varchar)"
     if tf.format == "%y%m%d%H":
         digits = f"if(length({digits}) < 8, lpad({digits}, 8, '0'), {digits})"
@@ -413,8 +402,9 @@ def _sql_text(column_sql: str, tf: TimeFormat) -> str:
 def sql_parse_times(column_sql: str, tf: TimeFormat) -> str:
     """The Athena (Trino) expression that reads ``column_sql`` in format ``tf`` as epoch seconds.
 
-    The result is BIGINT; values that do not parse give NULL (``try``). Text is stripped of
-    :data:`WHITESPACE`; integers (``tf.integer``) are read as their (zero-padded) digits.
+    The result is BIGINT; values that do not parse give NULL (``try``). Text is trimmed by the
+    README's rule (``sql_trimmed``); integers (``tf.integer``) are read as their (zero-padded)
+    digits.
 
     Examples
     --------
