@@ -46,6 +46,7 @@ from typing import TYPE_CHECKING, Any
 import boto3
 import pytest
 
+from cleanroom_nb.aws import _client
 from cleanroom_nb.local.cleanroomsml import ENDPOINT_ENV, CleanRoomsMLEmulator
 
 if TYPE_CHECKING:
@@ -117,30 +118,15 @@ def aws(moto_server: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
 def boto3_session(aws: str) -> boto3.Session:
     """A boto3 session with fake credentials in :data:`REGION`, talking to moto (``aws``).
 
-    Each test gets a new session; they share one botocore data loader, so the service models
-    (JSON files of several MB) are parsed once per test run, not once per test.
+    Each test gets a new session; they share one botocore data loader with the library's own
+    sessions (``aws/_client``), so the service models are parsed once per run, not per test.
     """
     return boto3.Session(
         aws_access_key_id="testing",
         aws_secret_access_key="testing",
         region_name=REGION,
-        botocore_session=_botocore_session(),
+        botocore_session=_client.botocore_session(),
     )
-
-
-_LOADER: list[Any] = []
-
-
-def _botocore_session() -> Any:
-    """A new botocore session whose data loader (and its cache of parsed models) is shared."""
-    import botocore.session
-
-    session = botocore.session.get_session()
-    if _LOADER:
-        session.register_component("data_loader", _LOADER[0])
-    else:
-        _LOADER.append(session.get_component("data_loader"))
-    return session
 
 
 @pytest.fixture(scope="session")

@@ -45,7 +45,7 @@ def session(boto3_session: boto3.Session | None = None) -> boto3.Session:
         _DEFAULTS, "session", None
     )
     if cached is None or cached[0] != env:
-        cached = (env, boto3.Session(botocore_session=_botocore_session()))
+        cached = (env, boto3.Session(botocore_session=botocore_session()))
         _DEFAULTS.session = cached
     return cached[1]
 
@@ -54,8 +54,8 @@ _DEFAULTS = threading.local()
 _LOADER: list[Any] = []
 
 
-def _botocore_session() -> botocore.session.Session:
-    """A new botocore session sharing one data loader with our other default sessions.
+def botocore_session() -> botocore.session.Session:
+    """A new botocore session sharing one data loader with every other session made here.
 
     The loader caches the parsed service models (JSON files of several MB): a new thread or a
     changed environment then costs a session, not a second parse of every model.
