@@ -11,7 +11,9 @@ both engines read the text alike; the specifiers come from the one table in
 Compact digit formats (``%Y%m%d``, ``%y%m%d%H``) are read from text or from integers; they are
 only a time when the column's name says so (:attr:`TimeFormat.needs_time_name`). Day-first and
 month-first dates are told apart by a field above 12; when no value shows one, the month-first
-reading is kept and :attr:`TimeFormat.note` says so.
+reading is kept and :attr:`TimeFormat.note` says so. Offsets may be written ``+0200``,
+``+02:00`` or, as PostgreSQL and Redshift print them, ``+02``; their text output, which drops
+zero fractions (``04:06:55`` next to ``04:06:55.25``), is read by the ISO 8601 catch-all.
 """
 
 from __future__ import annotations
@@ -84,7 +86,7 @@ _REGEX = {
     "%b": r"[A-Za-z]{3}",
     "%B": r"[A-Za-z]{3,9}",
     "%a": r"[A-Za-z]{3}",
-    "%z": r"(?:Z|[+-]\d{2}:?\d{2})",
+    "%z": r"(?:Z|[+-]\d{2}(?::?\d{2})?)",  # +0200, +02:00 and PostgreSQL's/Redshift's +02
 }
 
 
@@ -115,10 +117,13 @@ _COMPACT_RANGES = {"%Y%m%d": (19_000_101, 21_001_231), "%y%m%d%H": (10_100, 99_1
 
 
 ISO8601 = "ISO8601"
-"""Any ISO 8601 date-time with a ``T`` (fractions and offsets may vary from value to value)."""
+"""Any ISO 8601 date-time with a ``T`` or a space (fractions and offsets may vary from value to
+value, as in PostgreSQL's and Redshift's text output: ``2019-04-21 04:06:55.25+00``)."""
 FORMATS = (*_formats(), *COMPACT_FORMATS, ISO8601)
 """Every format the detector tries, in order of preference (month-first before day-first)."""
-_ISO_RX = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?")
+_ISO_RX = re.compile(
+    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?"
+)
 
 
 @functools.lru_cache(maxsize=1024)
@@ -207,8 +212,17 @@ def _as_text(values: pd.Series) -> tuple[pd.Series, bool]:
     return s.astype("str").str.strip(TRIM_CHARACTERS).where(s.notna()), False
 
 
+_HOURS_ONLY_OFFSET = re.compile(r"([+-]\d{2})(?=(?:\s+\d{4})?$)")
+
+
 def _prepare(text: pd.Series, fmt: str, integer: bool) -> pd.Series:
-    """Compact formats: exactly 8 digits (integers zero-padded for ``%y%m%d%H``), else NA."""
+    """Compact formats: exactly 8 digits (integers zero-padded for ``%y%m%d%H``), else NA.
+
+    Offsets of whole hours written as PostgreSQL and Redshift print them (``+02``) get their
+    minutes (``+0200``), which pandas' ``%z`` needs; Athena's parsers read both forms.
+    """
+    if "%z" in fmt:
+        return text.str.replace(_HOURS_ONLY_OFFSET, r"\g<1>00", regex=True)
     if fmt not in COMPACT_FORMATS:
         return text
     if integer and fmt == "%y%m%d%H":
@@ -313,7 +327,7 @@ def _zoned(text: pd.Series, fmt: str) -> str:
 def _single_offset(text: pd.Series, fmt: str) -> str:
     if "%z" not in fmt:
         return ""
-    found = text.iloc[:2000].str.extract(r"(Z|[+-]\d{2}:?\d{2})(?:\s+\d{4})?$")[0]
+    found = text.iloc[:2000].str.extract(r"(Z|[+-]\d{2}(?::?\d{2})?)(?:\s+\d{4})?$")[0]
     kinds = set(found.dropna())
     return kinds.pop() if len(kinds) == 1 else ""
 
@@ -418,7 +432,8 @@ def sql_parse_times(column_sql: str, tf: TimeFormat) -> str:
         parsed += f"{_quote(to_mysql(fmt))}))"
         return f"CAST(floor(to_unixtime({parsed})) AS BIGINT)"
     if fmt == ISO8601:
-        text = f"concat({value}, 'Z')" if tf.zoned == "none" else value
+        text = f"replace({value}, ' ', 'T')"
+        text = f"concat({text}, 'Z')" if tf.zoned == "none" else text
         return f"CAST(floor(to_unixtime(try(from_iso8601_timestamp({text})))) AS BIGINT)"
     if "%z" not in fmt:
         parsed = f"try(date_parse({value}, {_quote(to_mysql(fmt))}))"

@@ -292,3 +292,28 @@ def test_integer_digits_keep_their_leading_zero() -> None:
     assert tf is not None and tf.format == "%y%m%d%H" and tf.integer
     got = parse_times(pd.Series([14102100.0, 5010100.0, None, 14102100.5]), tf.format)
     assert [None if pd.isna(v) else v for v in got] == [1413849600, 1104537600, None, None]
+
+
+def test_postgresql_and_redshift_text_output_is_a_time() -> None:
+    """``timestamptz`` as PostgreSQL and Redshift print it: a space, fractions only where they
+    are not zero, whole-hour offsets as ``+00``/``-07`` (the ValleyBike export in the corpus
+    README's fourth search); and ``timestamp`` without a zone, read as UTC."""
+    zoned = ["2019-04-21 04:06:55+00", "2019-04-21 04:07:00.25+00", "2019-04-20 21:07:05-07"]
+    naive = ["2019-04-21 04:06:55", "2019-04-21 04:07:00.25", "2019-04-21 04:07:05"]
+    for values in (zoned, naive):
+        df = _frame("created_at", values * 100)
+        schema = crn.infer_schema(df)
+        assert schema.roles["created_at"] == "TIMESTAMP", schema.column("created_at").reason
+        tf = detect_time_format(df["created_at"])
+        assert tf is not None
+        assert parse_times(pd.Series(values), tf.format).tolist() == [
+            1555819615,
+            1555819620,
+            1555819625,
+        ]
+        fixed = crn.apply_fixes(df, schema)
+        assert fixed["created_at"].head(3).tolist() == [1555819615, 1555819620, 1555819625]
+    hours = ["2024-01-25 15:05:07 +02", "2024-01-25 08:05:07 -05"]
+    tf = detect_time_format(pd.Series(hours * 10))
+    assert tf is not None and tf.format == "%Y-%m-%d %H:%M:%S %z"
+    assert parse_times(pd.Series(hours), tf.format).tolist() == [1706187907, 1706187907]

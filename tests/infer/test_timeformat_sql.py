@@ -4,7 +4,8 @@ run on the local Athena: the same epoch seconds on both paths, on hostile text.
 The values are written from known UTC moments with Python's ``strftime`` in every format the
 detector knows (:data:`FORMATS`), then made hostile: white space around them (tabs, CR/LF,
 NBSP, U+3000), AM/PM and month names in any letter case, UTC offsets that change from value to
-value (and one offset throughout, which the SQL reads as literal text). Integer-stored digits
+value (and one offset throughout, which the SQL reads as literal text), whole-hour offsets
+written as PostgreSQL and Redshift print them (``+02``). Integer-stored digits
 (``20240131``, ``5010100`` for 2005-01-01 00h) are read from a bigint and from a double column.
 
 Sources: Trino's ``date_parse`` (MySQL-style), ``parse_datetime`` (Joda) and
@@ -51,15 +52,22 @@ def _case(text: str, i: int) -> str:
     return (text, text.upper(), text.lower(), text.title())[i % 4]
 
 
-def _write(fmt: str, t: dt.datetime, i: int, offset: dt.timedelta | None) -> str:
-    """``t`` in ``fmt`` (at ``offset`` when the format carries one), hostile."""
+def _write(
+    fmt: str, t: dt.datetime, i: int, offset: dt.timedelta | None, hours_only: bool = False
+) -> str:
+    """``t`` in ``fmt`` (at ``offset`` when the format carries one), hostile; ``hours_only``
+    writes whole-hour offsets as PostgreSQL and Redshift print them (``+02``, ``-05``)."""
     if fmt == ISO8601:
         local = t.astimezone(dt.timezone(offset or dt.timedelta(0)))
         text = local.isoformat(timespec=("seconds", "milliseconds", "microseconds")[i % 3])
         text = text.replace("+00:00", "Z")
+        if hours_only:  # PostgreSQL's and Redshift's text: a space, +00 rather than Z
+            text = re.sub(r"([+-]\d{2}):00$", r"\1", text.replace("Z", "+00")).replace("T", " ")
     else:
         local = t.astimezone(dt.timezone(offset)) if "%z" in fmt and offset else t
         text = local.strftime(fmt)
+        if hours_only:
+            text = re.sub(r"([+-]\d{2})00(?=$| \d{4}$)", r"\1", text)
         if not any(ch.isalpha() for ch in re.sub(r"%[A-Za-z]", "", fmt)):
             text = _case(text, i)  # words in any case (literal letters such as 'T' kept)
     return SPACES[i % len(SPACES)] + text + SPACES[(i * 3 + 1) % len(SPACES)]
@@ -76,18 +84,31 @@ def _columns() -> list[tuple[str, list[Any], TimeFormat]]:
             continue
         zoned = "%z" in fmt or fmt == ISO8601
         one = OFFSETS[0]
-        plans = [(None, "")] if not zoned else [(one, "+0200"), (None, "")]
-        for j, (fixed, offset) in enumerate(plans):
+        plans = [(None, "", False)]
+        if zoned:
+            plans = [(one, "+0200", False), (None, "", False)]
+        if "%z" in fmt and not fmt.endswith(" %z %Y"):  # Twitter's style always has 4 digits
+            plans += [(one, "+02", True), (None, "", True)]
+        if fmt == ISO8601:
+            plans += [(None, "", True)]
+        for j, (fixed, offset, hours_only) in enumerate(plans):
             values = []
             for i, t in enumerate(MOMENTS):
                 off = fixed if fixed is not None else OFFSETS[i % len(OFFSETS)] if zoned else None
-                values.append(_write(fmt, t, i, off))
+                values.append(_write(fmt, t, i, off, hours_only))
             values[2] = None
             if fmt == ISO8601:
                 tf = TimeFormat(fmt, 1.0, zoned="all")
             else:
                 tf = TimeFormat(fmt, 1.0, offset=offset if "%z" in fmt else "")
             out.append((f"f{k}_{j}", values, tf))
+    # PostgreSQL's timestamp without time zone: a space, fractions only where non-zero.
+    naive: list[Any] = [
+        re.sub(r"\+00(?=\s*$)", "", _write(ISO8601, t, i, None, True))
+        for i, t in enumerate(MOMENTS)
+    ]
+    naive[2] = None
+    out.append(("iso_naive", naive, TimeFormat(ISO8601, 1.0, zoned="none")))
     return out
 
 
