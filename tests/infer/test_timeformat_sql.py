@@ -87,7 +87,7 @@ def _columns() -> list[tuple[str, list[Any], TimeFormat]]:
         plans = [(None, "", False)]
         if zoned:
             plans = [(one, "+0200", False), (None, "", False)]
-        if "%z" in fmt and not fmt.endswith(" %z %Y"):  # Twitter's style always has 4 digits
+        if "%z" in fmt and fmt.startswith("%Y-%m-%d"):  # how PostgreSQL and Redshift write
             plans += [(one, "+02", True), (None, "", True)]
         if fmt == ISO8601:
             plans += [(None, "", True)]
