@@ -139,6 +139,8 @@ def test_the_detector_finds_a_format_that_reads_the_same_moments() -> None:
             continue
         found = detect_time_format(pd.Series(values, dtype=object))
         assert found is not None, (tf.format, values[:3])
+        if found.format == tf.format:
+            continue  # the format written: test_pandas_reads_every_format_back reads it
         got = parse_times(pd.Series(values, dtype=object), found.format).tolist()
         assert got == parse_times(pd.Series(values, dtype=object), tf.format).tolist(), (
             tf.format,
