@@ -117,6 +117,13 @@ def test_form_in_jupyterlab(browser: Any, lab: str, cleanrooms: Any) -> None:
     base = lab.split("/lab/")[0]
     # tall: JupyterLab renders only the cells in view, and both forms must be there
     page, outside = local_page(browser, base, height=4200)
+    # On a loaded machine JupyterLab may fail to start the notebook's kernel in time; it then asks
+    # which kernel to use ("Select Kernel", a modal over the notebook). A user keeps the
+    # preferred one, Python 3: so does the test, whenever the dialog is in the way.
+    page.add_locator_handler(
+        page.locator(".jp-Dialog", has_text="Select Kernel"),
+        lambda dialog: dialog.locator(".jp-Dialog-button.jp-mod-accept").click(),
+    )
     try:
         page.goto(lab, timeout=TIMEOUT_MS)
         page.locator(".jp-Notebook").wait_for()
