@@ -72,6 +72,9 @@ _TIMES = (
 )
 _ZONES = ("", "Z", " UTC", " GMT", "%z", " %z", " %z %Y")
 
+_OFFSET = r"(?:Z|[+-]\d{2}(?::?\d{2})?)"
+"""A UTC offset as text: ``Z``, ``+0200``, ``+02:00`` or, as PostgreSQL and Redshift print it, ``+02``."""
+
 _REGEX = {
     "%Y": r"\d{4}",
     "%y": r"\d{2}",
@@ -86,7 +89,7 @@ _REGEX = {
     "%b": r"[A-Za-z]{3}",
     "%B": r"[A-Za-z]{3,9}",
     "%a": r"[A-Za-z]{3}",
-    "%z": r"(?:Z|[+-]\d{2}(?::?\d{2})?)",  # +0200, +02:00 and PostgreSQL's/Redshift's +02
+    "%z": _OFFSET,
 }
 
 
@@ -121,9 +124,7 @@ ISO8601 = "ISO8601"
 value, as in PostgreSQL's and Redshift's text output: ``2019-04-21 04:06:55.25+00``)."""
 FORMATS = (*_formats(), *COMPACT_FORMATS, ISO8601)
 """Every format the detector tries, in order of preference (month-first before day-first)."""
-_ISO_RX = re.compile(
-    r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}(:?\d{2})?)?"
-)
+_ISO_RX = re.compile(r"\d{4}-\d{2}-\d{2}[T ]\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?" + _OFFSET + "?")
 
 
 @functools.lru_cache(maxsize=1024)
@@ -320,14 +321,14 @@ def _to_datetime(text: pd.Series, fmt: str) -> pd.Series:
 def _zoned(text: pd.Series, fmt: str) -> str:
     if fmt != ISO8601:
         return ""
-    has = text.iloc[:2000].str.contains(r"(?:Z|[+-]\d{2}(?::?\d{2})?)$", regex=True)
+    has = text.iloc[:2000].str.contains(_OFFSET + "$", regex=True)
     return "all" if has.all() else "none" if not has.any() else "some"
 
 
 def _single_offset(text: pd.Series, fmt: str) -> str:
     if "%z" not in fmt:
         return ""
-    found = text.iloc[:2000].str.extract(r"(Z|[+-]\d{2}(?::?\d{2})?)(?:\s+\d{4})?$")[0]
+    found = text.iloc[:2000].str.extract(f"({_OFFSET})(?:\\s+\\d{{4}})?$")[0]
     kinds = set(found.dropna())
     return kinds.pop() if len(kinds) == 1 else ""
 

@@ -41,7 +41,7 @@ STORAGES = [
 IDS = [f"{file}-{column}" for file, column, _, _ in STORAGES]
 
 
-def _frame(file: str, column: str) -> pd.DataFrame:
+def _frame(file: str) -> pd.DataFrame:
     frame = read_table(ENTRIES[file])
     if file.startswith("kuairand"):  # the epoch column wins otherwise: ask about the date
         frame = frame.drop(columns="time_ms")
@@ -50,7 +50,7 @@ def _frame(file: str, column: str) -> pd.DataFrame:
 
 @pytest.mark.parametrize(("file", "column", "fmt", "decided"), STORAGES, ids=IDS)
 def test_the_schema_names_the_format(file: str, column: str, fmt: str, decided: Any) -> None:
-    schema = crn.infer_schema(_frame(file, column))
+    schema = crn.infer_schema(_frame(file))
     reason = schema.column(column).reason
     assert schema.roles[column] == "TIMESTAMP", reason
     assert f"format {fmt}" in reason, reason
@@ -83,7 +83,7 @@ def shop(local_athena: Any, boto3_session: boto3.Session) -> boto3.Session:
 
 def test_athena_sql_gives_what_pandas_gives_on_the_real_values(shop: boto3.Session) -> None:
     for k, (file, column, fmt, _) in enumerate(STORAGES):
-        values = _frame(file, column)[column]
+        values = _frame(file)[column]
         tf = detect_time_format(values)
         assert tf is not None and tf.format == fmt, (file, tf)
         table = f"real{k}"
